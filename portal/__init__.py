@@ -1,0 +1,101 @@
+"""The council policy portal: one Flask application built by `create_app`."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_wtf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal.config import PROJECT_ROOT, Settings
+
+csrf = CSRFProtect()
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.from_environment()
+    app = Flask(
+        __name__,
+        static_folder=str(PROJECT_ROOT / "portal" / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    _configure(app, settings)
+
+    import portal.models  # noqa: F401  (every mapper known before the first query)
+    from portal import access, db, navigation, security, templating
+    from portal.auth import sessions
+
+    database = db.Database.connect(settings.database_url, echo=settings.echo_sql)
+    db.init_app(app, database)
+    templating.init_app(app)
+    navigation.init_app(app)
+    app.jinja_env.globals["council_name"] = settings.council_name
+    sessions.init_app(app)
+    csrf.init_app(app)
+    security.init_app(app)
+
+    _register_blueprints(app)
+    access.init_app(app)
+    _register_commands(app)
+    _check_production(app, settings, database)
+    return app
+
+
+def _configure(app: Flask, settings: Settings) -> None:
+    secure_cookies = settings.environment != "development" or settings.base_url.startswith("https://")
+    app.config.update(
+        PORTAL_SETTINGS=settings,
+        SECRET_KEY=settings.secret_key,
+        DEBUG=settings.debug,
+        TESTING=settings.testing,
+        MAX_CONTENT_LENGTH=settings.max_content_length,
+        PERMANENT_SESSION_LIFETIME=settings.idle_timeout,
+        SESSION_REFRESH_EACH_REQUEST=True,
+        SESSION_COOKIE_NAME="portal_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure_cookies,
+        REMEMBER_COOKIE_NAME="portal_remember",
+        REMEMBER_COOKIE_DURATION=settings.absolute_timeout,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=secure_cookies,
+        WTF_CSRF_TIME_LIMIT=None,  # the session's own timeouts bound a form's life
+        # WTForms' default field limits are per field; this caps a whole form post.
+        MAX_FORM_MEMORY_SIZE=settings.max_content_length,
+    )
+    if settings.trusted_proxies:
+        # Behind a reverse proxy, take the client's address from X-Forwarded-For so
+        # that audit events and throttling see the person, not the proxy.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
+        )
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.audit.views import blueprint as audit_blueprint
+    from portal.auth.views import blueprint as auth_blueprint
+    from portal.home.views import blueprint as home_blueprint
+    from portal.people.views import blueprint as people_blueprint
+
+    for blueprint in (home_blueprint, auth_blueprint, people_blueprint, audit_blueprint):
+        app.register_blueprint(blueprint)
+
+
+def _register_commands(app: Flask) -> None:
+    from portal.audit.cli import audit_commands
+    from portal.cli import db_commands, demo_commands
+
+    for group in (db_commands, demo_commands, audit_commands):
+        app.cli.add_command(group)
+
+
+def _check_production(app: Flask, settings: Settings, database: object) -> None:
+    if not settings.is_production:
+        return
+    from portal.config import check_production
+    from portal.people.service import demo_accounts_present
+
+    with app.app_context():
+        with database.session_factory() as session:  # type: ignore[attr-defined]
+            present = demo_accounts_present(session)
+    check_production(settings, demo_accounts_present=present)

@@ -1,0 +1,101 @@
+"""Who may do what: one table of actions, and the decorators every view declares.
+
+Views only *declare* their rule; `enforce_access_rules` applies it before every
+request, and refuses any endpoint that declared nothing. A test walks the URL map
+and fails on undeclared endpoints too, so a forgotten rule is caught twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from flask import Flask, abort, current_app, request
+from flask_login import current_user
+
+from portal.people.models import Person, Role
+
+R = Role
+
+# The policy's rules about who may act (Networking Policy 3.2 and 3.4; DESIGN.md).
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    # Only the Mayor or the Town Clerk can put someone's voice on the council's channels (3.2).
+    "issue_posting_authorisation": frozenset({R.MAYOR, R.TOWN_CLERK}),
+    "revoke_posting_authorisation": frozenset({R.MAYOR, R.TOWN_CLERK}),
+    # The Clerk or the Deputy Clerk decides on departmental social media (3.4).
+    "review_business_case": frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK}),
+    "manage_disciplinary_records": frozenset({R.TOWN_CLERK, R.HR}),
+    "publish_policy_version": frozenset({R.TOWN_CLERK}),
+    "manage_people": frozenset({R.ADMINISTRATOR}),
+    "view_audit_trail": frozenset({R.TOWN_CLERK, R.ADMINISTRATOR}),
+}
+
+PUBLIC = "public"
+SIGNED_IN = "signed_in"
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    kind: str  # PUBLIC, SIGNED_IN or "permission"
+    action: str | None = None
+
+    def describe(self) -> str:
+        return self.action if self.action else self.kind
+
+
+def can(person: Person | Any, action: str) -> bool:
+    if action not in PERMISSIONS:
+        raise KeyError(f"unknown action {action!r}")
+    if not getattr(person, "is_authenticated", False):
+        return False
+    return bool(person.roles & PERMISSIONS[action])
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _declare(rule: AccessRule) -> Callable[[F], F]:
+    def decorate(view: F) -> F:
+        view.access_rule = rule  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+public = _declare(AccessRule(PUBLIC))
+signed_in = _declare(AccessRule(SIGNED_IN))
+
+
+def requires(action: str) -> Callable[[F], F]:
+    if action not in PERMISSIONS:
+        raise KeyError(f"unknown action {action!r}")
+    return _declare(AccessRule("permission", action))
+
+
+def rule_for(app: Flask, endpoint: str) -> AccessRule | None:
+    view = app.view_functions.get(endpoint)
+    return getattr(view, "access_rule", None)
+
+
+def enforce_access_rules() -> None:
+    """before_request: apply the endpoint's declared rule."""
+    if request.endpoint is None:  # no route matched: let the 404 happen
+        return
+    rule = rule_for(current_app, request.endpoint)
+    if rule is None:
+        current_app.logger.error("endpoint %s has no access rule; refusing", request.endpoint)
+        abort(403)
+    if rule.kind == PUBLIC:
+        return
+    if not current_user.is_authenticated:
+        login_manager = current_app.login_manager  # type: ignore[attr-defined]
+        abort(login_manager.unauthorized())
+    if rule.kind == "permission" and not can(current_user, rule.action or ""):
+        abort(403)
+
+
+def init_app(app: Flask) -> None:
+    app.view_functions["static"].access_rule = AccessRule(PUBLIC)  # type: ignore[attr-defined]
+    app.before_request(enforce_access_rules)
+    app.jinja_env.globals["can"] = lambda action: can(current_user, action)

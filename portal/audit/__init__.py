@@ -1,0 +1,1 @@
+"""Hash-chained audit events, their verification and a viewer."""

@@ -1,0 +1,1 @@
+"""Sign-in, invitations and reset links, passwords, sessions and throttling."""

@@ -1,0 +1,222 @@
+"""Sign-in checks, throttling, invitation and reset links, and password changes."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from portal.audit.service import record
+from portal.auth.models import PasswordToken, SignInFailure
+from portal.auth.passwords import hash_password, needs_rehash, password_matches, password_problem
+from portal.db import utcnow
+from portal.errors import DomainError
+from portal.people.models import Person
+
+FAILURES_ALLOWED = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+TOKEN_LIFETIME = timedelta(hours=72)
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(32)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def end_all_sessions(person: Person) -> None:
+    """Invalidate every session and remember-me cookie the person holds.
+
+    Each cookie carries the token; a new token makes all of them unusable at once,
+    on every device, including copies an attacker may have kept.
+    """
+    person.session_token = new_session_token()
+
+
+# Throttling -----------------------------------------------------------------------
+
+
+class SignInThrottled(DomainError):
+    def __init__(self, wait: timedelta) -> None:
+        minutes = max(1, math.ceil(wait.total_seconds() / 60))
+        unit = "minute" if minutes == 1 else "minutes"
+        super().__init__(
+            f"Too many failed attempts to sign in to this account. Wait {minutes} {unit}, then try again",
+            field="email",
+        )
+        self.wait = wait
+
+
+def throttle_wait(session: Session, account: str, now: datetime) -> timedelta | None:
+    """How long this account must wait before another attempt, if at all.
+
+    The count is per account, never global: a flood of failures against one email
+    slows that account only, and only for the rest of the window, so an attacker
+    cannot lock the whole council out.
+    """
+    recent = session.scalars(
+        select(SignInFailure.failed_at)
+        .where(SignInFailure.account == account, SignInFailure.failed_at > now - FAILURE_WINDOW)
+        .order_by(SignInFailure.failed_at.desc())
+        .limit(FAILURES_ALLOWED)
+    ).all()
+    if len(recent) < FAILURES_ALLOWED:
+        return None
+    # Allowed again once the oldest of the last five falls out of the window: at
+    # most five guesses in any fifteen minutes.
+    wait = recent[-1] + FAILURE_WINDOW - now
+    return wait if wait > timedelta(0) else None
+
+
+# Sign-in --------------------------------------------------------------------------
+
+
+class SignInRefused(DomainError):
+    pass
+
+
+def _find_by_email(session: Session, email: str) -> Person | None:
+    return session.scalar(
+        select(Person).options(selectinload(Person.role_grants)).where(Person.email == email)
+    )
+
+
+def authenticate(session: Session, email: str, password: str, *, ip_address: str | None) -> Person:
+    account = normalise_email(email)
+    now = utcnow()
+    wait = throttle_wait(session, account, now)
+    if wait is not None:
+        raise SignInThrottled(wait)
+    person = _find_by_email(session, account)
+    correct = password_matches(person.password_hash if person else None, password)
+    if not correct or person is None or not person.is_active:
+        session.add(SignInFailure(account=account, failed_at=now, ip_address=ip_address))
+        record(
+            session,
+            actor=None,
+            action="auth.sign_in_failed",
+            object_type="person",
+            object_id=person.id if person else None,
+            details={"reason": "left" if person and correct else "wrong_credentials"},
+        )
+        raise SignInRefused("Enter a correct email address and password", field="email")
+    assert person.password_hash is not None
+    if needs_rehash(person.password_hash):
+        person.password_hash = hash_password(password)
+    session.execute(delete(SignInFailure).where(SignInFailure.account == account))
+    record(session, actor=person, action="auth.signed_in", object_type="person", object_id=person.id)
+    return person
+
+
+def record_sign_out(session: Session, person: Person) -> None:
+    end_all_sessions(person)
+    record(session, actor=person, action="auth.signed_out", object_type="person", object_id=person.id)
+
+
+# Passwords ------------------------------------------------------------------------
+
+
+def _check_new_password(person: Person, password: str, confirmation: str) -> None:
+    problem = password_problem(password, email=person.email, name=person.name)
+    if problem:
+        raise DomainError(problem, field="password")
+    if password != confirmation:
+        raise DomainError("The passwords do not match", field="confirm_password")
+
+
+def change_password(session: Session, person: Person, current: str, new: str, confirmation: str) -> None:
+    """A person changes their own password; every other session of theirs ends."""
+    if not password_matches(person.password_hash, current):
+        raise DomainError("Your current password is not correct", field="current_password")
+    _check_new_password(person, new, confirmation)
+    person.password_hash = hash_password(new)
+    end_all_sessions(person)
+    record(session, actor=person, action="auth.password_changed", object_type="person", object_id=person.id)
+
+
+def _token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue_password_token(session: Session, person: Person, *, purpose: str, actor: Person | None) -> str:
+    """Create a single-use link for setting a password; return the raw token once.
+
+    Any earlier unused link for the same person stops working, so only the newest
+    link that was sent can be used.
+    """
+    if not person.is_active:
+        raise DomainError(f"{person.name} has left, so they cannot be sent a link")
+    now = utcnow()
+    session.execute(
+        update(PasswordToken)
+        .where(PasswordToken.person_id == person.id, PasswordToken.used_at.is_(None))
+        .values(used_at=now)
+    )
+    raw = secrets.token_urlsafe(32)
+    session.add(
+        PasswordToken(
+            person_id=person.id,
+            token_hash=_token_hash(raw),
+            purpose=purpose,
+            created_at=now,
+            expires_at=now + TOKEN_LIFETIME,
+            created_by_id=actor.id if actor else None,
+        )
+    )
+    record(
+        session,
+        actor=actor,
+        action=f"auth.{purpose}_issued",
+        object_type="person",
+        object_id=person.id,
+        details={"expires_at": (now + TOKEN_LIFETIME).isoformat()},
+    )
+    return raw
+
+
+@dataclass(frozen=True)
+class UsableToken:
+    token: PasswordToken
+    person: Person
+
+
+def usable_token(session: Session, raw: str) -> UsableToken | None:
+    """The token behind a link, if the link can still be used."""
+    token = session.scalar(
+        select(PasswordToken)
+        .options(selectinload(PasswordToken.person))
+        .where(PasswordToken.token_hash == _token_hash(raw))
+    )
+    if token is None or token.used_at is not None or token.expires_at <= utcnow():
+        return None
+    if not token.person.is_active:
+        return None
+    return UsableToken(token, token.person)
+
+
+def redeem_password_token(session: Session, raw: str, password: str, confirmation: str) -> Person:
+    found = usable_token(session, raw)
+    if found is None:
+        raise DomainError("This link has expired or has already been used. Ask your administrator for a new one")
+    person = found.person
+    _check_new_password(person, password, confirmation)
+    person.password_hash = hash_password(password)
+    found.token.used_at = utcnow()
+    end_all_sessions(person)
+    record(
+        session,
+        actor=person,
+        action="auth.password_set",
+        object_type="person",
+        object_id=person.id,
+        details={"through": found.token.purpose},
+    )
+    return person
+

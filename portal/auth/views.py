@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from portal.access import public, signed_in
+from portal.auth import service
+from portal.auth.forms import ChangePasswordForm, SetPasswordForm, SignInForm
+from portal.auth.sessions import finish_session, start_session
+from portal.db import get_session
+from portal.errors import DomainError
+from portal.forms import attach_domain_error
+
+blueprint = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this site: never another host, scheme or protocol-relative URL."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+@blueprint.route("/sign-in", methods=["GET", "POST"])
+@public
+def sign_in() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        try:
+            person = service.authenticate(
+                get_session(), form.email.data or "", form.password.data or "", ip_address=request.remote_addr
+            )
+        except DomainError as error:
+            # The failed attempt is kept (committed) on purpose: it counts towards throttling.
+            attach_domain_error(form, error)
+        else:
+            start_session(person, remember=bool(form.remember.data))
+            return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
+    return render_template("auth/sign_in.html", form=form)
+
+
+@blueprint.post("/sign-out")
+@signed_in
+def sign_out() -> Response:
+    service.record_sign_out(get_session(), current_user._get_current_object())
+    finish_session()
+    flash("You have signed out.", "success")
+    return redirect(url_for("auth.sign_in"))
+
+
+@blueprint.route("/set-password/<token>", methods=["GET", "POST"])
+@public
+def set_password(token: str) -> str | Response:
+    found = service.usable_token(get_session(), token)
+    if found is None:
+        return render_template("auth/link_expired.html"), 404  # type: ignore[return-value]
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            person = service.redeem_password_token(
+                get_session(), token, form.password.data or "", form.confirm_password.data or ""
+            )
+        except DomainError as error:
+            attach_domain_error(form, error)
+        else:
+            finish_session()
+            start_session(person, remember=False)
+            flash("Your password has been set. You are now signed in.", "success")
+            return redirect(url_for("home.index"))
+    return render_template("auth/set_password.html", form=form, person=found.person, purpose=found.token.purpose)
+
+
+@blueprint.route("/account", methods=["GET", "POST"])
+@signed_in
+def account() -> str | Response:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        person = current_user._get_current_object()
+        try:
+            service.change_password(
+                get_session(),
+                person,
+                form.current_password.data or "",
+                form.password.data or "",
+                form.confirm_password.data or "",
+            )
+        except DomainError as error:
+            attach_domain_error(form, error)
+        else:
+            # Every other device is now signed out; this one starts a new session.
+            start_session(person, remember=False)
+            flash("Your password has been changed. You have been signed out on every other device.", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form)
+

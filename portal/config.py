@@ -1,0 +1,109 @@
+"""Settings read from PORTAL_* environment variables.
+
+Development gets safe, working defaults so that `make run` needs no set-up.
+Production (PORTAL_ENV=production) refuses to start on anything that would be
+unsafe to expose: see `check_production`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105
+
+
+class UnsafeConfiguration(RuntimeError):
+    """Raised at start-up when production settings are unsafe."""
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{PROJECT_ROOT / 'instance' / 'portal.sqlite3'}"
+
+
+@dataclass
+class Settings:
+    environment: str = "development"
+    secret_key: str = DEVELOPMENT_SECRET
+    database_url: str = field(default_factory=default_database_url)
+    debug: bool = False
+    demo: bool = False
+    council_name: str = "Ashcombe Town Council"
+    base_url: str = "http://127.0.0.1:5000"
+    max_content_length: int = 2 * 1024 * 1024
+    idle_timeout: timedelta = timedelta(minutes=30)
+    absolute_timeout: timedelta = timedelta(hours=12)
+    sign_in_failures_allowed: int = 5
+    sign_in_failure_window: timedelta = timedelta(minutes=15)
+    password_token_lifetime: timedelta = timedelta(hours=72)
+    testing: bool = False
+    # How many reverse proxies in front of the portal may set X-Forwarded-For.
+    trusted_proxies: int = 0
+    # Where the SQL echo goes is left to logging; this only turns it on.
+    echo_sql: bool = False
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_environment(cls, **overrides: object) -> Settings:
+        env = os.environ
+        settings = cls(
+            environment=env.get("PORTAL_ENV", "development"),
+            secret_key=env.get("PORTAL_SECRET_KEY", DEVELOPMENT_SECRET),
+            database_url=env.get("PORTAL_DATABASE_URL") or default_database_url(),
+            debug=_flag("PORTAL_DEBUG", False),
+            demo=_flag("PORTAL_DEMO", False),
+            council_name=env.get("PORTAL_COUNCIL_NAME", cls.council_name),
+            base_url=env.get("PORTAL_BASE_URL", cls.base_url).rstrip("/"),
+            max_content_length=int(env.get("PORTAL_MAX_UPLOAD_BYTES", 2 * 1024 * 1024)),
+            echo_sql=_flag("PORTAL_ECHO_SQL", False),
+            trusted_proxies=int(env.get("PORTAL_TRUSTED_PROXIES", 0)),
+        )
+        known = {f.name for f in fields(cls)}
+        for key, value in overrides.items():
+            if key not in known:
+                raise TypeError(f"unknown setting {key!r}")
+            setattr(settings, key, value)
+        settings.database_url = normalise_database_url(settings.database_url)
+        return settings
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual postgres:// spellings and use psycopg 3 for all of them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def check_production(settings: Settings, demo_accounts_present: bool) -> None:
+    """Refuse to serve a production council with development shortcuts left on."""
+    if not settings.is_production:
+        return
+    problems = []
+    if settings.secret_key == DEVELOPMENT_SECRET or len(settings.secret_key) < 32:
+        problems.append("PORTAL_SECRET_KEY must be set to a random value of at least 32 characters")
+    if settings.debug:
+        problems.append("PORTAL_DEBUG must be off")
+    if settings.demo:
+        problems.append("PORTAL_DEMO must be off")
+    if demo_accounts_present:
+        problems.append("the database holds demo accounts; production needs a database without the demo council")
+    if problems:
+        raise UnsafeConfiguration("refusing to start in production: " + "; ".join(problems))

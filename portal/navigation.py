@@ -1,0 +1,49 @@
+"""The service navigation, built from what the signed-in person may do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+
+from portal.access import can
+
+
+@dataclass(frozen=True)
+class NavigationItem:
+    text: str
+    endpoint: str
+    action: str | None = None  # the permission that shows the item; None for everyone
+
+    def visible(self) -> bool:
+        return self.action is None or can(current_user, self.action)
+
+
+# Features append their entries here when they register (see create_app).
+NAVIGATION: list[NavigationItem] = [
+    NavigationItem("What I need to do", "home.index"),
+    NavigationItem("People", "people.index", "manage_people"),
+    NavigationItem("Audit trail", "audit.index", "view_audit_trail"),
+    NavigationItem("Your account", "auth.account"),
+]
+
+
+@dataclass(frozen=True)
+class RenderedItem:
+    text: str
+    href: str
+    active: bool
+
+
+def navigation_items() -> list[RenderedItem]:
+    current_section = (request.endpoint or "").split(".")[0]
+    return [
+        RenderedItem(item.text, url_for(item.endpoint), item.endpoint.split(".")[0] == current_section)
+        for item in NAVIGATION
+        if item.visible()
+    ]
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["navigation_items"] = navigation_items

@@ -1,0 +1,1 @@
+"""People, departments, roles and engagement types; CSV import; leavers."""

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import DateField, EmailField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.people.models import ENGAGEMENT_LABELS, ROLE_LABELS
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class PersonForm(FlaskForm):
+    name = StringField("Full name", validators=[DataRequired("Enter their full name"), Length(max=200)])
+    email = EmailField(
+        "Email address",
+        validators=[
+            DataRequired("Enter their email address"),
+            Email("Enter an email address in the correct format, like name@example.org"),
+            Length(max=320),
+        ],
+    )
+    engagement_type = SelectField(
+        "How they work for the council",
+        choices=[(e.value, label) for e, label in ENGAGEMENT_LABELS.items()],
+        validators=[DataRequired("Choose how they work for the council")],
+    )
+    department = SelectField("Department", coerce=str, validators=[Optional()])
+    line_manager = EmailField(
+        "Line manager's email address",
+        validators=[Optional(), Email("Enter the line manager's email address, like name@example.org")],
+    )
+    start_date = DateField(
+        "Start date", validators=[DataRequired("Enter their start date as a real date")]
+    )
+    roles = MultiCheckboxField(
+        "Roles", choices=[(r.value, label) for r, label in ROLE_LABELS.items()], validators=[Optional()]
+    )
+
+
+class LeaverForm(FlaskForm):
+    leaving_date = DateField("Leaving date", validators=[DataRequired("Enter their leaving date as a real date")])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        "Staff list (CSV file)",
+        validators=[FileRequired("Choose a CSV file"), FileAllowed(["csv"], "The file must be a CSV file")],
+    )
+
+
+class DepartmentForm(FlaskForm):
+    name = StringField("Department name", validators=[DataRequired("Enter the department's name"), Length(max=120)])
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: just the CSRF token."""

@@ -1,0 +1,237 @@
+"""People and departments: adding, editing and leavers.
+
+The policy covers everyone who works for the council, however they are engaged
+(Networking Policy, Scope), so every person has an engagement type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, inspect, or_, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from portal.audit.service import record
+from portal.auth.models import PasswordToken
+from portal.auth.service import end_all_sessions, new_session_token, normalise_email
+from portal.db import utcnow
+from portal.errors import DomainError, NotFound
+from portal.people.models import Department, EngagementType, Person, PersonRole, Role
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class PersonDetails:
+    """What an administrator can set about a person."""
+
+    name: str
+    email: str
+    engagement_type: EngagementType
+    start_date: date
+    department_id: int | None = None
+    line_manager_email: str | None = None
+    roles: set[Role] = field(default_factory=set)
+
+
+def get_person(session: Session, person_id: int) -> Person:
+    person = session.scalar(
+        select(Person)
+        .options(
+            selectinload(Person.role_grants),
+            selectinload(Person.department),
+            selectinload(Person.line_manager),
+        )
+        .where(Person.id == person_id)
+    )
+    if person is None:
+        raise NotFound("No such person")
+    return person
+
+
+def find_by_email(session: Session, email: str) -> Person | None:
+    return session.scalar(select(Person).where(Person.email == normalise_email(email)))
+
+
+def departments(session: Session) -> list[Department]:
+    return list(session.scalars(select(Department).order_by(Department.name)))
+
+
+def _resolve_manager(session: Session, details: PersonDetails, person: Person | None) -> int | None:
+    if not details.line_manager_email:
+        return None
+    manager = find_by_email(session, details.line_manager_email)
+    if manager is None:
+        raise DomainError("There is nobody with that email address to be the line manager", field="line_manager")
+    if person is not None and manager.id == person.id:
+        raise DomainError("A person cannot be their own line manager", field="line_manager")
+    if not manager.is_active:
+        raise DomainError(f"{manager.name} has left, so cannot be a line manager", field="line_manager")
+    return manager.id
+
+
+def _check_email_free(session: Session, email: str, person: Person | None) -> None:
+    existing = find_by_email(session, email)
+    if existing is not None and (person is None or existing.id != person.id):
+        raise DomainError("Someone already has that email address", field="email")
+
+
+def _check_department(session: Session, department_id: int | None) -> None:
+    if department_id is not None and session.get(Department, department_id) is None:
+        raise DomainError("Choose a department from the list", field="department")
+
+
+def create_person(session: Session, actor: Person | None, details: PersonDetails, *, is_demo: bool = False) -> Person:
+    email = normalise_email(details.email)
+    _check_email_free(session, email, None)
+    _check_department(session, details.department_id)
+    manager_id = _resolve_manager(session, details, None)
+    person = Person(
+        name=details.name.strip(),
+        email=email,
+        engagement_type=details.engagement_type.value,
+        department_id=details.department_id,
+        line_manager_id=manager_id,
+        start_date=details.start_date,
+        is_active=True,
+        session_token=new_session_token(),
+        is_demo=is_demo,
+        role_grants=[PersonRole(role=role.value) for role in sorted(details.roles)],
+    )
+    session.add(person)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="people.created",
+        object_type="person",
+        object_id=person.id,
+        details=_snapshot(person, details.roles),
+    )
+    return person
+
+
+def _snapshot(person: Person, roles: set[Role]) -> dict[str, object]:
+    return {
+        "name": person.name,
+        "email": person.email,
+        "engagement_type": person.engagement_type,
+        "department_id": person.department_id,
+        "line_manager_id": person.line_manager_id,
+        "start_date": person.start_date.isoformat(),
+        "roles": sorted(role.value for role in roles),
+    }
+
+
+def update_person(session: Session, actor: Person, person: Person, details: PersonDetails) -> dict[str, object]:
+    """Apply an administrator's edit; return what changed (empty when nothing did)."""
+    email = normalise_email(details.email)
+    _check_email_free(session, email, person)
+    _check_department(session, details.department_id)
+    manager_id = _resolve_manager(session, details, person)
+    if actor.id == person.id and Role.ADMINISTRATOR in person.roles and Role.ADMINISTRATOR not in details.roles:
+        raise DomainError("You cannot remove your own administrator role", field="roles")
+    before = _snapshot(person, set(person.roles))
+    person.name = details.name.strip()
+    person.email = email
+    person.engagement_type = details.engagement_type.value
+    person.department_id = details.department_id
+    person.line_manager_id = manager_id
+    person.start_date = details.start_date
+    if set(person.roles) != details.roles:
+        person.role_grants = [PersonRole(role=role.value) for role in sorted(details.roles)]
+    after = _snapshot(person, details.roles)
+    changes = {key: {"from": before[key], "to": after[key]} for key in after if before[key] != after[key]}
+    if changes:
+        session.flush()
+        record(
+            session, actor=actor, action="people.updated", object_type="person", object_id=person.id, details=changes
+        )
+    return changes
+
+
+def mark_leaver(session: Session, actor: Person, person: Person, leaving_date: date) -> None:
+    """A leaver can no longer sign in, and every session they hold ends at once."""
+    if person.id == actor.id:
+        raise DomainError("You cannot mark yourself as a leaver. Ask another administrator")
+    if not person.is_active:
+        raise DomainError(f"{person.name} is already recorded as having left")
+    if leaving_date < person.start_date:
+        raise DomainError("The leaving date must be on or after their start date", field="leaving_date")
+    person.is_active = False
+    person.leaving_date = leaving_date
+    end_all_sessions(person)
+    # Links already sent must not let a leaver back in.
+    session.execute(
+        update(PasswordToken)
+        .where(PasswordToken.person_id == person.id, PasswordToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    record(
+        session,
+        actor=actor,
+        action="people.left",
+        object_type="person",
+        object_id=person.id,
+        details={"leaving_date": leaving_date.isoformat()},
+    )
+
+
+def add_department(session: Session, actor: Person | None, name: str) -> Department:
+    clean = " ".join(name.split())
+    if not clean:
+        raise DomainError("Enter the department's name", field="name")
+    exists = session.scalar(select(Department).where(func.lower(Department.name) == clean.lower()))
+    if exists is not None:
+        raise DomainError(f"There is already a department called {exists.name}", field="name")
+    department = Department(name=clean)
+    session.add(department)
+    session.flush()
+    record(
+        session, actor=actor, action="people.department_added", object_type="department",
+        object_id=department.id, details={"name": clean},
+    )
+    return department
+
+
+@dataclass(frozen=True)
+class PeoplePage:
+    people: list[Person]
+    total: int
+    page: int
+    pages: int
+
+
+def list_people(
+    session: Session, *, search: str = "", department_id: int | None = None, status: str = "active", page: int = 1
+) -> PeoplePage:
+    """One page of people, with their departments and roles loaded in fixed queries."""
+    conditions = []
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        conditions.append(or_(func.lower(Person.name).like(pattern), Person.email.like(pattern)))
+    if department_id:
+        conditions.append(Person.department_id == department_id)
+    if status == "active":
+        conditions.append(Person.is_active.is_(True))
+    elif status == "left":
+        conditions.append(Person.is_active.is_(False))
+    total = session.scalar(select(func.count()).select_from(Person).where(*conditions)) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    people = session.scalars(
+        select(Person)
+        .options(selectinload(Person.department), selectinload(Person.role_grants))
+        .where(*conditions)
+        .order_by(Person.name, Person.id)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    return PeoplePage(list(people), total, page, pages)
+
+
+def demo_accounts_present(session: Session) -> bool:
+    if not inspect(session.get_bind()).has_table("people"):
+        return False
+    return session.scalar(select(func.count()).select_from(Person).where(Person.is_demo.is_(True))) != 0

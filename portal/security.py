@@ -1,0 +1,72 @@
+"""Response headers and error pages that every page gets."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, Response, g, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import NotFound as HTTPNotFound
+
+from portal.errors import NotFound
+
+ERROR_PAGES = {
+    400: ("Sorry, there is a problem with that request", "The page could not use what was sent. Go back and try again."),
+    403: ("You do not have access to this page", "If you think you should, ask the Town Clerk or your administrator."),
+    404: ("Page not found", "If you typed the web address, check it is correct. If you followed a link, it may be out of date."),
+    405: ("Sorry, that cannot be done here", "Use the buttons on the page rather than typing the web address."),
+    413: ("The file is too large", "Choose a smaller file and try again."),
+    500: ("Sorry, there is a problem with the service", "Try again later. Nothing you had already saved has been lost."),
+}
+
+
+def csp_nonce() -> str:
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def add_security_headers(response: Response) -> Response:
+    nonce = g.get("csp_nonce")
+    script_src = "'self'" + (f" 'nonce-{nonce}'" if nonce else "")
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'self'; script-src {script_src}; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if request.endpoint != "static" and (current_user.is_authenticated or g.get("personal_data")):
+        # Pages seen by a signed-in person carry personal data: keep them out of
+        # shared and back-button caches.
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def render_error(error: HTTPException | Exception) -> tuple[str, int]:
+    code = error.code if isinstance(error, HTTPException) and error.code in ERROR_PAGES else 500
+    if isinstance(error, CSRFError):
+        title, advice = ("Your form could not be sent", "The page had been open too long, or was sent twice. Go back, reload the page and try again.")
+    else:
+        title, advice = ERROR_PAGES[code]
+    return render_template("errors/error.html", code=code, title=title, advice=advice), code
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(add_security_headers)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+    for code in ERROR_PAGES:
+        app.register_error_handler(code, render_error)
+    app.register_error_handler(CSRFError, render_error)
+    # A service that cannot find what a URL names answers 404, never 500.
+    app.register_error_handler(NotFound, lambda _error: render_error(HTTPNotFound()))
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> tuple[str, int]:
+        if isinstance(error, HTTPException):
+            return render_error(error)
+        app.logger.exception("unhandled error on %s", request.path)
+        return render_error(error)
