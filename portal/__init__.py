@@ -95,7 +95,6 @@ def _check_production(app: Flask, settings: Settings, database: object) -> None:
     from portal.config import check_production
     from portal.people.service import demo_accounts_present
 
-    with app.app_context():
-        with database.session_factory() as session:  # type: ignore[attr-defined]
-            present = demo_accounts_present(session)
+    with app.app_context(), database.session_factory() as session:  # type: ignore[attr-defined]
+        present = demo_accounts_present(session)
     check_production(settings, demo_accounts_present=present)

@@ -104,6 +104,8 @@ def check_production(settings: Settings, demo_accounts_present: bool) -> None:
     if settings.demo:
         problems.append("PORTAL_DEMO must be off")
     if demo_accounts_present:
-        problems.append("the database holds demo accounts; production needs a database without the demo council")
+        problems.append(
+            "the database holds demo accounts; production needs a database without the demo council"
+        )
     if problems:
         raise UnsafeConfiguration("refusing to start in production: " + "; ".join(problems))

@@ -43,9 +43,18 @@ class DemoPerson:
     roles: frozenset[Role] = frozenset()
 
 
-def _p(name: str, local: str, engagement: EngagementType, department: str, start: str,
-       manager: str | None = None, *roles: Role) -> DemoPerson:
-    return DemoPerson(name, local, engagement, department, date.fromisoformat(start), manager, frozenset(roles))
+def _p(
+    name: str,
+    local: str,
+    engagement: EngagementType,
+    department: str,
+    start: str,
+    manager: str | None = None,
+    *roles: Role,
+) -> DemoPerson:
+    return DemoPerson(
+        name, local, engagement, department, date.fromisoformat(start), manager, frozenset(roles)
+    )
 
 
 OFFICE, FINANCE, EVENTS, PARKS, MEMBERS = DEPARTMENTS
@@ -156,7 +165,10 @@ def load_demo_council(session: Session, *, only_if_empty: bool = False) -> LoadS
     session.flush()
     if summary.people_created or summary.departments_created:
         record(
-            session, actor=None, action="demo.loaded", object_type="council",
+            session,
+            actor=None,
+            action="demo.loaded",
+            object_type="council",
             details={"people": summary.people_created, "departments": summary.departments_created},
         )
     return summary

@@ -13,12 +13,27 @@ from werkzeug.exceptions import NotFound as HTTPNotFound
 from portal.errors import NotFound
 
 ERROR_PAGES = {
-    400: ("Sorry, there is a problem with that request", "The page could not use what was sent. Go back and try again."),
-    403: ("You do not have access to this page", "If you think you should, ask the Town Clerk or your administrator."),
-    404: ("Page not found", "If you typed the web address, check it is correct. If you followed a link, it may be out of date."),
-    405: ("Sorry, that cannot be done here", "Use the buttons on the page rather than typing the web address."),
+    400: (
+        "Sorry, there is a problem with that request",
+        "The page could not use what was sent. Go back and try again.",
+    ),
+    403: (
+        "You do not have access to this page",
+        "If you think you should, ask the Town Clerk or your administrator.",
+    ),
+    404: (
+        "Page not found",
+        "If you typed the web address, check it is correct. If you followed a link, it may be out of date.",
+    ),
+    405: (
+        "Sorry, that cannot be done here",
+        "Use the buttons on the page rather than typing the web address.",
+    ),
     413: ("The file is too large", "Choose a smaller file and try again."),
-    500: ("Sorry, there is a problem with the service", "Try again later. Nothing you had already saved has been lost."),
+    500: (
+        "Sorry, there is a problem with the service",
+        "Try again later. Nothing you had already saved has been lost.",
+    ),
 }
 
 
@@ -49,7 +64,10 @@ def add_security_headers(response: Response) -> Response:
 def render_error(error: HTTPException | Exception) -> tuple[str, int]:
     code = error.code if isinstance(error, HTTPException) and error.code in ERROR_PAGES else 500
     if isinstance(error, CSRFError):
-        title, advice = ("Your form could not be sent", "The page had been open too long, or was sent twice. Go back, reload the page and try again.")
+        title, advice = (
+            "Your form could not be sent",
+            "The page had been open too long, or was sent twice. Go back, reload the page and try again.",
+        )
     else:
         title, advice = ERROR_PAGES[code]
     return render_template("errors/error.html", code=code, title=title, advice=advice), code

@@ -2,55 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask
+from flask.templating import Environment
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, StrictUndefined, Undefined
 
 from portal.config import PROJECT_ROOT
 
 LONDON = ZoneInfo("Europe/London")
+GOVUK_PREFIX = "govuk_frontend_jinja/"
 
 
-class StrictExceptOptions(StrictUndefined):
-    """Fail on any undefined name or attribute, except a missing key of a dict.
+class PortalEnvironment(Environment):
+    """Strict about undefined names in our templates, lenient in GOV.UK Frontend's.
 
-    GOV.UK Frontend's macros read optional keys from their `params` dict
-    (`params.classes`, `params.hint`...) and expect a missing key to be falsy, as in
-    Nunjucks (and likewise `caller`, below). Everything else, such as a misspelt variable or model attribute in our
-    own templates, still raises at render time.
+    The GOV.UK macros are a line-by-line port of Nunjucks and rely on undefined
+    names being falsy (`params.classes`, variables set in one branch, `caller`).
+    Their templates are therefore compiled by an overlay environment with Jinja's
+    ordinary Undefined, while every template of ours raises on a misspelt name.
     """
 
-    def _lenient(self) -> bool:
-        # `caller` is undefined in a macro used without {% call %}; the GOV.UK
-        # macros test for it to make the call block optional.
-        return isinstance(self._undefined_obj, Mapping) or self._undefined_name == "caller"
+    _lenient: Environment | None = None
+    _is_lenient = False
 
-    def __bool__(self) -> bool:
-        return False if self._lenient() else super().__bool__()
-
-    def __str__(self) -> str:
-        return "" if self._lenient() else super().__str__()
-
-    def __iter__(self) -> Any:
-        return iter(()) if self._lenient() else super().__iter__()
-
-    def __len__(self) -> int:
-        return 0 if self._lenient() else super().__len__()
-
-    def __eq__(self, other: object) -> bool:
-        return Undefined.__eq__(self, other) if self._lenient() else super().__eq__(other)
-
-    def __ne__(self, other: object) -> bool:
-        return Undefined.__ne__(self, other) if self._lenient() else super().__ne__(other)
-
-    def __contains__(self, item: object) -> bool:
-        return False if self._lenient() else super().__contains__(item)
-
-    __hash__ = Undefined.__hash__
+    def _load_template(self, name: str, globals: Any) -> Any:  # noqa: A002 (Jinja's signature)
+        if name.startswith(GOVUK_PREFIX) and not self._is_lenient:
+            if self._lenient is None:
+                lenient = self.overlay(undefined=Undefined)
+                lenient._is_lenient = True
+                self._lenient = lenient
+            return self._lenient._load_template(name, globals)
+        return super()._load_template(name, globals)
 
 
 def format_date(value: date | datetime | None) -> str:
@@ -71,17 +56,15 @@ def format_datetime(value: datetime | None) -> str:
 
 
 def init_app(app: Flask) -> None:
+    # Must be set before anything touches app.jinja_env, which builds it once.
+    app.jinja_environment = PortalEnvironment
     app.jinja_loader = ChoiceLoader(
         [
             FileSystemLoader(str(PROJECT_ROOT / "templates")),
-            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+            PrefixLoader({GOVUK_PREFIX.rstrip("/"): PackageLoader("govuk_frontend_jinja")}),
         ]
     )
-    app.jinja_env.undefined = StrictExceptOptions
-    # The GOV.UK macros use the bare names `undefined` and `null` as "no value",
-    # counting on them being undefined; give them that meaning explicitly.
-    app.jinja_env.globals["undefined"] = Undefined()
-    app.jinja_env.globals["null"] = Undefined()
+    app.jinja_env.undefined = StrictUndefined
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["date"] = format_date

@@ -108,7 +108,7 @@ def verify_chain(session: Session) -> ChainReport:
     previous = GENESIS_HASH
     checked = 0
     rows = session.execute(
-        select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=2000)
+        select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=2000, populate_existing=True)
     ).scalars()
     for event in rows:
         if event.previous_hash != previous:
@@ -118,7 +118,9 @@ def verify_chain(session: Session) -> ChainReport:
                 "it does not follow the event before it: an event was deleted, inserted or reordered",
             )
         if chain_hash(previous, event) != event.hash:
-            return ChainReport(checked, event.id, "its content no longer matches its hash: the event was altered")
+            return ChainReport(
+                checked, event.id, "its content no longer matches its hash: the event was altered"
+            )
         previous = event.hash
         checked += 1
     return ChainReport(checked)

@@ -5,6 +5,7 @@ No composition rules: length and a list of common passwords are what matter.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from functools import cache
 from pathlib import Path
 
@@ -57,10 +58,8 @@ def password_matches(stored_hash: str | None, password: str) -> bool:
 
 
 def _burn_time(password: str) -> None:
-    try:
+    with suppress(VerificationError):
         _hasher.verify(_DUMMY_HASH, password)
-    except VerificationError:
-        pass
 
 
 def needs_rehash(stored_hash: str) -> bool:

@@ -204,7 +204,9 @@ def usable_token(session: Session, raw: str) -> UsableToken | None:
 def redeem_password_token(session: Session, raw: str, password: str, confirmation: str) -> Person:
     found = usable_token(session, raw)
     if found is None:
-        raise DomainError("This link has expired or has already been used. Ask your administrator for a new one")
+        raise DomainError(
+            "This link has expired or has already been used. Ask your administrator for a new one"
+        )
     person = found.person
     _check_new_password(person, password, confirmation)
     person.password_hash = hash_password(password)
@@ -219,4 +221,3 @@ def redeem_password_token(session: Session, raw: str, password: str, confirmatio
         details={"through": found.token.purpose},
     )
     return person
-

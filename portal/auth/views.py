@@ -75,7 +75,9 @@ def set_password(token: str) -> str | Response:
             start_session(person, remember=False)
             flash("Your password has been set. You are now signed in.", "success")
             return redirect(url_for("home.index"))
-    return render_template("auth/set_password.html", form=form, person=found.person, purpose=found.token.purpose)
+    return render_template(
+        "auth/set_password.html", form=form, person=found.person, purpose=found.token.purpose
+    )
 
 
 @blueprint.route("/account", methods=["GET", "POST"])
@@ -97,7 +99,8 @@ def account() -> str | Response:
         else:
             # Every other device is now signed out; this one starts a new session.
             start_session(person, remember=False)
-            flash("Your password has been changed. You have been signed out on every other device.", "success")
+            flash(
+                "Your password has been changed. You have been signed out on every other device.", "success"
+            )
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form)
-

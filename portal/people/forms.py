@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, EmailField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -26,7 +27,7 @@ class PersonForm(FlaskForm):
     )
     engagement_type = SelectField(
         "How they work for the council",
-        choices=[(e.value, label) for e, label in ENGAGEMENT_LABELS.items()],
+        choices=[SelectChoice(e.value, label) for e, label in ENGAGEMENT_LABELS.items()],
         validators=[DataRequired("Choose how they work for the council")],
     )
     department = SelectField("Department", coerce=str, validators=[Optional()])
@@ -34,16 +35,18 @@ class PersonForm(FlaskForm):
         "Line manager's email address",
         validators=[Optional(), Email("Enter the line manager's email address, like name@example.org")],
     )
-    start_date = DateField(
-        "Start date", validators=[DataRequired("Enter their start date as a real date")]
-    )
+    start_date = DateField("Start date", validators=[DataRequired("Enter their start date as a real date")])
     roles = MultiCheckboxField(
-        "Roles", choices=[(r.value, label) for r, label in ROLE_LABELS.items()], validators=[Optional()]
+        "Roles",
+        choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()],
+        validators=[Optional()],
     )
 
 
 class LeaverForm(FlaskForm):
-    leaving_date = DateField("Leaving date", validators=[DataRequired("Enter their leaving date as a real date")])
+    leaving_date = DateField(
+        "Leaving date", validators=[DataRequired("Enter their leaving date as a real date")]
+    )
 
 
 class ImportForm(FlaskForm):
@@ -54,7 +57,9 @@ class ImportForm(FlaskForm):
 
 
 class DepartmentForm(FlaskForm):
-    name = StringField("Department name", validators=[DataRequired("Enter the department's name"), Length(max=120)])
+    name = StringField(
+        "Department name", validators=[DataRequired("Enter the department's name"), Length(max=120)]
+    )
 
 
 class ActionForm(FlaskForm):

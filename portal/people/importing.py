@@ -85,7 +85,9 @@ def _check_row(line: int, raw: dict[str, str], problems: list[RowProblem]) -> _R
     if not values["start_date"]:
         row_problems.append("the start date is missing")
     elif start is None:
-        row_problems.append(f"the start date '{values['start_date']}' is not a date like 2026-03-31 or 31/03/2026")
+        row_problems.append(
+            f"the start date '{values['start_date']}' is not a date like 2026-03-31 or 31/03/2026"
+        )
     roles: set[Role] = set()
     for word in values["roles"].replace(";", " ").replace(",", " ").split():
         try:
@@ -118,18 +120,28 @@ def _check_across_rows(session: Session, rows: list[_Row], problems: list[RowPro
             problems.append(RowProblem(row.line, f"{email} is already on line {emails_in_file[email]}"))
         else:
             emails_in_file[email] = row.line
-    existing = set(
-        session.scalars(select(Person.email).where(Person.email.in_(list(emails_in_file)))).all()
-    ) if emails_in_file else set()
+    existing = (
+        set(session.scalars(select(Person.email).where(Person.email.in_(list(emails_in_file)))).all())
+        if emails_in_file
+        else set()
+    )
     for row in rows:
         if row.details.email in existing and emails_in_file.get(row.details.email) == row.line:
-            problems.append(RowProblem(row.line, f"{row.details.email} already has an account; edit that person instead"))
-    manager_emails = {normalise_email(r.details.line_manager_email) for r in rows if r.details.line_manager_email}
-    known_managers = set(
-        session.scalars(
-            select(Person.email).where(Person.email.in_(list(manager_emails)), Person.is_active.is_(True))
-        ).all()
-    ) if manager_emails else set()
+            problems.append(
+                RowProblem(row.line, f"{row.details.email} already has an account; edit that person instead")
+            )
+    manager_emails = {
+        normalise_email(r.details.line_manager_email) for r in rows if r.details.line_manager_email
+    }
+    known_managers = (
+        set(
+            session.scalars(
+                select(Person.email).where(Person.email.in_(list(manager_emails)), Person.is_active.is_(True))
+            ).all()
+        )
+        if manager_emails
+        else set()
+    )
     for row in rows:
         manager = row.details.line_manager_email
         if not manager:
@@ -138,7 +150,9 @@ def _check_across_rows(session: Session, rows: list[_Row], problems: list[RowPro
         if manager == row.details.email:
             problems.append(RowProblem(row.line, "A person cannot be their own line manager"))
         elif manager not in known_managers and manager not in emails_in_file:
-            problems.append(RowProblem(row.line, f"The line manager {manager} is not in the file or the portal"))
+            problems.append(
+                RowProblem(row.line, f"The line manager {manager} is not in the file or the portal")
+            )
 
 
 def import_people(session: Session, actor: Person, data: bytes) -> ImportResult:
@@ -148,7 +162,9 @@ def import_people(session: Session, actor: Person, data: bytes) -> ImportResult:
     headers = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [column for column in REQUIRED_COLUMNS if column not in headers]
     if missing:
-        raise ImportRejected([RowProblem(1, "The first line must name the columns; missing: " + ", ".join(missing))])
+        raise ImportRejected(
+            [RowProblem(1, "The first line must name the columns; missing: " + ", ".join(missing))]
+        )
     reader.fieldnames = headers
     problems: list[RowProblem] = []
     rows: list[_Row] = []
@@ -157,7 +173,9 @@ def import_people(session: Session, actor: Person, data: bytes) -> ImportResult:
         if not any((value or "").strip() for value in raw.values() if isinstance(value, str)):
             continue  # a blank line is not a person
         if len(rows) + len(problems) >= MAX_ROWS:
-            problems.append(RowProblem(line, f"The file has more than {MAX_ROWS} rows; split it into smaller files"))
+            problems.append(
+                RowProblem(line, f"The file has more than {MAX_ROWS} rows; split it into smaller files")
+            )
             break
         checked = _check_row(line, raw, problems)
         if checked:
@@ -181,8 +199,12 @@ def _create_all(session: Session, actor: Person, rows: list[_Row]) -> ImportResu
             departments[department.name.lower()] = department
             result.new_departments.append(department.name)
             record(
-                session, actor=actor, action="people.department_added", object_type="department",
-                object_id=department.id, details={"name": department.name, "through": "import"},
+                session,
+                actor=actor,
+                action="people.department_added",
+                object_type="department",
+                object_id=department.id,
+                details={"name": department.name, "through": "import"},
             )
         if row.department_name:
             row.details.department_id = departments[row.department_name.lower()].id
@@ -206,8 +228,13 @@ def _create_all(session: Session, actor: Person, rows: list[_Row]) -> ImportResu
             managers[str(person.id)] = manager.id
     session.flush()
     record(
-        session, actor=actor, action="people.imported", object_type="import", details={
-            "people": len(result.created), "new_departments": result.new_departments,
+        session,
+        actor=actor,
+        action="people.imported",
+        object_type="import",
+        details={
+            "people": len(result.created),
+            "new_departments": result.new_departments,
             "line_managers": managers,
         },
     )

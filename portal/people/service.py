@@ -63,7 +63,9 @@ def _resolve_manager(session: Session, details: PersonDetails, person: Person | 
         return None
     manager = find_by_email(session, details.line_manager_email)
     if manager is None:
-        raise DomainError("There is nobody with that email address to be the line manager", field="line_manager")
+        raise DomainError(
+            "There is nobody with that email address to be the line manager", field="line_manager"
+        )
     if person is not None and manager.id == person.id:
         raise DomainError("A person cannot be their own line manager", field="line_manager")
     if not manager.is_active:
@@ -82,7 +84,9 @@ def _check_department(session: Session, department_id: int | None) -> None:
         raise DomainError("Choose a department from the list", field="department")
 
 
-def create_person(session: Session, actor: Person | None, details: PersonDetails, *, is_demo: bool = False) -> Person:
+def create_person(
+    session: Session, actor: Person | None, details: PersonDetails, *, is_demo: bool = False
+) -> Person:
     email = normalise_email(details.email)
     _check_email_free(session, email, None)
     _check_department(session, details.department_id)
@@ -124,13 +128,19 @@ def _snapshot(person: Person, roles: set[Role]) -> dict[str, object]:
     }
 
 
-def update_person(session: Session, actor: Person, person: Person, details: PersonDetails) -> dict[str, object]:
+def update_person(
+    session: Session, actor: Person, person: Person, details: PersonDetails
+) -> dict[str, object]:
     """Apply an administrator's edit; return what changed (empty when nothing did)."""
     email = normalise_email(details.email)
     _check_email_free(session, email, person)
     _check_department(session, details.department_id)
     manager_id = _resolve_manager(session, details, person)
-    if actor.id == person.id and Role.ADMINISTRATOR in person.roles and Role.ADMINISTRATOR not in details.roles:
+    if (
+        actor.id == person.id
+        and Role.ADMINISTRATOR in person.roles
+        and Role.ADMINISTRATOR not in details.roles
+    ):
         raise DomainError("You cannot remove your own administrator role", field="roles")
     before = _snapshot(person, set(person.roles))
     person.name = details.name.strip()
@@ -146,7 +156,12 @@ def update_person(session: Session, actor: Person, person: Person, details: Pers
     if changes:
         session.flush()
         record(
-            session, actor=actor, action="people.updated", object_type="person", object_id=person.id, details=changes
+            session,
+            actor=actor,
+            action="people.updated",
+            object_type="person",
+            object_id=person.id,
+            details=changes,
         )
     return changes
 
@@ -189,8 +204,12 @@ def add_department(session: Session, actor: Person | None, name: str) -> Departm
     session.add(department)
     session.flush()
     record(
-        session, actor=actor, action="people.department_added", object_type="department",
-        object_id=department.id, details={"name": clean},
+        session,
+        actor=actor,
+        action="people.department_added",
+        object_type="department",
+        object_id=department.id,
+        details={"name": clean},
     )
     return department
 
@@ -204,7 +223,12 @@ class PeoplePage:
 
 
 def list_people(
-    session: Session, *, search: str = "", department_id: int | None = None, status: str = "active", page: int = 1
+    session: Session,
+    *,
+    search: str = "",
+    department_id: int | None = None,
+    status: str = "active",
+    page: int = 1,
 ) -> PeoplePage:
     """One page of people, with their departments and roles loaded in fixed queries."""
     conditions = []

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from portal.access import requires
 from portal.auth.service import issue_password_token
@@ -19,8 +20,8 @@ blueprint = Blueprint("people", __name__, url_prefix="/people")
 
 def _person_form(person: Person | None = None) -> PersonForm:
     form = PersonForm(obj=None)
-    form.department.choices = [("", "No department")] + [
-        (str(d.id), d.name) for d in service.departments(get_session())
+    form.department.choices = [SelectChoice("", "No department")] + [
+        SelectChoice(str(d.id), d.name) for d in service.departments(get_session())
     ]
     if person is not None and request.method == "GET":
         form.name.data = person.name
@@ -102,7 +103,9 @@ def edit(person_id: int) -> str | Response:
         except DomainError as error:
             attach_domain_error(form, error)
         else:
-            flash(f"{person.name}'s details have been saved." if changes else "Nothing was changed.", "success")
+            flash(
+                f"{person.name}'s details have been saved." if changes else "Nothing was changed.", "success"
+            )
             return redirect(url_for("people.show", person_id=person.id))
     return render_template("people/form.html", form=form, person=person)
 
@@ -119,7 +122,9 @@ def leave(person_id: int) -> str | Response:
         except DomainError as error:
             attach_domain_error(form, error)
         else:
-            flash(f"{person.name} is recorded as having left. They have been signed out everywhere.", "success")
+            flash(
+                f"{person.name} is recorded as having left. They have been signed out everywhere.", "success"
+            )
             return redirect(url_for("people.show", person_id=person.id))
     return render_template("people/leave.html", form=form, person=person)
 
@@ -151,7 +156,8 @@ def import_csv() -> str | Response:
             result = import_people(get_session(), current_user, form.file.data.read())
         except ImportRejected as rejected:
             problems = rejected.problems
-            form.file.errors = [f"The file has {len(problems)} problem{'s' if len(problems) != 1 else ''}. Nothing was imported"]
+            plural = "s" if len(problems) != 1 else ""
+            form.file.errors = [f"The file has {len(problems)} problem{plural}. Nothing was imported"]
         else:
             message = f"{len(result.created)} people imported."
             if result.new_departments:
@@ -173,4 +179,6 @@ def departments() -> str | Response:
         else:
             flash(f"{department.name} has been added.", "success")
             return redirect(url_for("people.departments"))
-    return render_template("people/departments.html", form=form, departments=service.departments(get_session()))
+    return render_template(
+        "people/departments.html", form=form, departments=service.departments(get_session())
+    )

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+
+from portal import create_app
+from portal.config import DEVELOPMENT_SECRET, Settings, UnsafeConfiguration, check_production
+from portal.demo import load_demo_council
+from tests.conftest import settings_for
+
+STRONG_SECRET = "s" * 40
+
+
+def _production(**overrides):
+    values = {"environment": "production", "secret_key": STRONG_SECRET, "debug": False, "demo": False}
+    values.update(overrides)
+    return Settings(**values)
+
+
+def test_production_with_safe_settings_starts():
+    check_production(_production(), demo_accounts_present=False)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "demo_present", "complaint"),
+    [
+        ({"secret_key": DEVELOPMENT_SECRET}, False, "PORTAL_SECRET_KEY"),
+        ({"secret_key": "short"}, False, "PORTAL_SECRET_KEY"),
+        ({"debug": True}, False, "PORTAL_DEBUG"),
+        ({"demo": True}, False, "PORTAL_DEMO"),
+        ({}, True, "demo accounts"),
+    ],
+)
+def test_production_refuses_unsafe_settings(overrides, demo_present, complaint):
+    with pytest.raises(UnsafeConfiguration, match=complaint):
+        check_production(_production(**overrides), demo_accounts_present=demo_present)
+
+
+def test_the_app_refuses_production_with_the_demo_council_loaded(database_url, session):
+    load_demo_council(session)
+    session.commit()
+    with pytest.raises(UnsafeConfiguration, match="demo accounts"):
+        create_app(
+            settings_for(database_url, environment="production", secret_key=STRONG_SECRET, testing=False)
+        )
+
+
+def settings_for_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("PORTAL_DATABASE_URL", "postgres://u@db/portal")
+    monkeypatch.setenv("PORTAL_COUNCIL_NAME", "Elsewhere Parish Council")
+    monkeypatch.setenv("PORTAL_TRUSTED_PROXIES", "1")
+    settings = Settings.from_environment()
+    assert settings.database_url == "postgresql+psycopg://u@db/portal"
+    assert settings.council_name == "Elsewhere Parish Council"
+    assert settings.trusted_proxies == 1
