@@ -23,8 +23,15 @@ def test_the_inline_script_carries_the_csp_nonce(client):
 
 
 def test_pages_with_personal_data_are_not_cached(client, session):
-    client.sign_in_as(make_person(session))
+    from portal.auth.service import issue_password_token
+
+    person = make_person(session)
+    token = issue_password_token(session, person, purpose="invitation", actor=None)
+    session.commit()
+    assert client.get(f"/set-password/{token}").headers["Cache-Control"] == "no-store"
+    client.sign_in_as(person)
     assert client.get("/").headers["Cache-Control"] == "no-store"
+    assert client.get("/static/build/favicon.svg").headers.get("Cache-Control") != "no-store"
 
 
 def test_cookies_are_httponly_and_lax(client, session):
@@ -43,6 +50,7 @@ def test_the_page_is_branded_for_the_council_not_govuk(client):
     assert "Ashcombe Town Council" in html
     assert "GOV.UK" not in html
     assert "govuk-logo" not in html and "crown" not in html.lower()
+    assert "&lt;" not in html.split("<main")[0]  # nothing in the header shows as escaped markup
 
 
 def test_healthz_checks_the_database(client):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -59,6 +59,7 @@ def sign_out() -> Response:
 @blueprint.route("/set-password/<token>", methods=["GET", "POST"])
 @public
 def set_password(token: str) -> str | Response:
+    g.personal_data = True  # the page names the person: keep it out of caches
     found = service.usable_token(get_session(), token)
     if found is None:
         return render_template("auth/link_expired.html"), 404  # type: ignore[return-value]

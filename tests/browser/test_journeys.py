@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import pytest
+
+from portal.demo import DEMO_PASSWORD, demo_email
+from tests.browser.conftest import run_axe, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_sign_in_and_sign_out(page, demo_council):
+    page.goto("/")
+    assert page.url.endswith("/sign-in?next=%2F")
+    sign_in(page, demo_email("nina.foster"), DEMO_PASSWORD)
+    assert page.get_by_role("heading", name="What I need to do").is_visible()
+    assert page.get_by_text("Signed in as").is_visible()
+    page.get_by_role("button", name="Sign out").click()
+    assert page.get_by_text("You have signed out.").is_visible()
+    page.goto("/")
+    assert "/sign-in" in page.url
+    assert page.console_errors == []  # includes any Content-Security-Policy refusal
+
+
+def test_a_wrong_password_shows_an_accessible_error_summary(page, demo_council):
+    sign_in(page, demo_email("nina.foster"), "not the right password")
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible()
+    assert "Enter a correct email address and password" in summary.inner_text()
+    assert page.title().startswith("Error: ")
+    # GOV.UK Frontend's JavaScript moves focus to the summary for screen readers.
+    assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    assert run_axe(page) == []
+
+
+def test_an_administrator_adds_a_person_and_creates_their_invitation(page, demo_council):
+    sign_in(page, demo_email("admin"), DEMO_PASSWORD)
+    page.get_by_role("link", name="People").click()
+    page.get_by_role("link", name="Add a person").click()
+    page.get_by_role("button", name="Add person").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert run_axe(page) == []
+    page.get_by_label("Full name").fill("Zara Newstarter")
+    page.get_by_label("Email address", exact=True).fill("zara@ashcombe-tc.example")
+    page.get_by_label("How they work for the council").select_option("volunteer")
+    page.get_by_label("Start date").fill("2026-11-23")
+    page.get_by_role("button", name="Add person").click()
+    assert page.get_by_text("Zara Newstarter has been added").is_visible()
+    page.get_by_role("button", name="Create an invitation link").click()
+    link = page.locator("#sign-in-link").inner_text()
+    assert "/set-password/" in link
+
+    newcomer = page.context.browser.new_context(base_url=page.url.split("/people")[0])
+    their_page = newcomer.new_page()
+    their_page.goto(link)
+    their_page.get_by_label("New password", exact=True).fill("summer meadow lantern")
+    their_page.get_by_label("Confirm new password").fill("summer meadow lantern")
+    their_page.get_by_role("button", name="Save password").click()
+    assert their_page.get_by_text("Your password has been set").is_visible()
+    newcomer.close()
