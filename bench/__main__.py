@@ -64,7 +64,8 @@ def _populate(url: str) -> None:
         connection.execute(
             text(
                 "INSERT INTO audit_events (occurred_at, actor_id, action, object_type, object_id, details, "
-                "previous_hash, hash) VALUES (:now, :actor, 'bench.event', 'person', :actor, '{}', 'p', :hash)"
+                "previous_hash, hash) "
+                "VALUES (:now, :actor, 'bench.event', 'person', :actor, '{}', 'p', :hash)"
             ),
             [{"now": now, "actor": n % PEOPLE + 1, "hash": f"h{n}"} for n in range(AUDIT_EVENTS)],
         )
@@ -125,8 +126,9 @@ def main() -> int:
     lines = [
         "# Foundation pages benchmark",
         "",
-        f"{PEOPLE} people and {AUDIT_EVENTS} audit events; {ROUNDS} interleaved rounds through the Flask test "
-        "client. Each page's p95 is compared with the bare `/healthz` endpoint's p95 from the same run.",
+        f"{PEOPLE} people and {AUDIT_EVENTS} audit events; {ROUNDS} interleaved rounds through the "
+        "Flask test client. Each page's p95 is compared with the bare `/healthz` endpoint's p95 "
+        "from the same run.",
         "",
     ]
     missed = []

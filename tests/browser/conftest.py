@@ -97,7 +97,7 @@ def run_axe(page) -> list[dict]:
         })"""
     )
     return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "targets": [n["target"] for n in v["nodes"]][:3]}
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "where": [n["target"] for n in v["nodes"]]}
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
