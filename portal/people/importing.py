@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from portal.audit.service import record
 from portal.auth.service import normalise_email
 from portal.people.models import Department, EngagementType, Person, Role
-from portal.people.service import PersonDetails, create_person
+from portal.people.service import PersonDetails, add_department, create_person
 
 REQUIRED_COLUMNS = ("name", "email", "engagement_type", "start_date")
 OPTIONAL_COLUMNS = ("department", "line_manager_email", "roles")
@@ -108,7 +108,7 @@ def _check_row(line: int, raw: dict[str, str], problems: list[RowProblem]) -> _R
             line_manager_email=values["line_manager_email"] or None,
             roles=roles,
         ),
-        values["department"] or None,
+        " ".join(values["department"].split()) or None,
     )
 
 
@@ -193,19 +193,9 @@ def _create_all(session: Session, actor: Person, rows: list[_Row]) -> ImportResu
     departments = {d.name.lower(): d for d in session.scalars(select(Department))}
     for row in rows:
         if row.department_name and row.department_name.lower() not in departments:
-            department = Department(name=" ".join(row.department_name.split()))
-            session.add(department)
-            session.flush()
+            department = add_department(session, actor, row.department_name)
             departments[department.name.lower()] = department
             result.new_departments.append(department.name)
-            record(
-                session,
-                actor=actor,
-                action="people.department_added",
-                object_type="department",
-                object_id=department.id,
-                details={"name": department.name, "through": "import"},
-            )
         if row.department_name:
             row.details.department_id = departments[row.department_name.lower()].id
     # People first, managers second: a manager may appear later in the same file.

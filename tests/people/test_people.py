@@ -231,3 +231,14 @@ def test_the_people_list_filters_by_name_and_status(client, session):
     assert "Findable Person" in html and "Gone Person" not in html
     left = client.get("/people?status=left").get_data(as_text=True)
     assert "Gone Person" in left and "Findable Person" not in left
+
+
+def test_the_people_list_is_paged(client, session):
+    client.sign_in_as(_admin(session))
+    for number in range(55):
+        make_person(session, name=f"Paged {number:02d}", commit=False)
+    session.commit()
+    first = client.get("/people").get_data(as_text=True)
+    assert "Page 1 of 2" in first and "page=2" in first
+    second = client.get("/people?page=2").get_data(as_text=True)
+    assert "Page 2 of 2" in second and "Paged 54" in second
