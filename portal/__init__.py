@@ -76,16 +76,27 @@ def _register_blueprints(app: Flask) -> None:
     from portal.auth.views import blueprint as auth_blueprint
     from portal.home.views import blueprint as home_blueprint
     from portal.people.views import blueprint as people_blueprint
+    from portal.policies import library_views, tasks  # noqa: F401 (routes and task source register themselves)
+    from portal.policies.views import blueprint as policies_blueprint
+    from portal.policies.views import receipts_blueprint
 
-    for blueprint in (home_blueprint, auth_blueprint, people_blueprint, audit_blueprint):
+    for blueprint in (
+        home_blueprint,
+        auth_blueprint,
+        people_blueprint,
+        audit_blueprint,
+        policies_blueprint,
+        receipts_blueprint,
+    ):
         app.register_blueprint(blueprint)
 
 
 def _register_commands(app: Flask) -> None:
     from portal.audit.cli import audit_commands
     from portal.cli import db_commands, demo_commands
+    from portal.policies.cli import policies_commands
 
-    for group in (db_commands, demo_commands, audit_commands):
+    for group in (db_commands, demo_commands, audit_commands, policies_commands):
         app.cli.add_command(group)
 
 

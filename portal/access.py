@@ -27,6 +27,15 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "review_business_case": frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK}),
     "manage_disciplinary_records": frozenset({R.TOWN_CLERK, R.HR}),
     "publish_policy_version": frozenset({R.TOWN_CLERK}),
+    # Drafting, previewing, comparing and archiving; publishing stays the Clerk's.
+    "manage_policies": frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK}),
+    # Paper forms witnessed in person, signing on someone's behalf, withdrawing a signature.
+    "record_acknowledgement": frozenset({R.TOWN_CLERK}),
+    # Managers see their own team only; the others see everyone (see policies.views.status).
+    "view_policy_status": frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK, R.HR, R.MANAGER}),
+    "view_everyones_policy_status": frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK, R.HR}),
+    # The "as at" look-up and anyone's receipts: evidence for disciplinary matters.
+    "look_up_evidence": frozenset({R.TOWN_CLERK, R.HR}),
     "manage_people": frozenset({R.ADMINISTRATOR}),
     "view_audit_trail": frozenset({R.TOWN_CLERK, R.ADMINISTRATOR}),
 }

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from portal.audit.service import record
 from portal.auth.passwords import hash_password
 from portal.people.models import Department, EngagementType, Person, Role
 from portal.people.service import PersonDetails, add_department, create_person
+from portal.policies.models import Policy
 
 DEMO_PASSWORD = "ashcombe-demo-2026"  # noqa: S105 (a published demo password, refused in production)
 DEMO_DOMAIN = "ashcombe-tc.example"
+POLICY_TEXTS = Path(__file__).parent / "policies" / "demo_texts"
 
 DEPARTMENTS = (
     "Town Clerk's Office",
@@ -113,17 +116,18 @@ def demo_email(local_part: str) -> str:
 class LoadSummary:
     people_created: int = 0
     departments_created: int = 0
+    policies_published: int = 0
     skipped_because_not_empty: bool = False
     sign_ins: list[tuple[str, str]] = field(default_factory=list)
 
     def describe(self) -> str:
         if self.skipped_because_not_empty:
             return "The database already holds people; the demo council was not loaded."
-        if not self.people_created and not self.departments_created:
+        if not self.people_created and not self.departments_created and not self.policies_published:
             return "The demo council is already loaded; nothing changed."
         return (
-            f"Demo council loaded: {self.people_created} people and "
-            f"{self.departments_created} departments created."
+            f"Demo council loaded: {self.people_created} people, {self.departments_created} departments "
+            f"and {self.policies_published} policies created."
         )
 
 
@@ -163,6 +167,7 @@ def load_demo_council(session: Session, *, only_if_empty: bool = False) -> LoadS
         person.password_hash = password_hash
         summary.people_created += 1
     session.flush()
+    summary.policies_published = _load_demo_policies(session)
     if summary.people_created or summary.departments_created:
         record(
             session,
@@ -172,3 +177,73 @@ def load_demo_council(session: Session, *, only_if_empty: bool = False) -> LoadS
             details={"people": summary.people_created, "departments": summary.departments_created},
         )
     return summary
+
+
+DEMO_POLICIES = (
+    # slug, file, applies to councillors too?
+    ("social-media-networking", "social-media-networking.md", False),
+    ("social-media-electronic-communication", "social-media-electronic-communication.md", True),
+)
+# Demo people who have already signed, so the status pages have something to show.
+ALREADY_SIGNED = ("clerk", "deputy", "hr", "finance.manager", "grace.thornton")
+
+
+def _load_demo_policies(session: Session) -> int:
+    """The council's two policies in the project's own words, published by the Town Clerk."""
+    from portal.policies import service as policies
+    from portal.policies.signing import RequestDetails, sign
+
+    clerk = session.scalar(select(Person).where(Person.email == demo_email("clerk")))
+    if clerk is None:
+        return 0
+    published = 0
+    for slug, filename, councillors in DEMO_POLICIES:
+        if session.scalar(select(Policy.id).where(Policy.slug == slug)) is not None:
+            continue
+        text = (POLICY_TEXTS / filename).read_text(encoding="utf-8")
+        engagements = [e for e in EngagementType if councillors or e != EngagementType.COUNCILLOR]
+        policy = policies.create_policy(
+            session,
+            clerk,
+            policies.PolicyDetails(
+                slug=slug,
+                title=text.splitlines()[0].lstrip("# ").strip(),
+                owner_role=Role.TOWN_CLERK,
+                engagements=engagements,
+                roles=[],
+            ),
+        )
+        version = policies.draft_version(
+            session,
+            clerk,
+            policy,
+            policies.VersionDetails(
+                label="2026.1",
+                effective_date=date(2026, 4, 1),
+                body=text,
+                change_kind=policies.ChangeKind.MATERIAL,
+                change_summary="First version of the policy in the portal.",
+                adopted_minute="Full Council, 12 March 2026, minute 2026/041",
+                review_due=date(2027, 3, 31),
+            ),
+        )
+        policies.publish_version(session, clerk, policy, version)
+        published += 1
+        for local in ALREADY_SIGNED:
+            person = session.scalar(
+                select(Person)
+                .options(selectinload(Person.role_grants))
+                .where(Person.email == demo_email(local))
+            )
+            if person is not None and policies.applies_to(policy, person):
+                sign(
+                    session,
+                    person,
+                    policy,
+                    version_id=version.id,
+                    password=DEMO_PASSWORD,
+                    typed_name=person.name,
+                    confirmed=True,
+                    request=RequestDetails(ip_address="127.0.0.1"),
+                )
+    return published

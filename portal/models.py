@@ -4,7 +4,22 @@ from portal.audit.models import AuditEvent
 from portal.auth.models import PasswordToken, SignInFailure
 from portal.db import Base
 from portal.people.models import Department, Person, PersonRole
+from portal.policies.models import Acknowledgement, PaperScan, Policy, PolicySection, PolicyVersion, Receipt
 
 metadata = Base.metadata
 
-__all__ = ["AuditEvent", "Department", "PasswordToken", "Person", "PersonRole", "SignInFailure", "metadata"]
+__all__ = [
+    "Acknowledgement",
+    "AuditEvent",
+    "Department",
+    "PaperScan",
+    "PasswordToken",
+    "Person",
+    "PersonRole",
+    "Policy",
+    "PolicySection",
+    "PolicyVersion",
+    "Receipt",
+    "SignInFailure",
+    "metadata",
+]

@@ -23,6 +23,8 @@ class NavigationItem:
 # Features append their entries here when they register (see create_app).
 NAVIGATION: list[NavigationItem] = [
     NavigationItem("What I need to do", "home.index"),
+    NavigationItem("Policies", "policies.index"),
+    NavigationItem("Who has signed", "policies.status", "view_policy_status"),
     NavigationItem("People", "people.index", "manage_people"),
     NavigationItem("Audit trail", "audit.index", "view_audit_trail"),
     NavigationItem("Your account", "auth.account"),

@@ -23,10 +23,10 @@ def upgrade() -> None:
         return
     op.execute(
         """
-        CREATE FUNCTION audit_events_append_only() RETURNS trigger
+        CREATE FUNCTION refuse_change_to_append_only_table() RETURNS trigger
         LANGUAGE plpgsql AS $$
         BEGIN
-            RAISE EXCEPTION 'audit_events is append-only: % is not allowed', TG_OP
+            RAISE EXCEPTION '% is append-only: % is not allowed', TG_TABLE_NAME, TG_OP
                 USING ERRCODE = 'insufficient_privilege';
         END;
         $$
@@ -34,11 +34,11 @@ def upgrade() -> None:
     )
     op.execute(
         "CREATE TRIGGER audit_events_no_update_or_delete BEFORE UPDATE OR DELETE ON audit_events "
-        "FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()"
+        "FOR EACH ROW EXECUTE FUNCTION refuse_change_to_append_only_table()"
     )
     op.execute(
         "CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events "
-        "FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only()"
+        "FOR EACH STATEMENT EXECUTE FUNCTION refuse_change_to_append_only_table()"
     )
 
 
@@ -47,4 +47,4 @@ def downgrade() -> None:
         return
     op.execute("DROP TRIGGER audit_events_no_truncate ON audit_events")
     op.execute("DROP TRIGGER audit_events_no_update_or_delete ON audit_events")
-    op.execute("DROP FUNCTION audit_events_append_only()")
+    op.execute("DROP FUNCTION refuse_change_to_append_only_table()")

@@ -1,0 +1,1 @@
+"""The one place that turns templates into PDFs (WeasyPrint, PDF/A)."""

@@ -1,0 +1,51 @@
+"""PDF rendering with WeasyPrint, safe against content that tries to pull in files.
+
+Receipts and letters include text people typed (names, reasons). A crafted value
+must not be able to make the renderer read a file from the server or call out to
+another host, so only inline `data:` resources (the QR code) are fetched.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from typing import Any
+
+import segno
+from flask import render_template
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+PDF_VARIANT = "pdf/a-3b"  # archival PDF; 3b also allows attachments
+
+
+class InlineOnlyURLFetcher(URLFetcher):
+    """Fetches `data:` URLs only; every other URL is refused and remembered."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols={"data"}, allow_redirects=False)
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        if not url.startswith("data:"):
+            self.refused.append(url)
+            raise ValueError(f"refused to fetch {url!r}: documents may only use inline resources")
+        return super().fetch(url, headers)
+
+
+def render_pdf_from_html(html: str, *, fetcher: InlineOnlyURLFetcher | None = None) -> bytes:
+    fetcher = fetcher or InlineOnlyURLFetcher()
+    # base_url=None: relative URLs have nothing to resolve against.
+    document = HTML(string=html, base_url=None, url_fetcher=fetcher)
+    return document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+
+
+def render_pdf(template: str, **context: Any) -> bytes:
+    return render_pdf_from_html(render_template(template, **context))
+
+
+def qr_code_data_uri(content: str) -> str:
+    """A QR code as an inline SVG, so the fetcher never has to load anything."""
+    buffer = io.BytesIO()
+    segno.make(content, error="m").save(buffer, kind="svg", scale=4, border=2, xmldecl=False)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()

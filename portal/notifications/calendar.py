@@ -1,0 +1,50 @@
+"""England and Wales working days, from govuk-bank-holidays' offline copy.
+
+Deadlines in the policies (10 working days for a new starter, 20 for a material
+change) count working days, as FOI deadlines do: weekends and bank holidays in
+England and Wales do not count.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import cache
+
+from govuk_bank_holidays.bank_holidays import BankHolidays
+
+
+@cache
+def _bank_holidays() -> frozenset[date]:
+    # use_cached_holidays: the copy shipped with the package, so no network is needed.
+    calendar = BankHolidays(use_cached_holidays=True)
+    return frozenset(h["date"] for h in calendar.get_holidays(division=BankHolidays.ENGLAND_AND_WALES))
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _bank_holidays()
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The date `days` working days after `start` (start itself does not count)."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    current = start
+    remaining = days
+    while remaining:
+        current += timedelta(days=1)
+        if is_working_day(current):
+            remaining -= 1
+    return current
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (negative if end is earlier)."""
+    if end < start:
+        return -working_days_between(end, start)
+    count = 0
+    current = start
+    while current < end:
+        current += timedelta(days=1)
+        if is_working_day(current):
+            count += 1
+    return count

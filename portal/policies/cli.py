@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from portal.db import database
+from portal.errors import DomainError
+from portal.policies.service import import_version
+
+
+@click.group("policies", help="The policy library.")
+def policies_commands() -> None:
+    pass
+
+
+@policies_commands.command(
+    "import", help="Import FILE (Markdown or plain text) as a draft version of a policy."
+)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--slug", required=True, help="The policy's short name, such as social-media-networking.")
+@click.option("--version", "label", required=True, help="The version label, such as 2026.1.")
+@click.option("--material", is_flag=True, help="Everyone must sign this version again.")
+@click.option("--title", help="The policy's title, if the file's first line is not it.")
+@with_appcontext
+def import_command(file: Path, slug: str, label: str, material: bool, title: str | None) -> None:
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise click.ClickException(
+            f"{file}: the file is not UTF-8 text; save it as plain text (UTF-8)"
+        ) from error
+    try:
+        with database().session_scope() as session:
+            version = import_version(
+                session, None, slug=slug, label=label, text=text, material=material, title=title
+            )
+            sections = [s.section_id for s in version.sections]
+            sha = version.content_sha256
+    except DomainError as error:
+        raise click.ClickException(f"{file}: {error.message}. Nothing was imported.") from error
+    click.echo(f"Imported {file.name} as draft version {label} of '{slug}': {len(sections)} sections")
+    click.echo("  sections: " + ", ".join(sections))
+    click.echo(f"  sha256: {sha}")
+    click.echo("Preview it and publish it from the portal (Policies > manage versions).")

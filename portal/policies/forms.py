@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from portal.people.forms import MultiCheckboxField
+from portal.people.models import ENGAGEMENT_LABELS, ROLE_LABELS
+
+
+class PolicyForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired("Enter the policy's title"), Length(max=200)])
+    slug = StringField(
+        "Short name for web addresses",
+        validators=[
+            DataRequired("Enter a short name, like social-media"),
+            Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message="Use lower-case letters, numbers and hyphens only"),
+            Length(max=80),
+        ],
+    )
+    owner_role = SelectField(
+        "Owned by",
+        choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()],
+        default="town_clerk",
+    )
+    engagements = MultiCheckboxField(
+        "Who must sign it",
+        choices=[SelectChoice(e.value, label) for e, label in ENGAGEMENT_LABELS.items()],
+        validators=[DataRequired("Choose at least one group of people")],
+    )
+    roles = MultiCheckboxField(
+        "Only people with these roles (leave all unticked for everyone in the groups above)",
+        choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()],
+        validators=[Optional()],
+    )
+
+
+class VersionForm(FlaskForm):
+    label = StringField(
+        "Version label", validators=[DataRequired("Enter a label, like 2026.1"), Length(max=40)]
+    )
+    effective_date = DateField("Takes effect on", validators=[DataRequired("Enter the date it takes effect")])
+    change_kind = SelectField(
+        "Kind of change",
+        choices=[
+            SelectChoice("material", "Material: what people must do has changed, so everyone signs again"),
+            SelectChoice("minor", "Minor: wording or layout only, no new signature needed"),
+        ],
+    )
+    change_summary = TextAreaField(
+        "Summary of changes", validators=[DataRequired("Summarise what changed"), Length(max=2000)]
+    )
+    adopted_minute = StringField("Minute that adopted it", validators=[Optional(), Length(max=200)])
+    review_due = DateField("Review due by", validators=[DataRequired("Enter the date the review is due")])
+    body = TextAreaField(
+        "Text of the policy", validators=[DataRequired("Enter the text of the policy"), Length(max=200_000)]
+    )
+
+
+class SignForm(FlaskForm):
+    version_id = HiddenField()
+    password = PasswordField("Your password", validators=[DataRequired("Enter your password")])
+    typed_name = StringField("Your full name", validators=[DataRequired("Type your full name")])
+    confirm = BooleanField("I confirm the statement above")
+
+
+class DeclineForm(FlaskForm):
+    version_id = HiddenField()
+    reason = TextAreaField(
+        "Why are you not signing?", validators=[DataRequired("Say why you are not signing"), Length(max=2000)]
+    )
+
+
+class OnBehalfForm(FlaskForm):
+    person_email = EmailField(
+        "Email address of the person", validators=[DataRequired("Enter their email address")]
+    )
+    reason = TextAreaField(
+        "Why you are signing for them", validators=[DataRequired("Write the reason"), Length(max=2000)]
+    )
+    password = PasswordField("Your password", validators=[DataRequired("Enter your password")])
+
+
+class PaperForm(FlaskForm):
+    person_email = EmailField(
+        "Email address of the person", validators=[DataRequired("Enter their email address")]
+    )
+    witness_name = StringField(
+        "Witness's full name", validators=[DataRequired("Enter the witness's name"), Length(max=200)]
+    )
+    signed_on = DateField(
+        "Date written on the form", validators=[DataRequired("Enter the date on the paper form")]
+    )
+    scan = FileField("Scan of the signed form (PDF, JPEG or PNG)")
+    password = PasswordField("Your password", validators=[DataRequired("Enter your password")])
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(
+        "Why the signature is being withdrawn",
+        validators=[DataRequired("Write the reason"), Length(max=2000)],
+    )
+
+
+class VerifyForm(FlaskForm):
+    code = StringField("Verification code", validators=[Optional(), Length(max=40)])
+    receipt = FileField("Or upload the receipt PDF")
+
+
+class AsAtForm(FlaskForm):
+    class Meta:
+        csrf = False  # a read-only look-up sent with GET
+
+    person_email = EmailField(
+        "Email address of the person", validators=[DataRequired("Enter their email address")]
+    )
+    policy = SelectField("Policy", validators=[DataRequired("Choose a policy")])
+    on = DateField("On this date", validators=[DataRequired("Enter a real date")])
+
+
+class CompareForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    older = IntegerField("Older version")
+    newer = IntegerField("Newer version")

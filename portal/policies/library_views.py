@@ -1,0 +1,286 @@
+"""Managing the policy library: policies, drafts, previews, comparisons, publishing,
+and the Clerk's ways of recording a signature for someone else."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from portal.access import requires
+from portal.db import get_session
+from portal.errors import DomainError
+from portal.forms import attach_domain_error
+from portal.people.forms import ActionForm
+from portal.people.models import EngagementType, Role
+from portal.people.service import find_by_email
+from portal.policies import service, signing
+from portal.policies.compare import compare_versions
+from portal.policies.forms import CompareForm, OnBehalfForm, PaperForm, PolicyForm, VersionForm, WithdrawForm
+from portal.policies.models import Acknowledgement, ChangeKind, Policy, PolicyVersion
+from portal.policies.parsing import render_markdown
+from portal.policies.views import blueprint, request_details
+
+
+def _version_details(form: VersionForm) -> service.VersionDetails:
+    assert form.effective_date.data and form.review_due.data
+    return service.VersionDetails(
+        label=form.label.data or "",
+        effective_date=form.effective_date.data,
+        body=form.body.data or "",
+        change_kind=ChangeKind(form.change_kind.data),
+        change_summary=form.change_summary.data or "",
+        adopted_minute=form.adopted_minute.data or "",
+        review_due=form.review_due.data,
+    )
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@requires("manage_policies")
+def new_policy() -> str | Response:
+    form = PolicyForm()
+    if request.method == "GET":
+        form.engagements.data = [e.value for e in EngagementType if e != EngagementType.COUNCILLOR]
+    if form.validate_on_submit():
+        try:
+            policy = service.create_policy(
+                get_session(),
+                current_user,
+                service.PolicyDetails(
+                    slug=form.slug.data or "",
+                    title=form.title.data or "",
+                    owner_role=Role(form.owner_role.data),
+                    engagements=[EngagementType(v) for v in form.engagements.data or []],
+                    roles=[Role(v) for v in form.roles.data or []],
+                ),
+            )
+        except DomainError as error:
+            attach_domain_error(form, error)
+        else:
+            flash(f"The {policy.title} has been added. Draft its first version.", "success")
+            return redirect(url_for("policies.new_version", slug=policy.slug))
+    return render_template("policies/policy_form.html", form=form)
+
+
+@blueprint.get("/<slug>/versions")
+@requires("manage_policies")
+def versions(slug: str) -> str:
+    policy = service.get_policy(get_session(), slug)
+    ordered = sorted(policy.versions, key=lambda v: v.id, reverse=True)
+    return render_template(
+        "policies/versions.html",
+        policy=policy,
+        versions=ordered,
+        current=service.current_version(policy),
+        action_form=ActionForm(),
+        compare_form=CompareForm(),
+    )
+
+
+@blueprint.route("/<slug>/versions/new", methods=["GET", "POST"])
+@requires("manage_policies")
+def new_version(slug: str) -> str | Response:
+    db = get_session()
+    policy = service.get_policy(db, slug)
+    form = VersionForm()
+    current = service.current_version(policy)
+    if request.method == "GET":
+        today = date.today()
+        form.effective_date.data = today
+        form.review_due.data = date(today.year + 1, today.month, min(today.day, 28))
+        if current is not None:
+            form.body.data = current.body_markdown
+    if form.validate_on_submit():
+        try:
+            version = service.draft_version(db, current_user, policy, _version_details(form))
+        except DomainError as error:
+            attach_domain_error(form, error)
+        else:
+            flash("The draft has been saved. Check the preview before publishing.", "success")
+            return redirect(url_for("policies.preview", slug=slug, version_id=version.id))
+    return render_template("policies/version_form.html", policy=policy, form=form, version=None)
+
+
+@blueprint.get("/<slug>/versions/<int:version_id>")
+@requires("manage_policies")
+def preview(slug: str, version_id: int) -> str:
+    db = get_session()
+    policy = service.get_policy(db, slug)
+    version = service.get_version(db, policy, version_id)
+    return render_template(
+        "policies/preview.html",
+        policy=policy,
+        version=version,
+        action_form=ActionForm(),
+        sections=[(s, render_markdown(s.body_markdown)) for s in version.sections],
+    )
+
+
+@blueprint.route("/<slug>/versions/<int:version_id>/edit", methods=["GET", "POST"])
+@requires("manage_policies")
+def edit_version(slug: str, version_id: int) -> str | Response:
+    db = get_session()
+    policy = service.get_policy(db, slug)
+    version = service.get_version(db, policy, version_id)
+    if not version.is_draft:
+        flash("A published or archived version cannot be changed. Draft a new version instead.", "info")
+        return redirect(url_for("policies.preview", slug=slug, version_id=version.id))
+    form = VersionForm(obj=version if request.method == "GET" else None)
+    if request.method == "GET":
+        form.body.data = version.body_markdown
+    if form.validate_on_submit():
+        try:
+            service.update_draft(db, current_user, policy, version, _version_details(form))
+        except DomainError as error:
+            attach_domain_error(form, error)
+        else:
+            flash("The draft has been saved.", "success")
+            return redirect(url_for("policies.preview", slug=slug, version_id=version.id))
+    return render_template("policies/version_form.html", policy=policy, form=form, version=version)
+
+
+def _version_action(slug: str, version_id: int) -> tuple[Policy, PolicyVersion]:
+    db = get_session()
+    policy = service.get_policy(db, slug)
+    version = service.get_version(db, policy, version_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return policy, version
+
+
+@blueprint.post("/<slug>/versions/<int:version_id>/publish")
+@requires("publish_policy_version")
+def publish(slug: str, version_id: int) -> Response:
+    policy, version = _version_action(slug, version_id)
+    try:
+        service.publish_version(get_session(), current_user, policy, version)
+    except DomainError as error:
+        flash(error.message, "info")
+    else:
+        flash(f"Version {version.label} of the {policy.title} is published.", "success")
+    return redirect(url_for("policies.versions", slug=slug))
+
+
+@blueprint.post("/<slug>/versions/<int:version_id>/archive")
+@requires("manage_policies")
+def archive(slug: str, version_id: int) -> Response:
+    policy, version = _version_action(slug, version_id)
+    try:
+        service.archive_version(get_session(), current_user, policy, version)
+    except DomainError as error:
+        flash(error.message, "info")
+    else:
+        flash(f"Version {version.label} has been archived.", "success")
+    return redirect(url_for("policies.versions", slug=slug))
+
+
+@blueprint.get("/<slug>/compare")
+@requires("manage_policies")
+def compare(slug: str) -> str:
+    db = get_session()
+    policy = service.get_policy(db, slug)
+    form = CompareForm(request.args)
+    if not form.validate() or not form.older.data or not form.newer.data:
+        abort(404)
+    older = service.get_version(db, policy, form.older.data)
+    newer = service.get_version(db, policy, form.newer.data)
+    return render_template(
+        "policies/compare.html",
+        policy=policy,
+        older=older,
+        newer=newer,
+        changes=compare_versions(older, newer),
+    )
+
+
+def _person_for(form: OnBehalfForm | PaperForm):  # type: ignore[no-untyped-def]
+    person = find_by_email(get_session(), form.person_email.data or "")
+    if person is None:
+        raise DomainError("There is nobody with that email address", field="person_email")
+    return person
+
+
+@blueprint.route("/<slug>/on-behalf", methods=["GET", "POST"])
+@requires("record_acknowledgement")
+def on_behalf(slug: str) -> str | Response:
+    db = get_session()
+    policy = service.get_policy(db, slug)
+    form = OnBehalfForm()
+    if form.validate_on_submit():
+        try:
+            ack = signing.sign_on_behalf(
+                db,
+                current_user,
+                _person_for(form),
+                policy,
+                clerk_password=form.password.data or "",
+                reason=form.reason.data or "",
+                request=request_details(),
+            )
+        except DomainError as error:
+            attach_domain_error(form, error)
+        else:
+            flash(f"The signature of {ack.person_name} has been recorded.", "success")
+            return redirect(url_for("policies.status"))
+    return render_template("policies/on_behalf.html", policy=policy, form=form)
+
+
+@blueprint.route("/<slug>/paper", methods=["GET", "POST"])
+@requires("record_acknowledgement")
+def paper(slug: str) -> str | Response:
+    db = get_session()
+    policy = service.get_policy(db, slug)
+    form = PaperForm()
+    if form.validate_on_submit():
+        upload = form.scan.data
+        try:
+            if upload is None or not getattr(upload, "filename", ""):
+                raise DomainError("Choose the scan of the signed paper form", field="scan")
+            ack = signing.record_paper(
+                db,
+                current_user,
+                _person_for(form),
+                policy,
+                clerk_password=form.password.data or "",
+                witness_name=form.witness_name.data or "",
+                signed_on=str(form.signed_on.data),
+                scan_name=upload.filename or "scan",
+                scan_type=upload.mimetype or "",
+                scan=upload.read(),
+                request=request_details(),
+            )
+        except DomainError as error:
+            attach_domain_error(form, error)
+        else:
+            flash(f"The paper acknowledgement of {ack.person_name} has been recorded.", "success")
+            return redirect(url_for("policies.status"))
+    return render_template("policies/paper.html", policy=policy, form=form)
+
+
+@blueprint.route("/acknowledgements/<int:ack_id>/withdraw", methods=["GET", "POST"])
+@requires("record_acknowledgement")
+def withdraw(ack_id: int) -> str | Response:
+    db = get_session()
+    ack = db.get(Acknowledgement, ack_id)
+    if ack is None:
+        abort(404)
+    version = db.get(PolicyVersion, ack.version_id)
+    assert version is not None
+    policy = service.get_policy(db, db.get(Policy, version.policy_id).slug)  # type: ignore[union-attr]
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            signing.withdraw(
+                db, current_user, ack, policy, reason=form.reason.data or "", request=request_details()
+            )
+        except DomainError as error:
+            attach_domain_error(form, error)
+        else:
+            flash(
+                f"The signature of {ack.person_name} has been withdrawn. They will be asked to sign again.",
+                "success",
+            )
+            return redirect(url_for("policies.status"))
+    return render_template("policies/withdraw.html", policy=policy, ack=ack, form=form)

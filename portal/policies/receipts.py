@@ -1,0 +1,97 @@
+"""Receipts: the PDF/A document a person keeps, and checking one later."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.documents.render import qr_code_data_uri, render_pdf
+from portal.people.models import Person
+from portal.policies.models import Acknowledgement, Policy, PolicyVersion, Receipt
+
+METHOD_LABELS = {
+    "self": "Signed online by the person",
+    "on_behalf": "Signed by the Town Clerk on the person's behalf",
+    "witnessed_paper": "Signed on paper in front of a witness, recorded by the Town Clerk",
+}
+
+
+def verification_url(code: str) -> str:
+    return f"{current_app.config['PORTAL_SETTINGS'].base_url}/receipts/verify?code={code}"
+
+
+def render_receipt(ack: Acknowledgement, policy: Policy, *, code: str, actor_name: str) -> bytes:
+    return render_pdf(
+        "documents/receipt.html",
+        ack=ack,
+        policy=policy,
+        code=code,
+        actor_name=actor_name,
+        method_label=METHOD_LABELS[ack.method],
+        verify_url=verification_url(code),
+        qr=qr_code_data_uri(verification_url(code)),
+    )
+
+
+@dataclass(frozen=True)
+class ReceiptCheck:
+    """The outcome of checking a receipt. `matches` is False when the stored record no
+    longer hashes to what the receipt vouched for (tampering), as well as when nothing
+    was found."""
+
+    found: bool
+    matches: bool
+    receipt: Receipt | None = None
+    acknowledgement: Acknowledgement | None = None
+    policy_title: str | None = None
+    actor_name: str | None = None
+
+    @property
+    def method_label(self) -> str:
+        return METHOD_LABELS[self.acknowledgement.method] if self.acknowledgement else ""
+
+
+def _check(session: Session, receipt: Receipt | None) -> ReceiptCheck:
+    from portal.policies.signing import evidence_hash
+
+    if receipt is None:
+        return ReceiptCheck(found=False, matches=False)
+    ack = session.get(Acknowledgement, receipt.acknowledgement_id)
+    assert ack is not None
+    version = session.get(PolicyVersion, ack.version_id)
+    policy = session.get(Policy, version.policy_id) if version else None
+    actor = session.get(Person, ack.actor_id)
+    intact = (
+        evidence_hash(ack) == ack.evidence_sha256
+        and hashlib.sha256(receipt.pdf).hexdigest() == receipt.pdf_sha256
+    )
+    return ReceiptCheck(
+        found=True,
+        matches=intact,
+        receipt=receipt,
+        acknowledgement=ack,
+        policy_title=policy.title if policy else None,
+        actor_name=actor.name if actor else None,
+    )
+
+
+def normalise_code(code: str) -> str:
+    letters = "".join(c for c in code.upper() if c.isalnum())
+    return f"{letters[:4]}-{letters[4:8]}-{letters[8:]}" if len(letters) == 12 else code.strip().upper()
+
+
+def check_code(session: Session, code: str) -> ReceiptCheck:
+    return _check(session, session.scalar(select(Receipt).where(Receipt.code == normalise_code(code))))
+
+
+def check_pdf(session: Session, pdf: bytes) -> ReceiptCheck:
+    digest = hashlib.sha256(pdf).hexdigest()
+    return _check(session, session.scalar(select(Receipt).where(Receipt.pdf_sha256 == digest)))
+
+
+def receipt_for(session: Session, acknowledgement_id: int) -> Receipt | None:
+    return session.scalar(select(Receipt).where(Receipt.acknowledgement_id == acknowledgement_id))
