@@ -6,11 +6,13 @@ import itertools
 from datetime import date
 from functools import cache
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from portal.auth.passwords import hash_password
 from portal.people.models import Department, EngagementType, Person, Role
 from portal.people.service import PersonDetails, add_department, create_person
+from portal.policies.models import Policy
 
 PASSWORD = "a perfectly long test password"  # noqa: S105
 _numbers = itertools.count(1)
@@ -58,3 +60,87 @@ def make_person(
     if commit:
         session.commit()
     return person
+
+
+POLICY_TEXT = """# Test Policy
+
+## Purpose
+
+Why this policy exists.
+
+## 3.2 Private use
+
+Use social media in your breaks only.
+"""
+
+
+def make_clerk(session: Session) -> Person:
+    return make_person(session, name="Clara Clerk", roles={Role.TOWN_CLERK})
+
+
+def make_policy(
+    session: Session,
+    *,
+    clerk: Person,
+    slug: str = "test-policy",
+    title: str = "Test Policy",
+    engagements: list[EngagementType] | None = None,
+    roles: list[Role] | None = None,
+    text: str = POLICY_TEXT,
+    label: str = "1",
+    material: bool = True,
+    publish: bool = True,
+):
+    """A policy with one version (published unless publish=False), committed."""
+    from portal.policies import service
+
+    policy = session.scalar(select(Policy).options(selectinload(Policy.versions)).where(Policy.slug == slug))
+    if policy is None:
+        policy = service.create_policy(
+            session,
+            clerk,
+            service.PolicyDetails(
+                slug=slug,
+                title=title,
+                owner_role=Role.TOWN_CLERK,
+                engagements=engagements or list(EngagementType),
+                roles=roles or [],
+            ),
+        )
+    version = add_version(
+        session, clerk=clerk, policy=policy, label=label, text=text, material=material, publish=publish
+    )
+    return policy, version
+
+
+def add_version(
+    session: Session,
+    *,
+    clerk: Person,
+    policy,
+    label: str,
+    text: str = POLICY_TEXT,
+    material: bool = True,
+    publish: bool = True,
+):
+    from portal.policies import service
+    from portal.policies.models import ChangeKind
+
+    version = service.draft_version(
+        session,
+        clerk,
+        policy,
+        service.VersionDetails(
+            label=label,
+            effective_date=date(2026, 1, 1),
+            body=text,
+            change_kind=ChangeKind.MATERIAL if material else ChangeKind.MINOR,
+            change_summary="Test change",
+            adopted_minute="Full Council, 1 January 2026, minute 1",
+            review_due=date(2027, 1, 1),
+        ),
+    )
+    if publish:
+        service.publish_version(session, clerk, policy, version)
+    session.commit()
+    return version

@@ -14,10 +14,13 @@ from flask import Flask
 from portal.access import PERMISSIONS, rule_for
 from portal.auth.service import issue_password_token
 from portal.people.models import Role
-from tests.factories import make_person
+from portal.policies import service
+from portal.policies.signing import RequestDetails, sign
+from tests.factories import PASSWORD, add_version, make_clerk, make_person, make_policy
 
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
+OWN_RECORD = "own_record"
 R = Role
 
 # endpoint -> (method, url template, who may use it)
@@ -39,6 +42,55 @@ EXPECTED: dict[str, tuple[str, str, str | frozenset[Role]]] = {
     "people.import_csv": ("GET", "/people/import", frozenset({R.ADMINISTRATOR})),
     "people.departments": ("GET", "/people/departments", frozenset({R.ADMINISTRATOR})),
     "audit.index": ("GET", "/audit", frozenset({R.TOWN_CLERK, R.ADMINISTRATOR})),
+    "policies.index": ("GET", "/policies", SIGNED_IN),
+    "policies.show": ("GET", "/policies/{slug}", SIGNED_IN),
+    "policies.sign": ("POST", "/policies/{slug}/sign", SIGNED_IN),
+    "policies.decline": ("GET", "/policies/{slug}/decline", SIGNED_IN),
+    # Records of one person: their own, or for those who keep evidence; others get 404.
+    "policies.signed": ("GET", "/policies/{slug}/signed/{ack}", OWN_RECORD),
+    "policies.receipt_pdf": (
+        "GET",
+        "/policies/receipts/{ack}.pdf",
+        (OWN_RECORD, frozenset({R.TOWN_CLERK, R.HR})),
+    ),
+    "policies.status": (
+        "GET",
+        "/policies/status",
+        frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK, R.HR, R.MANAGER}),
+    ),
+    "policies.look_up": ("GET", "/policies/as-at", frozenset({R.TOWN_CLERK, R.HR})),
+    "policies.new_policy": ("GET", "/policies/new", frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK})),
+    "policies.versions": ("GET", "/policies/{slug}/versions", frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK})),
+    "policies.new_version": (
+        "GET",
+        "/policies/{slug}/versions/new",
+        frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK}),
+    ),
+    "policies.preview": (
+        "GET",
+        "/policies/{slug}/versions/{draft}",
+        frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK}),
+    ),
+    "policies.edit_version": (
+        "GET",
+        "/policies/{slug}/versions/{draft}/edit",
+        frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK}),
+    ),
+    "policies.compare": (
+        "GET",
+        "/policies/{slug}/compare?older={published}&newer={draft}",
+        frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK}),
+    ),
+    "policies.publish": ("POST", "/policies/{slug}/versions/{draft}/publish", frozenset({R.TOWN_CLERK})),
+    "policies.archive": (
+        "POST",
+        "/policies/{slug}/versions/{spare}/archive",
+        frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK}),
+    ),
+    "policies.on_behalf": ("GET", "/policies/{slug}/on-behalf", frozenset({R.TOWN_CLERK})),
+    "policies.paper": ("GET", "/policies/{slug}/paper", frozenset({R.TOWN_CLERK})),
+    "policies.withdraw": ("GET", "/policies/acknowledgements/{ack}/withdraw", frozenset({R.TOWN_CLERK})),
+    "receipts.verify": ("GET", "/receipts/verify", PUBLIC),
 }
 
 EXPECTED_PERMISSIONS = {
@@ -49,6 +101,11 @@ EXPECTED_PERMISSIONS = {
     "publish_policy_version": {R.TOWN_CLERK},
     "manage_people": {R.ADMINISTRATOR},
     "view_audit_trail": {R.TOWN_CLERK, R.ADMINISTRATOR},
+    "manage_policies": {R.TOWN_CLERK, R.DEPUTY_CLERK},
+    "record_acknowledgement": {R.TOWN_CLERK},
+    "view_policy_status": {R.TOWN_CLERK, R.DEPUTY_CLERK, R.HR, R.MANAGER},
+    "view_everyones_policy_status": {R.TOWN_CLERK, R.DEPUTY_CLERK, R.HR},
+    "look_up_evidence": {R.TOWN_CLERK, R.HR},
 }
 
 
@@ -77,7 +134,13 @@ VISITORS = [Visitor("anonymous", None), Visitor("staff", frozenset())] + [
 ]
 
 
-def _expected_status(method: str, who: str | frozenset[Role], visitor: Visitor, endpoint: str) -> set[int]:
+def _expected_status(method: str, who, visitor: Visitor, endpoint: str) -> set[int]:
+    if isinstance(who, tuple):  # (OWN_RECORD, roles that may see anyone's)
+        if visitor.roles is None:
+            return {302}
+        return {200} if visitor.roles & who[1] else {404}
+    if who == OWN_RECORD:
+        return {302} if visitor.roles is None else {404}  # the visitor is never the record's subject
     if who == PUBLIC:
         if endpoint == "auth.sign_in" and visitor.roles is not None:
             return {302}  # already signed in: sent home
@@ -85,7 +148,7 @@ def _expected_status(method: str, who: str | frozenset[Role], visitor: Visitor, 
     if visitor.roles is None:
         return {302}  # to the sign-in page
     if who == SIGNED_IN:
-        return {302} if method == "POST" else {200}
+        return {200, 302} if method == "POST" else {200}
     allowed = bool(visitor.roles & who)  # type: ignore[operator]
     if not allowed:
         return {403}
@@ -93,10 +156,35 @@ def _expected_status(method: str, who: str | frozenset[Role], visitor: Visitor, 
 
 
 @pytest.mark.parametrize("visitor", VISITORS, ids=lambda v: v.label)
-def test_access_matrix(client, session, visitor: Visitor):
+def test_access_matrix(app, client, session, visitor: Visitor):
     subject = make_person(session, name="Subject Person")
     token = issue_password_token(session, subject, purpose="invitation", actor=None)
     session.commit()
+    clerk = make_clerk(session)
+    policy, published = make_policy(session, clerk=clerk)
+    draft = add_version(session, clerk=clerk, policy=policy, label="2", publish=False)
+    spare = add_version(session, clerk=clerk, policy=policy, label="3", publish=False)
+    with app.app_context():
+        ack = sign(
+            session,
+            subject,
+            service.get_policy(session, policy.slug),
+            version_id=published.id,
+            password=PASSWORD,
+            typed_name=subject.name,
+            confirmed=True,
+            request=RequestDetails(),
+        )
+    session.commit()
+    ids = {
+        "person": subject.id,
+        "token": token,
+        "slug": policy.slug,
+        "ack": ack.id,
+        "published": published.id,
+        "draft": draft.id,
+        "spare": spare.id,
+    }
     if visitor.roles is not None:
         me = make_person(session, roles=visitor.roles)
     failures = []
@@ -105,7 +193,7 @@ def test_access_matrix(client, session, visitor: Visitor):
             continue  # signing out ends the session; covered in tests/auth
         if visitor.roles is not None:
             client.sign_in_as(me)
-        url = template.format(person=subject.id, token=token)
+        url = template.format(**ids)
         response = client.get(url) if method == "GET" else client.post(url)
         expected = _expected_status(method, who, visitor, endpoint)
         if response.status_code not in expected:

@@ -35,8 +35,9 @@ def test_production_refuses_unsafe_settings(overrides, demo_present, complaint):
         check_production(_production(**overrides), demo_accounts_present=demo_present)
 
 
-def test_the_app_refuses_production_with_the_demo_council_loaded(database_url, session):
-    load_demo_council(session)
+def test_the_app_refuses_production_with_the_demo_council_loaded(app, database_url, session):
+    with app.app_context():
+        load_demo_council(session)
     session.commit()
     with pytest.raises(UnsafeConfiguration, match="demo accounts"):
         create_app(

@@ -5,10 +5,12 @@ from sqlalchemy import func, select
 from portal.audit.service import verify_chain
 from portal.demo import DEMO_PASSWORD, load_demo_council
 from portal.people.models import Department, EngagementType, Person, PersonRole, Role
+from portal.policies.models import Policy
 
 
-def test_the_demo_council_covers_every_role_and_engagement_type(session):
-    load_demo_council(session)
+def test_the_demo_council_covers_every_role_and_engagement_type(app, session):
+    with app.app_context():
+        load_demo_council(session)
     session.commit()
     assert session.scalar(select(func.count()).select_from(Person)) >= 25
     assert session.scalar(select(func.count()).select_from(Department)) >= 4
@@ -16,13 +18,18 @@ def test_the_demo_council_covers_every_role_and_engagement_type(session):
         e.value for e in EngagementType
     }
     assert set(session.scalars(select(PersonRole.role).distinct())) == {r.value for r in Role}
+    assert {p.slug for p in session.scalars(select(Policy))} == {
+        "social-media-networking",
+        "social-media-electronic-communication",
+    }
     assert verify_chain(session).ok
 
 
-def test_loading_twice_changes_nothing(session):
-    load_demo_council(session)
-    session.commit()
-    again = load_demo_council(session)
+def test_loading_twice_changes_nothing(app, session):
+    with app.app_context():
+        load_demo_council(session)
+        session.commit()
+        again = load_demo_council(session)
     session.commit()
     assert again.people_created == 0 and again.departments_created == 0
     assert "nothing changed" in again.describe()

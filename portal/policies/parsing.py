@@ -190,14 +190,14 @@ def parse_policy_text(raw: str, *, fallback_title: str | None = None) -> ParsedP
     title = title or fallback_title
     if not title:
         raise PolicyTextError("The document has no title line")
+    if not sections:
+        raise PolicyTextError(
+            "No sections were found: the document needs headings such as '3.2 Private use' or 'PURPOSE'"
+        )
     built: list[Section] = []
     if any(line.strip() for line in preamble):
         built.append(Section(INTRODUCTION, "Introduction", _normalise_body(preamble)))
     built.extend(Section(sid, heading, _normalise_body(body)) for sid, heading, body in sections)
-    if not built:
-        raise PolicyTextError(
-            "No sections were found: the document needs headings such as '3.2 Private use' or 'PURPOSE'"
-        )
     seen: set[str] = set()
     for section in built:
         if section.id in seen:

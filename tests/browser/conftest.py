@@ -6,6 +6,7 @@ test database as everything else (so these run on SQLite and on PostgreSQL too).
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import threading
@@ -53,6 +54,7 @@ def chromium() -> Iterator[object]:
 
 class LiveServer:
     def __init__(self, app: Flask) -> None:
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request drowns the failures
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -73,8 +75,9 @@ def live_server(app: Flask) -> Iterator[LiveServer]:
 
 
 @pytest.fixture
-def demo_council(session) -> None:
-    load_demo_council(session)
+def demo_council(app, session) -> None:
+    with app.app_context():  # receipts of the demo signatures are rendered from templates
+        load_demo_council(session)
     session.commit()
 
 

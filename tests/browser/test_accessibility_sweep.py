@@ -30,6 +30,8 @@ def _links(page, origin: str) -> list[str]:
         parts = urlsplit(href)
         if f"{parts.scheme}://{parts.netloc}" != origin or parts.path.startswith("/static"):
             continue
+        if parts.path.endswith(".pdf"):
+            continue  # a download, not a page; PDFs are checked in tests/policies
         found.append(parts.path + ("?" + parts.query if parts.query else ""))
     return found
 

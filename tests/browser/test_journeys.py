@@ -57,3 +57,41 @@ def test_an_administrator_adds_a_person_and_creates_their_invitation(page, demo_
     their_page.get_by_role("button", name="Save password").click()
     assert their_page.get_by_text("Your password has been set").is_visible()
     newcomer.close()
+
+
+def test_a_new_starter_signs_both_policies_and_verifies_a_receipt(page, demo_council, tmp_path):
+    sign_in(page, demo_email("nina.foster"), DEMO_PASSWORD)
+    tasks = page.locator(".govuk-task-list__link")
+    assert tasks.count() == 2
+    receipt_path = None
+    for _ in range(2):
+        page.goto("/")
+        page.locator(".govuk-task-list__link").first.click()
+        assert page.get_by_role("heading", name="Sections").is_visible()
+        title = page.locator("h1").inner_text()
+        # Sign without ticking the box first: the error summary explains.
+        page.get_by_label("Type your full name").fill("Nina Foster")
+        page.get_by_label("Enter your password again").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Sign the policy").click()
+        assert "Tick the box to confirm the statement" in page.locator(".govuk-error-summary").inner_text()
+        assert run_axe(page) == []
+        page.get_by_label("I confirm the statement above").check()
+        page.get_by_label("Type your full name").fill("Nina Foster")
+        page.get_by_label("Enter your password again").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Sign the policy").click()
+        assert page.get_by_role("heading", name="Policy signed").is_visible(), title
+        assert run_axe(page) == []
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Download your receipt (PDF)").click()
+        receipt_path = tmp_path / download.value.suggested_filename
+        download.value.save_as(receipt_path)
+    page.goto("/")
+    assert page.get_by_text("You have nothing to do right now.").is_visible()
+
+    page.goto("/receipts/verify")
+    page.get_by_label("Or upload the receipt PDF").set_input_files(str(receipt_path))
+    page.get_by_role("button", name="Check receipt").click()
+    assert page.get_by_text("This receipt is genuine").is_visible()
+    assert "Nina Foster" in page.locator("main").inner_text()
+    assert run_axe(page) == []
+    assert page.console_errors == []
