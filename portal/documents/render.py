@@ -7,8 +7,6 @@ another host, so only inline `data:` resources (the QR code) are fetched.
 
 from __future__ import annotations
 
-import base64
-import io
 from typing import Any
 
 import segno
@@ -45,7 +43,8 @@ def render_pdf(template: str, **context: Any) -> bytes:
 
 
 def qr_code_data_uri(content: str) -> str:
-    """A QR code as an inline SVG, so the fetcher never has to load anything."""
-    buffer = io.BytesIO()
-    segno.make(content, error="m").save(buffer, kind="svg", scale=4, border=2, xmldecl=False)
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+    """A QR code as an inline PNG, so the fetcher never has to load anything.
+
+    PNG rather than SVG: WeasyPrint draws an SVG QR code module by module, which
+    took a third of a receipt's rendering time."""
+    return segno.make(content, error="m").png_data_uri(scale=4, border=2)

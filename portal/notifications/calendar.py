@@ -8,7 +8,7 @@ England and Wales do not count.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 from govuk_bank_holidays.bank_holidays import BankHolidays
 
@@ -24,8 +24,12 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in _bank_holidays()
 
 
+@lru_cache(maxsize=8192)
 def add_working_days(start: date, days: int) -> date:
-    """The date `days` working days after `start` (start itself does not count)."""
+    """The date `days` working days after `start` (start itself does not count).
+
+    Cached: a council's due dates come from a few start and publication dates, and
+    the status of thousands of people asks the same questions over and over."""
     if days < 0:
         raise ValueError("days must not be negative")
     current = start

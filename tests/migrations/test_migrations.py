@@ -75,6 +75,18 @@ SAMPLE_ROWS = {
         "INSERT INTO audit_events (id, occurred_at, action, object_type, details, previous_hash, hash) "
         "VALUES (1, '2026-01-05 09:00:00', 'test.kept', 'thing', '{}', 'p', 'h')",
     ],
+    "0003": [
+        "INSERT INTO policies (id, slug, title, owner_role, applies_to_engagements, applies_to_roles, created_at) "
+        "VALUES (1, 'kept', 'Kept Policy', 'town_clerk', '[\"employee\"]', '[]', '2026-01-05 09:00:00')",
+        "INSERT INTO policy_versions (id, policy_id, label, effective_date, body_markdown, content_sha256, "
+        "change_kind, change_summary, adopted_minute, review_due, status, created_at, published_at) VALUES "
+        "(1, 1, '1', '2026-01-05', '# Kept', 'sha', 'material', 's', 'm', '2027-01-05', 'published', "
+        "'2026-01-05 09:00:00', '2026-01-05 09:00:00')",
+        "INSERT INTO acknowledgements (id, person_id, version_id, record_number, kind, method, person_name, "
+        "person_email, version_label, version_sha256, statement_text, statement_sha256, actor_id, recorded_at, "
+        "reauthenticated, evidence_sha256) VALUES (1, 1, 1, 1, 'signed', 'self', 'Kept Person', "
+        "'kept@council.example', '1', 'sha', 'I agree', 'ssha', 1, '2026-01-06 09:00:00', true, 'esha')",
+    ],
 }
 
 

@@ -166,3 +166,20 @@ def test_as_at_page_for_the_clerk(client, session, sign_as):
         f"/policies/as-at?person_email=nobody%40council.example&policy={policy.slug}&on={today}"
     )
     assert "There is nobody with that email address" in missing.get_data(as_text=True)
+
+
+def test_a_manager_sees_only_their_team_and_the_clerk_sees_everyone(client, session):
+    clerk = make_clerk(session)
+    manager = make_person(session, name="Mo Manager", roles={Role.MANAGER})
+    make_person(session, name="Team Member", manager=manager)
+    make_person(session, name="Someone Elsewhere")
+    make_policy(session, clerk=clerk)
+    client.sign_in_as(manager)
+    team = client.get("/policies/status").get_data(as_text=True)
+    assert "your team" in team and "Team Member" in team and "Someone Elsewhere" not in team
+    everyone = client.another_browser()
+    everyone.sign_in_as(clerk)
+    html = everyone.get("/policies/status").get_data(as_text=True)
+    assert "Team Member" in html and "Someone Elsewhere" in html and "Mo Manager" in html
+    overdue_only = everyone.get("/policies/status?status=current").get_data(as_text=True)
+    assert "Team Member" not in overdue_only
