@@ -194,6 +194,36 @@ def _append(
     return ack
 
 
+def _record_signature(
+    session: Session,
+    *,
+    person: Person,
+    policy: Policy,
+    version: PolicyVersion,
+    method: SigningMethod,
+    actor: Person,
+    request: RequestDetails,
+    **evidence: str | None,
+) -> Acknowledgement:
+    """Append a signature, once: refused if one already stands, and always with a receipt.
+    Every way of signing re-authenticates someone first (the person or the Clerk)."""
+    _check_not_signed(session, person, policy)
+    ack = _append(
+        session,
+        person=person,
+        policy=policy,
+        version=version,
+        kind=RecordKind.SIGNED,
+        method=method,
+        actor=actor,
+        reauthenticated=True,
+        request=request,
+        **evidence,
+    )
+    issue_receipt(session, ack, policy)
+    return ack
+
+
 def sign(
     session: Session,
     person: Person,
@@ -217,21 +247,16 @@ def sign(
         )
     if not confirmed:
         raise DomainError("Tick the box to confirm the statement", field="confirm")
-    _check_not_signed(session, person, policy)
-    ack = _append(
+    return _record_signature(
         session,
         person=person,
         policy=policy,
         version=version,
-        kind=RecordKind.SIGNED,
         method=SigningMethod.SELF,
         actor=person,
-        reauthenticated=True,
         request=request,
         typed_name=" ".join(typed_name.split()),
     )
-    issue_receipt(session, ack, policy)
-    return ack
 
 
 def decline(
@@ -272,21 +297,16 @@ def sign_on_behalf(
     _check_third_party(clerk, person, policy, clerk_password)
     if not reason.strip():
         raise DomainError("Write the reason for signing on their behalf", field="reason")
-    _check_not_signed(session, person, policy)
-    ack = _append(
+    return _record_signature(
         session,
         person=person,
         policy=policy,
         version=version,
-        kind=RecordKind.SIGNED,
         method=SigningMethod.ON_BEHALF,
         actor=clerk,
-        reauthenticated=True,
         request=request,
         reason=reason.strip(),
     )
-    issue_receipt(session, ack, policy)
-    return ack
 
 
 def record_paper(
@@ -314,16 +334,13 @@ def record_paper(
         raise DomainError("Choose the scan of the signed paper form", field="scan")
     if len(scan) > MAX_SCAN_BYTES:
         raise DomainError("The scan must be smaller than 1.8 MB", field="scan")
-    _check_not_signed(session, person, policy)
-    ack = _append(
+    ack = _record_signature(
         session,
         person=person,
         policy=policy,
         version=version,
-        kind=RecordKind.SIGNED,
         method=SigningMethod.WITNESSED_PAPER,
         actor=clerk,
-        reauthenticated=True,
         request=request,
         reason=f"Paper form signed on {signed_on}",
         witness_name=witness_name.strip(),
@@ -337,7 +354,6 @@ def record_paper(
             sha256=sha256(scan),
         )
     )
-    issue_receipt(session, ack, policy)
     return ack
 
 
