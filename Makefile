@@ -13,6 +13,7 @@ ASSETS := portal/static/build/portal.css
 
 run: setup migrate
 	PORTAL_DEMO=1 $(FLASK) demo load --if-empty
+	$(FLASK) quizzes sync
 	@echo "Serving the demo council on http://127.0.0.1:5000 (Ctrl+C to stop)"
 	PORTAL_DEMO=1 $(FLASK) run --host 127.0.0.1 --port 5000
 

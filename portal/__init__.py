@@ -79,6 +79,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.policies import library_views, tasks  # noqa: F401 (routes and task source register themselves)
     from portal.policies.views import blueprint as policies_blueprint
     from portal.policies.views import receipts_blueprint
+    from portal.training import programme  # noqa: F401 (its task source registers itself)
+    from portal.training.views import blueprint as training_blueprint
 
     for blueprint in (
         home_blueprint,
@@ -95,8 +97,9 @@ def _register_commands(app: Flask) -> None:
     from portal.audit.cli import audit_commands
     from portal.cli import db_commands, demo_commands
     from portal.policies.cli import policies_commands
+    from portal.training.cli import quizzes_commands
 
-    for group in (db_commands, demo_commands, audit_commands, policies_commands):
+    for group in (db_commands, demo_commands, audit_commands, policies_commands, quizzes_commands):
         app.cli.add_command(group)
 
 

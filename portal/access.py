@@ -36,6 +36,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "view_everyones_policy_status": frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK, R.HR}),
     # The "as at" look-up and anyone's receipts: evidence for disciplinary matters.
     "look_up_evidence": frozenset({R.TOWN_CLERK, R.HR}),
+    # Training progress: managers see their own team only (see training.views.progress).
+    "view_training_progress": frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK, R.HR, R.MANAGER}),
+    "view_everyones_training": frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK, R.HR}),
+    "override_attempt_limit": frozenset({R.TOWN_CLERK}),
+    "assign_training": frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK, R.MANAGER}),
+    "analyse_questions": frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK}),
     "manage_people": frozenset({R.ADMINISTRATOR}),
     "view_audit_trail": frozenset({R.TOWN_CLERK, R.ADMINISTRATOR}),
 }

@@ -117,17 +117,19 @@ class LoadSummary:
     people_created: int = 0
     departments_created: int = 0
     policies_published: int = 0
+    question_versions_loaded: int = 0
     skipped_because_not_empty: bool = False
     sign_ins: list[tuple[str, str]] = field(default_factory=list)
 
     def describe(self) -> str:
         if self.skipped_because_not_empty:
             return "The database already holds people; the demo council was not loaded."
-        if not self.people_created and not self.departments_created and not self.policies_published:
+        changed = (self.people_created, self.departments_created, self.policies_published, self.question_versions_loaded)
+        if not any(changed):
             return "The demo council is already loaded; nothing changed."
         return (
-            f"Demo council loaded: {self.people_created} people, {self.departments_created} departments "
-            f"and {self.policies_published} policies created."
+            f"Demo council loaded: {self.people_created} people, {self.departments_created} departments, "
+            f"{self.policies_published} policies and {self.question_versions_loaded} quiz questions."
         )
 
 
@@ -168,6 +170,10 @@ def load_demo_council(session: Session, *, only_if_empty: bool = False) -> LoadS
         summary.people_created += 1
     session.flush()
     summary.policies_published = _load_demo_policies(session)
+    # The quiz bank cites the policies' sections, so it loads after them.
+    from portal.training.sync import sync
+
+    summary.question_versions_loaded = len(sync(session).new_versions)
     if summary.people_created or summary.departments_created:
         record(
             session,

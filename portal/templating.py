@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask.templating import Environment
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, StrictUndefined, Undefined
 
 from portal.config import PROJECT_ROOT
@@ -36,6 +38,14 @@ class PortalEnvironment(Environment):
                 self._lenient = lenient
             return self._lenient._load_template(name, globals)
         return super()._load_template(name, globals)
+
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
+
+def render_markdown(text: str) -> str:
+    """Safe HTML from Markdown: raw HTML in the text is shown as text, never run."""
+    return _markdown.render(text)
 
 
 def format_date(value: date | datetime | None) -> str:
@@ -69,3 +79,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["markdown"] = lambda text: Markup(render_markdown(text))  # noqa: S704 (html disabled)

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
+from portal.templating import render_markdown  # noqa: F401 (re-exported for the policy pages)
+
 
 NUMBERED_HEADING = re.compile(r"^(\d+(?:\.\d+)+|\d+)\.?\s+([A-Za-z].{0,78}?)\s*:?\s*$")
 MARKDOWN_HEADING = re.compile(r"^#{2,6}\s+(.+?)\s*#*\s*$")
@@ -208,9 +209,3 @@ def parse_policy_text(raw: str, *, fallback_title: str | None = None) -> ParsedP
     return ParsedPolicy(title.strip(), tuple(built))
 
 
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-
-
-def render_markdown(text: str) -> str:
-    """Safe HTML for a section body: raw HTML in the text is shown as text, never run."""
-    return _markdown.render(text)

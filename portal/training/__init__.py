@@ -1,0 +1,1 @@
+"""Scenario quizzes: banks as files, attempts, scoring, onboarding, item analysis."""

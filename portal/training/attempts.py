@@ -1,0 +1,369 @@
+"""Taking a quiz: drawing questions, saving answers, scoring on the server, remedial retakes.
+
+Scoring never trusts the browser: the page sends option keys only, and only keys
+that the attempt showed are accepted.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from portal.audit.service import record
+from portal.db import utcnow
+from portal.errors import DomainError, NotFound
+from portal.people.models import Person
+from portal.templating import LONDON
+from portal.training.models import (
+    Attempt,
+    AttemptOverride,
+    AttemptQuestion,
+    Completion,
+    QuestionVersion,
+    Quiz,
+    QuizAssignment,
+)
+
+REFRESHER_WINDOW_DAYS = 30  # a refresher can be taken this long before a pass expires
+
+
+class NotOpen(DomainError):
+    """The quiz is not assigned or not open to this person (403)."""
+
+
+class InvalidAnswer(DomainError):
+    """The form sent an option the attempt never showed (400)."""
+
+
+def suits(audience_engagements: list[str], audience_roles: list[str], person: Person) -> bool:
+    if person.engagement_type not in audience_engagements:
+        return False
+    return not audience_roles or bool({r.value for r in person.roles} & set(audience_roles))
+
+
+def is_open_to(session: Session, quiz: Quiz, person: Person) -> bool:
+    """Automatic quizzes are open to their audience; others only once assigned."""
+    audience = quiz.definition["audience"]
+    if not person.is_active or not suits(audience["engagements"], audience.get("roles") or [], person):
+        return False
+    if quiz.definition["assign"] == "automatic":
+        return True
+    return session.scalar(
+        select(QuizAssignment.id).where(QuizAssignment.person_id == person.id, QuizAssignment.quiz_id == quiz.id)
+    ) is not None
+
+
+def get_quiz(session: Session, key: str) -> Quiz:
+    quiz = session.scalar(select(Quiz).where(Quiz.quiz_key == key))
+    if quiz is None:
+        raise NotFound("No such quiz")
+    return quiz
+
+
+def get_attempt(session: Session, attempt_id: int, person: Person) -> Attempt:
+    """An attempt of the person's own; anyone else's is simply not found."""
+    attempt = session.scalar(
+        select(Attempt)
+        .options(
+            selectinload(Attempt.quiz),
+            selectinload(Attempt.questions).selectinload(AttemptQuestion.question),
+        )
+        .where(Attempt.id == attempt_id, Attempt.person_id == person.id)
+    )
+    if attempt is None:
+        raise NotFound("No such attempt")
+    return attempt
+
+
+def attempts_of(session: Session, person: Person, quiz: Quiz) -> list[Attempt]:
+    return list(
+        session.scalars(
+            select(Attempt).where(Attempt.person_id == person.id, Attempt.quiz_id == quiz.id).order_by(Attempt.number)
+        )
+    )
+
+
+def allowed_attempts(session: Session, person: Person, quiz: Quiz) -> int:
+    extra = session.scalar(
+        select(func.coalesce(func.sum(AttemptOverride.extra_attempts), 0)).where(
+            AttemptOverride.person_id == person.id, AttemptOverride.quiz_id == quiz.id
+        )
+    )
+    return int(quiz.definition["attempts"]["max"]) + int(extra or 0)
+
+
+def valid_completion(session: Session, person: Person, quiz: Quiz, today: date) -> Completion | None:
+    return session.scalar(
+        select(Completion)
+        .where(Completion.person_id == person.id, Completion.quiz_id == quiz.id, Completion.expires_on > today)
+        .order_by(Completion.expires_on.desc())
+        .limit(1)
+    )
+
+
+def failed_topics(attempt: Attempt) -> list[str]:
+    """Topics where the attempt scored below the pass mark: what a remedial retake covers."""
+    by_topic: dict[str, list[float]] = {}
+    for item in attempt.questions:
+        by_topic.setdefault(item.question.topic, []).append(item.mark or 0.0)
+    return sorted(t for t, marks in by_topic.items() if 100 * sum(marks) / len(marks) < attempt.pass_mark)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a person stands on a quiz right now, and what they can do next."""
+
+    attempts: list[Attempt]
+    allowed: int
+    completion: Completion | None
+    in_progress: Attempt | None
+    next_try_at: datetime | None
+    remedial_topics: list[str]
+
+    @property
+    def used(self) -> int:
+        return len(self.attempts)
+
+    @property
+    def out_of_attempts(self) -> bool:
+        return self.in_progress is None and self.used >= self.allowed
+
+
+def standing(session: Session, person: Person, quiz: Quiz, *, now: datetime | None = None) -> Standing:
+    now = now or utcnow()
+    attempts = attempts_of(session, person, quiz)
+    in_progress = next((a for a in attempts if a.status == "in_progress"), None)
+    last = next((a for a in reversed(attempts) if a.status == "submitted"), None)
+    next_try_at = None
+    remedial: list[str] = []
+    completion = valid_completion(session, person, quiz, now.astimezone(LONDON).date())
+    if last is not None and last.passed is False and completion is None:
+        cooldown = timedelta(hours=float(quiz.definition["attempts"]["cooldown_hours"]))
+        assert last.submitted_at is not None
+        if last.submitted_at + cooldown > now:
+            next_try_at = last.submitted_at + cooldown
+        full = get_attempt(session, last.id, person)
+        remedial = failed_topics(full)
+    return Standing(attempts, allowed_attempts(session, person, quiz), completion, in_progress, next_try_at, remedial)
+
+
+def _draw(session: Session, quiz: Quiz, person: Person, topics: list[str], rng: random.Random) -> list[QuestionVersion]:
+    rules = [rule for rule in quiz.definition["draw"] if not topics or rule["topic"] in topics]
+    candidates = list(
+        session.scalars(
+            select(QuestionVersion).where(
+                QuestionVersion.is_latest.is_(True),
+                QuestionVersion.status == "ready",
+                QuestionVersion.topic.in_([rule["topic"] for rule in rules]),
+            ).order_by(QuestionVersion.question_key)
+        )
+    )
+    drawn: list[QuestionVersion] = []
+    for rule in rules:
+        pool = [q for q in candidates if q.topic == rule["topic"] and suits(q.audience_engagements, q.audience_roles, person)]
+        drawn.extend(rng.sample(pool, min(rule["count"], len(pool))))
+    if quiz.definition.get("shuffle"):
+        rng.shuffle(drawn)
+    return drawn
+
+
+def _option_order(question: QuestionVersion, shuffle: bool, rng: random.Random) -> list[str]:
+    if question.kind == "scenario":
+        return [c["key"] for step in question.content["steps"].values() for c in step["choices"]]
+    keys = [str(option["key"]) for option in question.content["options"]]
+    if shuffle and question.kind != "true_false":
+        rng.shuffle(keys)
+    return keys
+
+
+def start_attempt(session: Session, person: Person, quiz: Quiz, *, rng: random.Random | None = None) -> Attempt:
+    """Start (or resume) an attempt: questions are drawn and shuffled here, on the server."""
+    if not is_open_to(session, quiz, person):
+        raise NotOpen("This quiz is not open to you")
+    state = standing(session, person, quiz)
+    if state.in_progress is not None:
+        return state.in_progress
+    today = utcnow().astimezone(LONDON).date()
+    if state.completion is not None and state.completion.expires_on > today + timedelta(days=REFRESHER_WINDOW_DAYS):
+        raise DomainError(f"You have passed this quiz. Your pass is valid until {state.completion.expires_on:%d %B %Y}")
+    if state.out_of_attempts:
+        raise DomainError(
+            f"You have used all {state.allowed} attempts at this quiz. The Town Clerk can allow another"
+        )
+    if state.next_try_at is not None:
+        local = state.next_try_at.astimezone(LONDON)
+        raise DomainError(f"You can try again from {local:%H:%M on %d %B %Y}")
+    rng = rng or random.SystemRandom()
+    questions = _draw(session, quiz, person, state.remedial_topics, rng)
+    if not questions:
+        raise DomainError("There are no questions for you in this quiz yet. Tell the Town Clerk")
+    attempt = Attempt(
+        person_id=person.id, quiz_id=quiz.id, number=state.used + 1, status="in_progress",
+        pass_mark=quiz.pass_mark, remedial_topics=state.remedial_topics, started_at=utcnow(),
+    )
+    session.add(attempt)
+    session.flush()  # the unique (person, quiz, number) stops a second tab starting a parallel attempt
+    for position, question in enumerate(questions, start=1):
+        session.add(
+            AttemptQuestion(
+                attempt_id=attempt.id, position=position, question_version_id=question.id,
+                option_order=_option_order(question, bool(quiz.definition.get("shuffle")), rng),
+            )
+        )
+    session.flush()
+    record(
+        session, actor=person, action="training.attempt_started", object_type="attempt", object_id=attempt.id,
+        details={"quiz": quiz.quiz_key, "number": attempt.number, "remedial_topics": state.remedial_topics,
+                 "questions": [f"{q.question_key} r{q.revision}" for q in questions]},
+    )
+    return get_attempt(session, attempt.id, person)
+
+
+def scenario_path(question: QuestionVersion, answer: list[str]) -> tuple[str | None, str | None]:
+    """Walk the chosen keys: (the step now waiting for a choice, or the ending reached)."""
+    steps = question.content["steps"]
+    step: str | None = question.content["start"]
+    for key in answer:
+        if step is None:
+            return None, None
+        choice = next((c for c in steps[step]["choices"] if c["key"] == key), None)
+        if choice is None:
+            return None, None
+        if choice.get("ending"):
+            return None, choice["ending"]
+        step = choice.get("next")
+    return step, None
+
+
+def save_answer(session: Session, person: Person, attempt: Attempt, position: int, keys: list[str]) -> AttemptQuestion:
+    """Save one question's answer. After submission nothing can change."""
+    if attempt.status == "submitted":
+        raise DomainError("This attempt has been submitted, so its answers can no longer change")
+    item = next((q for q in attempt.questions if q.position == position), None)
+    if item is None:
+        raise NotFound("No such question in this attempt")
+    shown = set(item.option_order)
+    if any(key not in shown for key in keys):
+        raise InvalidAnswer("That answer was not one of the options shown")
+    kind = item.question.kind
+    if kind in ("single", "true_false") and len(keys) != 1:
+        raise DomainError("Choose one answer", field="answer")
+    if kind == "multiple" and not keys:
+        raise DomainError("Choose at least one answer", field="answer")
+    if kind == "scenario":
+        keys = _extend_scenario(item, keys)
+    item.answer = keys
+    item.answered_at = utcnow()
+    session.flush()
+    record(
+        session, actor=person, action="training.answer_saved", object_type="attempt", object_id=attempt.id,
+        details={"position": position, "answer": keys},
+    )
+    return item
+
+
+def _extend_scenario(item: AttemptQuestion, keys: list[str]) -> list[str]:
+    """A scenario is answered one choice at a time; `keys` holds the newest choice."""
+    if len(keys) != 1:
+        raise DomainError("Choose one answer", field="answer")
+    path = list(item.answer or [])
+    step, ending = scenario_path(item.question, path)
+    if ending is not None:  # answered already: choosing again starts the story over
+        path, step = [], item.question.content["start"]
+    assert step is not None
+    if keys[0] not in {c["key"] for c in item.question.content["steps"][step]["choices"]}:
+        raise InvalidAnswer("That choice was not offered at this point of the story")
+    return [*path, keys[0]]
+
+
+def is_answered(item: AttemptQuestion) -> bool:
+    if not item.answer:
+        return False
+    if item.question.kind == "scenario":
+        return scenario_path(item.question, item.answer)[1] is not None
+    return True
+
+
+def mark(question: QuestionVersion, answer: list[str] | None) -> float:
+    """The question's mark from 0 to 1, worked out here and only here."""
+    if not answer:
+        return 0.0
+    content: dict[str, Any] = question.content
+    if question.kind == "scenario":
+        _, ending = scenario_path(question, answer)
+        return float(content["endings"][ending]["score"]) if ending else 0.0
+    scores = {str(o["key"]): float(o["score"]) for o in content["options"]}
+    if question.kind == "multiple":
+        judged_right = sum(1 for key, score in scores.items() if (key in answer) == (score > 0))
+        return judged_right / len(scores)
+    return scores.get(answer[0], 0.0)
+
+
+def submit(session: Session, person: Person, attempt: Attempt) -> Attempt:
+    """Score the attempt once. A second submission shows the same result and changes nothing."""
+    # Lock the row (PostgreSQL): a second submit waits here and then finds it submitted.
+    session.execute(select(Attempt.id).where(Attempt.id == attempt.id).with_for_update())
+    session.refresh(attempt, attribute_names=["status", "submitted_at", "score_percent", "passed"])
+    if attempt.status == "submitted":
+        return attempt
+    missing = [item.position for item in attempt.questions if not is_answered(item)]
+    if missing:
+        listed = ", ".join(str(n) for n in missing)
+        raise DomainError(f"Answer every question before submitting. Still to answer: {listed}")
+    for item in attempt.questions:
+        item.mark = mark(item.question, item.answer)
+    total = sum(item.mark or 0.0 for item in attempt.questions) / len(attempt.questions)
+    now = utcnow()
+    attempt.score_percent = round(100 * total, 1)
+    attempt.passed = attempt.score_percent >= attempt.pass_mark
+    attempt.status = "submitted"
+    attempt.submitted_at = now
+    session.flush()
+    if attempt.passed:
+        months = int(attempt.quiz.definition["refresher_months"])
+        session.add(
+            Completion(person_id=person.id, quiz_id=attempt.quiz_id, attempt_id=attempt.id, completed_at=now,
+                       expires_on=add_months(now.astimezone(LONDON).date(), months))
+        )
+    session.flush()
+    record(
+        session, actor=person, action="training.attempt_submitted", object_type="attempt", object_id=attempt.id,
+        details={"quiz": attempt.quiz.quiz_key, "score": attempt.score_percent, "passed": attempt.passed},
+    )
+    return attempt
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last_day in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last_day))
+        except ValueError:
+            continue
+    raise ValueError("unreachable")
+
+
+def grant_extra_attempt(session: Session, clerk: Person, person: Person, quiz: Quiz, reason: str) -> AttemptOverride:
+    """The Town Clerk lifts the attempt limit by one, with the reason on record."""
+    if not reason.strip():
+        raise DomainError("Write the reason for allowing another attempt", field="reason")
+    state = standing(session, person, quiz)
+    if not state.out_of_attempts:
+        raise DomainError(f"{person.name} has not used all their attempts at this quiz")
+    override = AttemptOverride(
+        person_id=person.id, quiz_id=quiz.id, extra_attempts=1, reason=reason.strip(), granted_by_id=clerk.id,
+        granted_at=utcnow(),
+    )
+    session.add(override)
+    session.flush()
+    record(
+        session, actor=clerk, action="training.attempt_limit_overridden", object_type="person", object_id=person.id,
+        details={"quiz": quiz.quiz_key, "reason": reason.strip()},
+    )
+    return override

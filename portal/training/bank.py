@@ -1,0 +1,396 @@
+"""Quiz banks as files: reading them with line numbers, checking them, loading them.
+
+`check_bank` finds every problem before anything is loaded, as `file:line: message`,
+so that `quizzes sync` can be all or nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from portal.people.models import EngagementType, Role
+
+TOPICS = (
+    "private-use",
+    "confidentiality",
+    "social-engineering",
+    "holiday-status",
+    "posting-for-council",
+    "council-channels",
+    "email-and-messaging",
+)
+KINDS = ("single", "multiple", "true_false", "scenario")
+STATUSES = ("draft", "ready", "retired")
+ENGAGEMENTS = {e.value for e in EngagementType}
+ROLES = {r.value for r in Role}
+QUESTION_FIELDS = {
+    "id", "version", "status", "topic", "audience", "type", "stem", "options", "explanation", "citations",
+    "review_due", "start", "steps", "endings",
+}
+QUIZ_FIELDS = {
+    "id", "title", "pass_mark", "draw", "shuffle", "attempts", "audience", "due_working_days",
+    "refresher_months", "assign", "description",
+}
+
+
+class LineDict(dict[str, Any]):
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class LineList(list[Any]):
+    line: int = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    """YAML that remembers the line of every mapping, list and key (1-based)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
+        mapping = LineDict(super().construct_mapping(node, deep=True))
+        mapping.line = node.start_mark.line + 1
+        mapping.key_lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
+        return mapping
+
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:  # type: ignore[override]
+        items = LineList(super().construct_sequence(node, deep=True))
+        items.line = node.start_mark.line + 1
+        return items
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _LineLoader.construct_sequence)
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclass
+class Bank:
+    """Everything read from the folder, and every problem found in it."""
+
+    questions: list[tuple[str, LineDict]] = field(default_factory=list)  # (file, question)
+    quizzes: list[tuple[str, LineDict]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _line(item: Any, key: str | None = None) -> int:
+    if isinstance(item, LineDict):
+        return item.key_lines.get(key, item.line) if key else item.line
+    return getattr(item, "line", 1)
+
+
+def content_hash(item: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(item, sort_keys=True, default=str, separators=(",", ":")).encode()).hexdigest()
+
+
+def plain(item: Any) -> Any:
+    """The value without line bookkeeping, ready to be stored as JSON."""
+    if isinstance(item, dict):
+        return {str(k): plain(v) for k, v in item.items()}
+    if isinstance(item, list):
+        return [plain(v) for v in item]
+    if isinstance(item, date):
+        return item.isoformat()
+    return item
+
+
+def read_file(path: Path, label: str, bank: Bank) -> Any:
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
+    except UnicodeDecodeError:
+        bank.problems.append(Problem(label, 1, "the file is not UTF-8 text"))
+    except yaml.MarkedYAMLError as error:
+        line = error.problem_mark.line + 1 if error.problem_mark else 1
+        bank.problems.append(Problem(label, line, f"not valid YAML: {error.problem}"))
+    return None
+
+
+def read_bank(folder: Path) -> Bank:
+    bank = Bank()
+    question_files = sorted((folder / "questions").glob("*.yaml"))
+    if not question_files:
+        bank.problems.append(Problem(str(folder / "questions"), 1, "there are no question files (*.yaml)"))
+    for path in question_files:
+        label = str(path.relative_to(folder.parent)) if folder.parent in path.parents else str(path)
+        data = read_file(path, label, bank)
+        if data is None and not any(p.file == label for p in bank.problems):
+            bank.problems.append(Problem(label, 1, "the file is empty"))
+        elif data is not None and not isinstance(data, list):
+            bank.problems.append(Problem(label, _line(data), "the file must be a list of questions (lines starting '- ')"))
+        elif data is not None:
+            for item in data:
+                if isinstance(item, LineDict):
+                    bank.questions.append((label, item))
+                else:
+                    bank.problems.append(Problem(label, _line(data), "each question must be a set of 'key: value' lines"))
+    quiz_path = folder / "quizzes.yaml"
+    label = str(quiz_path.relative_to(folder.parent)) if quiz_path.exists() else str(quiz_path)
+    data = read_file(quiz_path, label, bank) if quiz_path.exists() else None
+    if not quiz_path.exists():
+        bank.problems.append(Problem(label, 1, "the quizzes file is missing"))
+    elif isinstance(data, list):
+        bank.quizzes.extend((label, item) for item in data if isinstance(item, LineDict))
+    elif data is not None or not bank.problems:
+        bank.problems.append(Problem(label, 1, "the file must be a list of quizzes"))
+    return bank
+
+
+# Checking -------------------------------------------------------------------------
+
+
+def _check_audience(file: str, item: LineDict, problems: list[Problem]) -> None:
+    audience = item.get("audience")
+    if not isinstance(audience, dict):
+        problems.append(Problem(file, _line(item, "audience"), "audience must list engagements and roles"))
+        return
+    engagements = audience.get("engagements")
+    if not isinstance(engagements, list) or not engagements:
+        problems.append(Problem(file, _line(audience), "audience.engagements must list at least one engagement type"))
+    else:
+        for value in engagements:
+            if value not in ENGAGEMENTS:
+                problems.append(Problem(file, _line(audience), f"unknown engagement type '{value}'"))
+    roles = audience.get("roles", [])
+    if not isinstance(roles, list):
+        problems.append(Problem(file, _line(audience), "audience.roles must be a list (it may be empty: [])"))
+    else:
+        for value in roles:
+            if value not in ROLES:
+                problems.append(Problem(file, _line(audience), f"unknown role '{value}'"))
+
+
+def _check_choice(file: str, choice: Any, where: str, problems: list[Problem]) -> bool:
+    if not isinstance(choice, LineDict):
+        problems.append(Problem(file, _line(choice), f"{where}: each option needs key, text, score and feedback"))
+        return False
+    for key in ("key", "text", "score", "feedback"):
+        value = choice.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            message = "every option must have feedback" if key == "feedback" else f"{where}: option is missing '{key}'"
+            problems.append(Problem(file, _line(choice), message))
+    score = choice.get("score")
+    if score is not None and (not isinstance(score, int | float) or isinstance(score, bool) or not 0 <= score <= 1):
+        problems.append(Problem(file, _line(choice, "score"), f"{where}: score must be a number from 0 to 1"))
+    return True
+
+
+def _check_options(file: str, item: LineDict, kind: str, problems: list[Problem]) -> None:
+    options = item.get("options")
+    if not isinstance(options, list) or len(options) < 2:
+        problems.append(Problem(file, _line(item, "options"), "a question needs at least two options"))
+        return
+    keys = []
+    for option in options:
+        if _check_choice(file, option, "options", problems):
+            keys.append(str(option.get("key")))
+    if len(keys) != len(set(keys)):
+        problems.append(Problem(file, _line(options), "option keys must be different from each other"))
+    right = [o for o in options if isinstance(o, dict) and o.get("score") == 1]
+    if kind == "single" and len(right) != 1:
+        problems.append(Problem(file, _line(options), "a single-answer question needs exactly one option scoring 1"))
+    if kind == "multiple" and not right:
+        problems.append(Problem(file, _line(options), "a multiple-answer question needs at least one right option"))
+    if kind == "true_false" and sorted(keys) != ["false", "true"]:
+        problems.append(Problem(file, _line(options), "a true/false question needs exactly the keys true and false"))
+
+
+def _check_scenario(file: str, item: LineDict, problems: list[Problem]) -> None:
+    steps, endings, start = item.get("steps"), item.get("endings"), item.get("start")
+    if not isinstance(steps, dict) or not steps:
+        problems.append(Problem(file, _line(item, "steps"), "a scenario needs steps"))
+        return
+    if not isinstance(endings, dict) or not endings:
+        problems.append(Problem(file, _line(item, "endings"), "a scenario needs endings"))
+        return
+    for name, ending in endings.items():
+        if not isinstance(ending, dict) or "text" not in ending or not isinstance(ending.get("score"), int | float):
+            problems.append(Problem(file, _line(endings, str(name)), f"ending '{name}' needs text and a score"))
+    if start not in steps:
+        problems.append(Problem(file, _line(item, "start"), f"the start step '{start}' does not exist"))
+        return
+    for name, step in steps.items():
+        where = f"step '{name}'"
+        if not isinstance(step, LineDict) or not isinstance(step.get("choices"), list) or not step.get("choices"):
+            problems.append(Problem(file, _line(steps, str(name)), f"{where} needs text and choices"))
+            continue
+        keys = []
+        for choice in step["choices"]:
+            if not _check_choice(file, choice, where, problems):
+                continue
+            keys.append(choice.get("key"))
+            target_next, target_end = choice.get("next"), choice.get("ending")
+            if (target_next is None) == (target_end is None):
+                problems.append(Problem(file, _line(choice), f"{where}: a choice leads to either 'next' or 'ending'"))
+            elif target_next is not None and target_next not in steps:
+                problems.append(Problem(file, _line(choice, "next"), f"{where}: there is no step '{target_next}'"))
+            elif target_end is not None and target_end not in endings:
+                problems.append(Problem(file, _line(choice, "ending"), f"{where}: there is no ending '{target_end}'"))
+        if len(keys) != len(set(keys)):
+            problems.append(Problem(file, _line(step), f"{where}: choice keys must be different from each other"))
+    _check_paths(file, item, steps, str(start), problems)
+
+
+def _check_paths(file: str, item: LineDict, steps: dict[str, Any], start: str, problems: list[Problem]) -> None:
+    """Every path from the start must reach an ending without visiting a step twice."""
+
+    def walk(name: str, path: tuple[str, ...]) -> None:
+        if name in path:
+            problems.append(
+                Problem(file, _line(steps, name), f"the path {' -> '.join((*path, name))} goes round in a loop")
+            )
+            return
+        step = steps.get(name)
+        if not isinstance(step, dict):
+            return
+        for choice in step.get("choices") or []:
+            if isinstance(choice, dict) and choice.get("next") in steps:
+                walk(str(choice["next"]), (*path, name))
+
+    walk(start, ())
+    reachable: set[str] = set()
+    frontier = [start]
+    while frontier:
+        name = frontier.pop()
+        if name in reachable or name not in steps:
+            continue
+        reachable.add(name)
+        frontier.extend(str(c["next"]) for c in steps[name].get("choices") or [] if isinstance(c, dict) and c.get("next"))
+    for name in steps:
+        if name not in reachable:
+            problems.append(Problem(file, _line(steps, name), f"step '{name}' cannot be reached from the start"))
+
+
+def check_question(file: str, item: LineDict, problems: list[Problem]) -> None:
+    for key in sorted(set(item) - QUESTION_FIELDS):
+        problems.append(Problem(file, _line(item, key), f"unknown field '{key}'"))
+    key = item.get("id")
+    if not isinstance(key, str) or not key.strip():
+        problems.append(Problem(file, _line(item), "every question needs an id"))
+    if not isinstance(item.get("version"), int) or isinstance(item.get("version"), bool) or item["version"] < 1:
+        problems.append(Problem(file, _line(item, "version"), "version must be a whole number, 1 or more"))
+    if item.get("status") not in STATUSES:
+        problems.append(Problem(file, _line(item, "status"), "status must be draft, ready or retired"))
+    if item.get("topic") not in TOPICS:
+        problems.append(Problem(file, _line(item, "topic"), f"topic must be one of: {', '.join(TOPICS)}"))
+    kind = item.get("type")
+    if kind not in KINDS:
+        problems.append(Problem(file, _line(item, "type"), "type must be single, multiple, true_false or scenario"))
+    for text_field in ("stem", "explanation"):
+        if not isinstance(item.get(text_field), str) or not item[text_field].strip():
+            problems.append(Problem(file, _line(item, text_field), f"the question needs a {text_field}"))
+    if not isinstance(item.get("review_due"), date):
+        problems.append(Problem(file, _line(item, "review_due"), "review_due must be a date like 2027-11-30"))
+    _check_audience(file, item, problems)
+    citations = item.get("citations")
+    if not isinstance(citations, list) or not citations:
+        problems.append(Problem(file, _line(item, "citations"), "a question needs at least one citation"))
+    else:
+        for citation in citations:
+            if not isinstance(citation, dict) or not citation.get("policy") or citation.get("section") is None:
+                problems.append(Problem(file, _line(citation), "a citation needs a policy and a section"))
+    if kind == "scenario":
+        _check_scenario(file, item, problems)
+    elif kind in KINDS:
+        _check_options(file, item, kind, problems)
+
+
+def check_quiz(file: str, quiz: LineDict, questions: list[LineDict], problems: list[Problem]) -> None:
+    for key in sorted(set(quiz) - QUIZ_FIELDS):
+        problems.append(Problem(file, _line(quiz, key), f"unknown field '{key}'"))
+    if not isinstance(quiz.get("id"), str) or not isinstance(quiz.get("title"), str):
+        problems.append(Problem(file, _line(quiz), "a quiz needs an id and a title"))
+    pass_mark = quiz.get("pass_mark")
+    if not isinstance(pass_mark, int) or not 1 <= pass_mark <= 100:
+        problems.append(Problem(file, _line(quiz, "pass_mark"), "pass_mark must be a percentage from 1 to 100"))
+    attempts = quiz.get("attempts")
+    if (
+        not isinstance(attempts, dict)
+        or not isinstance(attempts.get("max"), int)
+        or attempts["max"] < 1
+        or not isinstance(attempts.get("cooldown_hours"), int | float)
+        or attempts["cooldown_hours"] < 0
+    ):
+        problems.append(Problem(file, _line(quiz, "attempts"), "attempts needs max (1 or more) and cooldown_hours"))
+    for number_field in ("due_working_days", "refresher_months"):
+        if not isinstance(quiz.get(number_field), int) or quiz[number_field] < 1:
+            problems.append(Problem(file, _line(quiz, number_field), f"{number_field} must be a whole number, 1 or more"))
+    if quiz.get("assign") not in ("automatic", "on_request"):
+        problems.append(Problem(file, _line(quiz, "assign"), "assign must be automatic or on_request"))
+    if not isinstance(quiz.get("shuffle"), bool):
+        problems.append(Problem(file, _line(quiz, "shuffle"), "shuffle must be true or false"))
+    _check_audience(file, quiz, problems)
+    draw = quiz.get("draw")
+    if not isinstance(draw, list) or not draw:
+        problems.append(Problem(file, _line(quiz, "draw"), "draw must list topics and how many questions from each"))
+        return
+    audience = quiz.get("audience") if isinstance(quiz.get("audience"), dict) else {}
+    for rule in draw:
+        if not isinstance(rule, dict) or rule.get("topic") not in TOPICS or not isinstance(rule.get("count"), int):
+            problems.append(Problem(file, _line(rule), "each draw rule needs a known topic and a count"))
+            continue
+        available = [q for q in questions if q.get("topic") == rule["topic"] and q.get("status") == "ready"
+                     and _audience_overlaps(q.get("audience") or {}, audience)]
+        if len(available) < rule["count"]:
+            problems.append(
+                Problem(file, _line(rule), f"topic {rule['topic']} has {len(available)} ready questions for this "
+                        f"audience, fewer than the {rule['count']} to draw")
+            )
+
+
+def _audience_overlaps(question: dict[str, Any], quiz: dict[str, Any]) -> bool:
+    """A question may appear in a quiz only if it suits everyone the quiz is for."""
+    if not set(quiz.get("engagements") or []) <= set(question.get("engagements") or []):
+        return False
+    question_roles = set(question.get("roles") or [])
+    quiz_roles = set(quiz.get("roles") or [])
+    return not question_roles or (bool(quiz_roles) and quiz_roles <= question_roles)
+
+
+def check_bank(bank: Bank, sections: dict[str, set[str]] | None = None) -> list[Problem]:
+    """Every problem in the bank. `sections` maps each published policy to its section
+    ids; when given (a database is there), citations must point at one of them."""
+    problems = list(bank.problems)
+    seen: dict[str, str] = {}
+    for file, item in bank.questions:
+        check_question(file, item, problems)
+        key = item.get("id")
+        if isinstance(key, str):
+            if key in seen:
+                problems.append(Problem(file, _line(item, "id"), f"the id {key} is already used in {seen[key]}"))
+            else:
+                seen[key] = f"{file}:{_line(item, 'id')}"
+        if sections is not None:
+            for citation in item.get("citations") or []:
+                if not isinstance(citation, dict):
+                    continue
+                policy, section = citation.get("policy"), str(citation.get("section"))
+                if policy not in sections:
+                    problems.append(Problem(file, _line(citation), f"no published policy '{policy}'"))
+                elif section not in sections[policy]:
+                    problems.append(Problem(file, _line(citation), f"policy '{policy}' has no section '{section}'"))
+    quiz_ids: set[str] = set()
+    questions = [item for _, item in bank.questions]
+    for file, quiz in bank.quizzes:
+        check_quiz(file, quiz, questions, problems)
+        if quiz.get("id") in quiz_ids:
+            problems.append(Problem(file, _line(quiz, "id"), f"the quiz id {quiz.get('id')} is used twice"))
+        quiz_ids.add(str(quiz.get("id")))
+    return sorted(set(problems), key=lambda p: (p.file, p.line, p.message))

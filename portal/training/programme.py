@@ -1,0 +1,183 @@
+"""The training programme: which quizzes each person must pass, by when, and how they stand.
+
+- Automatic quizzes go to everyone in their audience: due a set number of England
+  and Wales working days after the person's start (or after the quiz was added, for
+  people who were already there).
+- On-request quizzes (the authorised poster module) are due from when they were assigned.
+- A pass lasts until the refresher interval; a refresher falls due 30 days before it expires.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import url_for
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.audit.service import record
+from portal.db import utcnow
+from portal.errors import DomainError
+from portal.home.tasks import TASK_SOURCES, Task
+from portal.notifications.calendar import add_working_days
+from portal.people.models import Person
+from portal.templating import LONDON
+from portal.training.attempts import REFRESHER_WINDOW_DAYS, suits
+from portal.training.models import Attempt, Completion, Quiz, QuizAssignment
+
+
+class TrainingStatus(enum.StrEnum):
+    PASSED = "passed"
+    TO_DO = "to_do"
+    IN_PROGRESS = "in_progress"
+    REFRESHER_DUE = "refresher_due"
+    OVERDUE = "overdue"
+    LOCKED = "locked"  # attempts used up: the Town Clerk must allow another
+
+    @property
+    def label(self) -> str:
+        return {
+            "passed": "Passed", "to_do": "To do", "in_progress": "Started", "refresher_due": "Refresher due",
+            "overdue": "Overdue", "locked": "Needs the Clerk",
+        }[self.value]
+
+    @property
+    def needs_action(self) -> bool:
+        return self not in (TrainingStatus.PASSED,)
+
+
+@dataclass(frozen=True)
+class QuizStatus:
+    person_id: int
+    quiz: Quiz
+    status: TrainingStatus
+    due: date
+    passed_on: date | None = None
+    expires_on: date | None = None
+    attempts_used: int = 0
+
+
+def _today() -> date:
+    return datetime.now(LONDON).date()
+
+
+def statuses_for(session: Session, people: list[Person], *, today: date | None = None) -> dict[int, list[QuizStatus]]:
+    """Every person's standing on every quiz that applies to them, in a fixed number of queries."""
+    today = today or _today()
+    quizzes = list(session.scalars(select(Quiz).order_by(Quiz.quiz_key)))
+    ids = [p.id for p in people]
+    limited = len(ids) < 500  # a long IN (...) list costs more than reading everything
+
+    def rows(model, *columns):  # type: ignore[no-untyped-def]
+        query = select(*columns)
+        return session.execute(query.where(model.person_id.in_(ids)) if limited else query)
+
+    assignments = {(r.person_id, r.quiz_id): r.due_on for r in rows(QuizAssignment, QuizAssignment.person_id,
+                                                                     QuizAssignment.quiz_id, QuizAssignment.due_on)}
+    completions: dict[tuple[int, int], tuple[date, date]] = {}
+    for r in rows(Completion, Completion.person_id, Completion.quiz_id, Completion.completed_at, Completion.expires_on):
+        key = (r.person_id, r.quiz_id)
+        if key not in completions or r.expires_on > completions[key][1]:
+            completions[key] = (r.completed_at.astimezone(LONDON).date(), r.expires_on)
+    attempts: dict[tuple[int, int], list[str]] = {}
+    for r in rows(Attempt, Attempt.person_id, Attempt.quiz_id, Attempt.status):
+        attempts.setdefault((r.person_id, r.quiz_id), []).append(r.status)
+    overrides = _override_counts(session)
+    result: dict[int, list[QuizStatus]] = {}
+    for person in people:
+        found = []
+        for quiz in quizzes:
+            status = _status(person, quiz, today, assignments, completions, attempts, overrides)
+            if status is not None:
+                found.append(status)
+        result[person.id] = found
+    return result
+
+
+def _override_counts(session: Session) -> dict[tuple[int, int], int]:
+    from portal.training.models import AttemptOverride
+
+    counts: dict[tuple[int, int], int] = {}
+    for r in session.execute(select(AttemptOverride.person_id, AttemptOverride.quiz_id, AttemptOverride.extra_attempts)):
+        counts[(r.person_id, r.quiz_id)] = counts.get((r.person_id, r.quiz_id), 0) + r.extra_attempts
+    return counts
+
+
+def _status(person, quiz, today, assignments, completions, attempts, overrides) -> QuizStatus | None:  # type: ignore[no-untyped-def]
+    definition = quiz.definition
+    audience = definition["audience"]
+    if not person.is_active or not suits(audience["engagements"], audience.get("roles") or [], person):
+        return None
+    key = (person.id, quiz.id)
+    if definition["assign"] == "automatic":
+        begins = max(person.start_date, quiz.created_at.astimezone(LONDON).date())
+        due = add_working_days(begins, int(definition["due_working_days"]))
+    elif key in assignments:
+        due = assignments[key]
+    else:
+        return None
+    tried = attempts.get(key, [])
+    used = len(tried)
+    if key in completions:
+        passed_on, expires_on = completions[key]
+        if (expires_on - today).days > REFRESHER_WINDOW_DAYS:
+            return QuizStatus(person.id, quiz, TrainingStatus.PASSED, expires_on, passed_on, expires_on, used)
+        status = TrainingStatus.OVERDUE if today >= expires_on else TrainingStatus.REFRESHER_DUE
+        return QuizStatus(person.id, quiz, status, expires_on, passed_on, expires_on, used)
+    allowed = int(definition["attempts"]["max"]) + overrides.get(key, 0)
+    if "in_progress" in tried:
+        status = TrainingStatus.IN_PROGRESS
+    elif used >= allowed:
+        status = TrainingStatus.LOCKED
+    elif today > due:
+        status = TrainingStatus.OVERDUE
+    else:
+        status = TrainingStatus.TO_DO
+    return QuizStatus(person.id, quiz, status, due, attempts_used=used)
+
+
+def assign(session: Session, actor: Person, person: Person, quiz: Quiz, reason: str) -> QuizAssignment:
+    """Ask someone to take an on-request quiz (such as the authorised poster module)."""
+    if quiz.definition["assign"] != "on_request":
+        raise DomainError(f"Everyone it applies to takes the {quiz.title} already")
+    audience = quiz.definition["audience"]
+    if not suits(audience["engagements"], audience.get("roles") or [], person):
+        raise DomainError(f"The {quiz.title} is not for {person.name}", field="person_email")
+    existing = session.scalar(
+        select(QuizAssignment).where(QuizAssignment.person_id == person.id, QuizAssignment.quiz_id == quiz.id)
+    )
+    if existing is not None:
+        return existing
+    now = utcnow()
+    assignment = QuizAssignment(
+        person_id=person.id, quiz_id=quiz.id, assigned_by_id=actor.id, assigned_at=now, reason=reason.strip(),
+        due_on=add_working_days(now.astimezone(LONDON).date(), int(quiz.definition["due_working_days"])),
+    )
+    session.add(assignment)
+    session.flush()
+    record(
+        session, actor=actor, action="training.quiz_assigned", object_type="person", object_id=person.id,
+        details={"quiz": quiz.quiz_key, "due_on": assignment.due_on.isoformat(), "reason": assignment.reason},
+    )
+    return assignment
+
+
+def quiz_tasks(session: Session, person: Person) -> list[Task]:
+    tasks = []
+    for found in statuses_for(session, [person])[person.id]:
+        if not found.status.needs_action:
+            continue
+        verb = "Take the refresher:" if found.status == TrainingStatus.REFRESHER_DUE or found.passed_on else "Take the quiz:"
+        if found.status == TrainingStatus.LOCKED:
+            verb = "Ask the Town Clerk about the quiz:"
+        tasks.append(
+            Task(f"{verb} {found.quiz.title}", url_for("training.quiz", key=found.quiz.quiz_key), found.due,
+                 overdue=found.status == TrainingStatus.OVERDUE)
+        )
+    return tasks
+
+
+TASK_SOURCES.append(quiz_tasks)
+

@@ -1,0 +1,236 @@
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response as WerkzeugResponse
+from wtforms.fields.choices import SelectChoice
+
+from portal.access import can, requires, signed_in
+from portal.db import get_session
+from portal.errors import DomainError
+from portal.forms import attach_domain_error
+from portal.people.models import Person
+from portal.people.service import find_by_email
+from portal.training import analysis, attempts, programme
+from portal.training.clauses import cited_clauses
+from portal.training.forms import ActionForm, AssignForm, OverrideForm
+from portal.training.models import Quiz
+
+blueprint = Blueprint("training", __name__, url_prefix="/training")
+
+
+@blueprint.get("")
+@signed_in
+def index() -> str:
+    mine = programme.statuses_for(get_session(), [current_user])[current_user.id]
+    return render_template("training/index.html", mine=mine)
+
+
+@blueprint.get("/quizzes/<key>")
+@signed_in
+def quiz(key: str) -> str:
+    db = get_session()
+    found = attempts.get_quiz(db, key)
+    if not attempts.is_open_to(db, found, current_user):
+        abort(403)
+    state = attempts.standing(db, current_user, found)
+    return render_template("training/quiz.html", quiz=found, state=state, form=ActionForm())
+
+
+@blueprint.post("/quizzes/<key>/start")
+@signed_in
+def start(key: str) -> WerkzeugResponse:
+    db = get_session()
+    found = attempts.get_quiz(db, key)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = attempts.start_attempt(db, current_user, found)
+    except attempts.NotOpen:
+        abort(403)
+    except DomainError as error:
+        flash(error.message, "info")
+        return redirect(url_for("training.quiz", key=key))
+    return redirect(url_for("training.question", attempt_id=attempt.id, position=_next_position(attempt)))
+
+
+def _next_position(attempt) -> int:  # type: ignore[no-untyped-def]
+    unanswered = [q.position for q in attempt.questions if not attempts.is_answered(q)]
+    return unanswered[0] if unanswered else 0
+
+
+@blueprint.route("/attempts/<int:attempt_id>/questions/<int:position>", methods=["GET", "POST"])
+@signed_in
+def question(attempt_id: int, position: int) -> str | WerkzeugResponse:
+    db = get_session()
+    attempt = attempts.get_attempt(db, attempt_id, current_user)
+    if attempt.status == "submitted":
+        flash("This attempt has been submitted. Here is your result.", "info")
+        return redirect(url_for("training.result", attempt_id=attempt.id))
+    item = next((q for q in attempt.questions if q.position == position), None)
+    if item is None:
+        abort(404)
+    form = ActionForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            attempts.save_answer(db, current_user, attempt, position, request.form.getlist("answer"))
+        except attempts.InvalidAnswer:
+            abort(400)
+        except DomainError as error:
+            attach_domain_error(form, error)
+        else:
+            if item.question.kind == "scenario" and not attempts.is_answered(item):
+                return redirect(url_for("training.question", attempt_id=attempt.id, position=position))
+            following = _next_position(attempt)
+            if following:
+                return redirect(url_for("training.question", attempt_id=attempt.id, position=following))
+            return redirect(url_for("training.review", attempt_id=attempt.id))
+    step_name, ending = (None, None)
+    if item.question.kind == "scenario":
+        step_name, ending = attempts.scenario_path(item.question, item.answer or [])
+        if ending is not None:
+            step_name = item.question.content["start"]  # answering again starts the story over
+    return render_template(
+        "training/question.html", attempt=attempt, item=item, form=form, step_name=step_name, ending=ending,
+        options=_options_in_order(item),
+    )
+
+
+def _options_in_order(item) -> list[dict]:  # type: ignore[no-untyped-def]
+    if item.question.kind == "scenario":
+        return []
+    by_key = {str(o["key"]): o for o in item.question.content["options"]}
+    return [by_key[key] for key in item.option_order]
+
+
+@blueprint.get("/attempts/<int:attempt_id>/review")
+@signed_in
+def review(attempt_id: int) -> str | WerkzeugResponse:
+    attempt = attempts.get_attempt(get_session(), attempt_id, current_user)
+    if attempt.status == "submitted":
+        return redirect(url_for("training.result", attempt_id=attempt.id))
+    return render_template("training/review.html", attempt=attempt, form=ActionForm(), answered=attempts.is_answered)
+
+
+@blueprint.post("/attempts/<int:attempt_id>/submit")
+@signed_in
+def submit(attempt_id: int) -> WerkzeugResponse:
+    db = get_session()
+    attempt = attempts.get_attempt(db, attempt_id, current_user)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        attempts.submit(db, current_user, attempt)
+    except DomainError as error:
+        flash(error.message, "info")
+        return redirect(url_for("training.review", attempt_id=attempt.id))
+    return redirect(url_for("training.result", attempt_id=attempt.id))
+
+
+@blueprint.get("/attempts/<int:attempt_id>/result")
+@signed_in
+def result(attempt_id: int) -> str | WerkzeugResponse:
+    db = get_session()
+    attempt = attempts.get_attempt(db, attempt_id, current_user)
+    if attempt.status != "submitted":
+        return redirect(url_for("training.review", attempt_id=attempt.id))
+    state = attempts.standing(db, current_user, attempt.quiz)
+    return render_template(
+        "training/result.html", attempt=attempt, state=state, form=ActionForm(),
+        clauses=cited_clauses(db, [item.question for item in attempt.questions]),
+        failed=attempts.failed_topics(attempt), path=attempts.scenario_path,
+    )
+
+
+@blueprint.get("/progress")
+@requires("view_training_progress")
+def progress() -> str:
+    db = get_session()
+    everyone = can(current_user, "view_everyones_training")
+    query = (
+        select(Person)
+        .options(selectinload(Person.role_grants), selectinload(Person.department))
+        .where(Person.is_active.is_(True))
+        .order_by(Person.name, Person.id)
+    )
+    if not everyone:
+        query = query.where(Person.line_manager_id == current_user.id)
+    people = list(db.scalars(query))
+    statuses = programme.statuses_for(db, people)
+    quizzes = list(db.scalars(select(Quiz).order_by(Quiz.quiz_key)))
+    rows = [(p, {s.quiz.id: s for s in statuses[p.id]}) for p in people if statuses[p.id]]
+    return render_template("training/progress.html", rows=rows, quizzes=quizzes, everyone=everyone)
+
+
+def _quiz_choices() -> list[SelectChoice]:
+    return [SelectChoice(q.quiz_key, q.title) for q in get_session().scalars(select(Quiz).order_by(Quiz.title))]
+
+
+def _person(email: str) -> Person:
+    person = find_by_email(get_session(), email)
+    if person is None:
+        raise DomainError("There is nobody with that email address", field="person_email")
+    return person
+
+
+@blueprint.route("/overrides", methods=["GET", "POST"])
+@requires("override_attempt_limit")
+def override() -> str | WerkzeugResponse:
+    form = OverrideForm(person_email=request.args.get("email"), quiz=request.args.get("quiz"))
+    form.quiz.choices = _quiz_choices()
+    if form.validate_on_submit():
+        try:
+            db = get_session()
+            person = _person(form.person_email.data or "")
+            attempts.grant_extra_attempt(db, current_user, person, attempts.get_quiz(db, form.quiz.data), form.reason.data or "")
+        except DomainError as error:
+            attach_domain_error(form, error)
+        else:
+            flash(f"{person.name} can now make one more attempt.", "success")
+            return redirect(url_for("training.progress"))
+    return render_template("training/override.html", form=form)
+
+
+@blueprint.route("/assign", methods=["GET", "POST"])
+@requires("assign_training")
+def assign() -> str | WerkzeugResponse:
+    form = AssignForm()
+    form.quiz.choices = [c for c in _quiz_choices() if _on_request(c.value)]
+    if form.validate_on_submit():
+        try:
+            db = get_session()
+            person = _person(form.person_email.data or "")
+            if not can(current_user, "view_everyones_training") and person.line_manager_id != current_user.id:
+                raise DomainError("You can only assign training to people in your team", field="person_email")
+            programme.assign(db, current_user, person, attempts.get_quiz(db, form.quiz.data), form.reason.data or "")
+        except DomainError as error:
+            attach_domain_error(form, error)
+        else:
+            flash(f"{person.name} has been asked to take it.", "success")
+            return redirect(url_for("training.progress"))
+    return render_template("training/assign.html", form=form)
+
+
+def _on_request(key: str) -> bool:
+    found = get_session().scalar(select(Quiz).where(Quiz.quiz_key == key))
+    return found is not None and found.definition["assign"] == "on_request"
+
+
+@blueprint.get("/analysis")
+@requires("analyse_questions")
+def item_analysis() -> str:
+    items, mastery = analysis.analyse(get_session())
+    return render_template("training/analysis.html", items=items, mastery=mastery, minimum=analysis.MINIMUM_ATTEMPTS)
+
+
+@blueprint.get("/analysis.csv")
+@requires("analyse_questions")
+def item_analysis_csv() -> Response:
+    items, _ = analysis.analyse(get_session())
+    response = Response(analysis.as_csv(items), mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = 'attachment; filename="question-analysis.csv"'
+    return response
