@@ -89,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
         audit_blueprint,
         policies_blueprint,
         receipts_blueprint,
+        training_blueprint,
     ):
         app.register_blueprint(blueprint)
 

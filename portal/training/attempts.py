@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from portal.audit.models import AuditEvent  # noqa: F401 (tests count events through this module)
 from portal.audit.service import record
 from portal.db import utcnow
 from portal.errors import DomainError, NotFound
