@@ -124,7 +124,12 @@ class LoadSummary:
     def describe(self) -> str:
         if self.skipped_because_not_empty:
             return "The database already holds people; the demo council was not loaded."
-        changed = (self.people_created, self.departments_created, self.policies_published, self.question_versions_loaded)
+        changed = (
+            self.people_created,
+            self.departments_created,
+            self.policies_published,
+            self.question_versions_loaded,
+        )
         if not any(changed):
             return "The demo council is already loaded; nothing changed."
         return (

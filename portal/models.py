@@ -5,15 +5,6 @@ from portal.auth.models import PasswordToken, SignInFailure
 from portal.db import Base
 from portal.people.models import Department, Person, PersonRole
 from portal.policies.models import Acknowledgement, PaperScan, Policy, PolicySection, PolicyVersion, Receipt
-from portal.training.models import (
-    Attempt,
-    AttemptOverride,
-    AttemptQuestion,
-    Completion,
-    QuestionVersion,
-    Quiz,
-    QuizAssignment,
-)
 
 metadata = Base.metadata
 

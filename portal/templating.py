@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask.templating import Environment
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, StrictUndefined, Undefined
 from markdown_it import MarkdownIt
 from markupsafe import Markup
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, StrictUndefined, Undefined
 
 from portal.config import PROJECT_ROOT
 

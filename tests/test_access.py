@@ -16,7 +16,10 @@ from portal.auth.service import issue_password_token
 from portal.people.models import Role
 from portal.policies import service
 from portal.policies.signing import RequestDetails, sign
+from portal.training.attempts import get_quiz, start_attempt
+from portal.training.sync import sync
 from tests.factories import PASSWORD, add_version, make_clerk, make_person, make_policy
+from tests.training.conftest import TEST_BANK
 
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
@@ -91,6 +94,26 @@ EXPECTED: dict[str, tuple[str, str, str | frozenset[Role]]] = {
     "policies.paper": ("GET", "/policies/{slug}/paper", frozenset({R.TOWN_CLERK})),
     "policies.withdraw": ("GET", "/policies/acknowledgements/{ack}/withdraw", frozenset({R.TOWN_CLERK})),
     "receipts.verify": ("GET", "/receipts/verify", PUBLIC),
+    "training.index": ("GET", "/training", SIGNED_IN),
+    "training.quiz": ("GET", "/training/quizzes/basics", SIGNED_IN),
+    "training.start": ("POST", "/training/quizzes/basics/start", SIGNED_IN),
+    "training.question": ("GET", "/training/attempts/{attempt}/questions/1", OWN_RECORD),
+    "training.review": ("GET", "/training/attempts/{attempt}/review", OWN_RECORD),
+    "training.submit": ("POST", "/training/attempts/{attempt}/submit", OWN_RECORD),
+    "training.result": ("GET", "/training/attempts/{attempt}/result", OWN_RECORD),
+    "training.progress": (
+        "GET",
+        "/training/progress",
+        frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK, R.HR, R.MANAGER}),
+    ),
+    "training.override": ("GET", "/training/overrides", frozenset({R.TOWN_CLERK})),
+    "training.assign": ("GET", "/training/assign", frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK, R.MANAGER})),
+    "training.item_analysis": ("GET", "/training/analysis", frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK})),
+    "training.item_analysis_csv": (
+        "GET",
+        "/training/analysis.csv",
+        frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK}),
+    ),
 }
 
 EXPECTED_PERMISSIONS = {
@@ -106,6 +129,11 @@ EXPECTED_PERMISSIONS = {
     "view_policy_status": {R.TOWN_CLERK, R.DEPUTY_CLERK, R.HR, R.MANAGER},
     "view_everyones_policy_status": {R.TOWN_CLERK, R.DEPUTY_CLERK, R.HR},
     "look_up_evidence": {R.TOWN_CLERK, R.HR},
+    "view_training_progress": {R.TOWN_CLERK, R.DEPUTY_CLERK, R.HR, R.MANAGER},
+    "view_everyones_training": {R.TOWN_CLERK, R.DEPUTY_CLERK, R.HR},
+    "override_attempt_limit": {R.TOWN_CLERK},
+    "assign_training": {R.TOWN_CLERK, R.DEPUTY_CLERK, R.MANAGER},
+    "analyse_questions": {R.TOWN_CLERK, R.DEPUTY_CLERK},
 }
 
 
@@ -175,8 +203,11 @@ def test_access_matrix(app, client, session, visitor: Visitor):
             confirmed=True,
             request=RequestDetails(),
         )
+    sync(session, TEST_BANK)
+    attempt = start_attempt(session, subject, get_quiz(session, "basics"))
     session.commit()
     ids = {
+        "attempt": attempt.id,
         "person": subject.id,
         "token": token,
         "slug": policy.slug,

@@ -6,8 +6,12 @@ from portal.audit.service import record
 from portal.db import utcnow
 from portal.people.models import EngagementType, Role
 from portal.policies.models import Acknowledgement
+from portal.training.attempts import get_quiz, start_attempt, submit
+from portal.training.sync import sync
 from tests.conftest import empty_database
 from tests.factories import make_department, make_person, make_policy
+from tests.training.conftest import TEST_BANK
+from tests.training.helpers import answer_all
 
 ENGAGEMENTS = list(EngagementType)
 
@@ -28,7 +32,7 @@ def _council(session, size: int):
         record(session, actor=person, action="test.activity", object_type="person", object_id=person.id)
     session.commit()
     clerk = make_person(session, roles={Role.ADMINISTRATOR, Role.TOWN_CLERK}, manager=people[0])
-    versions = [make_policy(session, clerk=clerk, slug=f"policy-{n}")[1] for n in range(2)]
+    versions = [make_policy(session, clerk=clerk, slug=slug)[1] for slug in ("test-policy", "policy-1")]
     # Some have signed (rows written directly: the amount of data, not signing, is under test).
     for number, person in enumerate(people):
         for version in versions[: number % 3]:
@@ -52,6 +56,14 @@ def _council(session, size: int):
                 )
             )
     session.commit()
+    sync(session, TEST_BANK)
+    quiz = get_quiz(session, "basics")
+    for person in people[::10]:
+        if person.engagement_type in ("employee", "volunteer"):
+            attempt = start_attempt(session, person, quiz)
+            answer_all(session, person, attempt, right=True)
+            submit(session, person, attempt)
+    session.commit()
     return people, clerk
 
 
@@ -70,12 +82,17 @@ PAGES = [
     "/audit?action=test.activity",
     "/accessibility",
     "/policies",
-    "/policies/policy-0",
-    "/policies/policy-0/versions",
+    "/policies/test-policy",
+    "/policies/test-policy/versions",
     "/policies/status",
     "/policies/status?status=current",
-    "/policies/as-at?person_email={email}&policy=policy-0&on=2026-11-21",
+    "/policies/as-at?person_email={email}&policy=test-policy&on=2026-11-21",
     "/receipts/verify",
+    "/training",
+    "/training/quizzes/basics",
+    "/training/progress",
+    "/training/analysis",
+    "/training/analysis.csv",
 ]
 
 

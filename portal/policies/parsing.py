@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from portal.templating import render_markdown  # noqa: F401 (re-exported for the policy pages)
 
-
 NUMBERED_HEADING = re.compile(r"^(\d+(?:\.\d+)+|\d+)\.?\s+([A-Za-z].{0,78}?)\s*:?\s*$")
 MARKDOWN_HEADING = re.compile(r"^#{2,6}\s+(.+?)\s*#*\s*$")
 MARKDOWN_TITLE = re.compile(r"^#\s+(.+?)\s*#*\s*$")
@@ -207,5 +206,3 @@ def parse_policy_text(raw: str, *, fallback_title: str | None = None) -> ParsedP
     if not any(s.body.strip() for s in built):
         raise PolicyTextError("The sections have headings but no text")
     return ParsedPolicy(title.strip(), tuple(built))
-
-

@@ -70,15 +70,20 @@ def _labels(question: QuestionVersion) -> dict[str, str]:
 def analyse(session: Session) -> tuple[list[ItemStatistics], Mastery]:
     rows = session.execute(
         select(
-            AttemptQuestion.attempt_id, AttemptQuestion.question_version_id, AttemptQuestion.mark,
-            AttemptQuestion.answer, Attempt.person_id,
+            AttemptQuestion.attempt_id,
+            AttemptQuestion.question_version_id,
+            AttemptQuestion.mark,
+            AttemptQuestion.answer,
+            Attempt.person_id,
         )
         .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
         .where(Attempt.status == "submitted")
     ).all()
     questions = {q.id: q for q in session.scalars(select(QuestionVersion))}
     departments = dict(
-        session.execute(select(Person.id, Department.name).join(Department, Department.id == Person.department_id)).all()
+        session.execute(
+            select(Person.id, Department.name).join(Department, Department.id == Person.department_id)
+        ).all()
     )
     totals: dict[int, float] = defaultdict(float)
     for row in rows:
@@ -92,8 +97,12 @@ def analyse(session: Session) -> tuple[list[ItemStatistics], Mastery]:
         item = items.get(question.id)
         if item is None:
             item = items[question.id] = ItemStatistics(
-                question.question_key, question.revision, question.topic, question.kind,
-                question.content["stem"].strip().split("\n")[0][:140], option_labels=_labels(question),
+                question.question_key,
+                question.revision,
+                question.topic,
+                question.kind,
+                question.content["stem"].strip().split("\n")[0][:140],
+                option_labels=_labels(question),
             )
         mark = row.mark or 0.0
         item.attempts += 1
@@ -121,14 +130,33 @@ def analyse(session: Session) -> tuple[list[ItemStatistics], Mastery]:
 def as_csv(items: list[ItemStatistics]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["question", "revision", "topic", "type", "attempts", "facility_index",
-                     "discrimination_index", "enough_data", "option_choices"])
+    writer.writerow(
+        [
+            "question",
+            "revision",
+            "topic",
+            "type",
+            "attempts",
+            "facility_index",
+            "discrimination_index",
+            "enough_data",
+            "option_choices",
+        ]
+    )
     for item in items:
         choices = "; ".join(f"{key}={item.choices.get(key, 0)}" for key in item.option_labels)
-        writer.writerow([
-            item.question_key, item.revision, item.topic, item.kind, item.attempts, item.facility,
-            item.discrimination if item.discrimination is not None else "", "yes" if item.enough_data else "no",
-            choices,
-        ])
+        writer.writerow(
+            [
+                item.question_key,
+                item.revision,
+                item.topic,
+                item.kind,
+                item.attempts,
+                item.facility,
+                item.discrimination if item.discrimination is not None else "",
+                "yes" if item.enough_data else "no",
+                choices,
+            ]
+        )
     # Excel opens UTF-8 correctly only with a byte-order mark.
     return "\ufeff" + buffer.getvalue()

@@ -54,9 +54,14 @@ def is_open_to(session: Session, quiz: Quiz, person: Person) -> bool:
         return False
     if quiz.definition["assign"] == "automatic":
         return True
-    return session.scalar(
-        select(QuizAssignment.id).where(QuizAssignment.person_id == person.id, QuizAssignment.quiz_id == quiz.id)
-    ) is not None
+    return (
+        session.scalar(
+            select(QuizAssignment.id).where(
+                QuizAssignment.person_id == person.id, QuizAssignment.quiz_id == quiz.id
+            )
+        )
+        is not None
+    )
 
 
 def get_quiz(session: Session, key: str) -> Quiz:
@@ -84,7 +89,9 @@ def get_attempt(session: Session, attempt_id: int, person: Person) -> Attempt:
 def attempts_of(session: Session, person: Person, quiz: Quiz) -> list[Attempt]:
     return list(
         session.scalars(
-            select(Attempt).where(Attempt.person_id == person.id, Attempt.quiz_id == quiz.id).order_by(Attempt.number)
+            select(Attempt)
+            .where(Attempt.person_id == person.id, Attempt.quiz_id == quiz.id)
+            .order_by(Attempt.number)
         )
     )
 
@@ -101,7 +108,9 @@ def allowed_attempts(session: Session, person: Person, quiz: Quiz) -> int:
 def valid_completion(session: Session, person: Person, quiz: Quiz, today: date) -> Completion | None:
     return session.scalar(
         select(Completion)
-        .where(Completion.person_id == person.id, Completion.quiz_id == quiz.id, Completion.expires_on > today)
+        .where(
+            Completion.person_id == person.id, Completion.quiz_id == quiz.id, Completion.expires_on > today
+        )
         .order_by(Completion.expires_on.desc())
         .limit(1)
     )
@@ -150,23 +159,33 @@ def standing(session: Session, person: Person, quiz: Quiz, *, now: datetime | No
             next_try_at = last.submitted_at + cooldown
         full = get_attempt(session, last.id, person)
         remedial = failed_topics(full)
-    return Standing(attempts, allowed_attempts(session, person, quiz), completion, in_progress, next_try_at, remedial)
+    return Standing(
+        attempts, allowed_attempts(session, person, quiz), completion, in_progress, next_try_at, remedial
+    )
 
 
-def _draw(session: Session, quiz: Quiz, person: Person, topics: list[str], rng: random.Random) -> list[QuestionVersion]:
+def _draw(
+    session: Session, quiz: Quiz, person: Person, topics: list[str], rng: random.Random
+) -> list[QuestionVersion]:
     rules = [rule for rule in quiz.definition["draw"] if not topics or rule["topic"] in topics]
     candidates = list(
         session.scalars(
-            select(QuestionVersion).where(
+            select(QuestionVersion)
+            .where(
                 QuestionVersion.is_latest.is_(True),
                 QuestionVersion.status == "ready",
                 QuestionVersion.topic.in_([rule["topic"] for rule in rules]),
-            ).order_by(QuestionVersion.question_key)
+            )
+            .order_by(QuestionVersion.question_key)
         )
     )
     drawn: list[QuestionVersion] = []
     for rule in rules:
-        pool = [q for q in candidates if q.topic == rule["topic"] and suits(q.audience_engagements, q.audience_roles, person)]
+        pool = [
+            q
+            for q in candidates
+            if q.topic == rule["topic"] and suits(q.audience_engagements, q.audience_roles, person)
+        ]
         drawn.extend(rng.sample(pool, min(rule["count"], len(pool))))
     if quiz.definition.get("shuffle"):
         rng.shuffle(drawn)
@@ -182,7 +201,9 @@ def _option_order(question: QuestionVersion, shuffle: bool, rng: random.Random) 
     return keys
 
 
-def start_attempt(session: Session, person: Person, quiz: Quiz, *, rng: random.Random | None = None) -> Attempt:
+def start_attempt(
+    session: Session, person: Person, quiz: Quiz, *, rng: random.Random | None = None
+) -> Attempt:
     """Start (or resume) an attempt: questions are drawn and shuffled here, on the server."""
     if not is_open_to(session, quiz, person):
         raise NotOpen("This quiz is not open to you")
@@ -190,8 +211,12 @@ def start_attempt(session: Session, person: Person, quiz: Quiz, *, rng: random.R
     if state.in_progress is not None:
         return state.in_progress
     today = utcnow().astimezone(LONDON).date()
-    if state.completion is not None and state.completion.expires_on > today + timedelta(days=REFRESHER_WINDOW_DAYS):
-        raise DomainError(f"You have passed this quiz. Your pass is valid until {state.completion.expires_on:%d %B %Y}")
+    if state.completion is not None and state.completion.expires_on > today + timedelta(
+        days=REFRESHER_WINDOW_DAYS
+    ):
+        raise DomainError(
+            f"You have passed this quiz. Your pass is valid until {state.completion.expires_on:%d %B %Y}"
+        )
     if state.out_of_attempts:
         raise DomainError(
             f"You have used all {state.allowed} attempts at this quiz. The Town Clerk can allow another"
@@ -204,23 +229,38 @@ def start_attempt(session: Session, person: Person, quiz: Quiz, *, rng: random.R
     if not questions:
         raise DomainError("There are no questions for you in this quiz yet. Tell the Town Clerk")
     attempt = Attempt(
-        person_id=person.id, quiz_id=quiz.id, number=state.used + 1, status="in_progress",
-        pass_mark=quiz.pass_mark, remedial_topics=state.remedial_topics, started_at=utcnow(),
+        person_id=person.id,
+        quiz_id=quiz.id,
+        number=state.used + 1,
+        status="in_progress",
+        pass_mark=quiz.pass_mark,
+        remedial_topics=state.remedial_topics,
+        started_at=utcnow(),
     )
     session.add(attempt)
     session.flush()  # the unique (person, quiz, number) stops a second tab starting a parallel attempt
     for position, question in enumerate(questions, start=1):
         session.add(
             AttemptQuestion(
-                attempt_id=attempt.id, position=position, question_version_id=question.id,
+                attempt_id=attempt.id,
+                position=position,
+                question_version_id=question.id,
                 option_order=_option_order(question, bool(quiz.definition.get("shuffle")), rng),
             )
         )
     session.flush()
     record(
-        session, actor=person, action="training.attempt_started", object_type="attempt", object_id=attempt.id,
-        details={"quiz": quiz.quiz_key, "number": attempt.number, "remedial_topics": state.remedial_topics,
-                 "questions": [f"{q.question_key} r{q.revision}" for q in questions]},
+        session,
+        actor=person,
+        action="training.attempt_started",
+        object_type="attempt",
+        object_id=attempt.id,
+        details={
+            "quiz": quiz.quiz_key,
+            "number": attempt.number,
+            "remedial_topics": state.remedial_topics,
+            "questions": [f"{q.question_key} r{q.revision}" for q in questions],
+        },
     )
     return get_attempt(session, attempt.id, person)
 
@@ -241,7 +281,9 @@ def scenario_path(question: QuestionVersion, answer: list[str]) -> tuple[str | N
     return step, None
 
 
-def save_answer(session: Session, person: Person, attempt: Attempt, position: int, keys: list[str]) -> AttemptQuestion:
+def save_answer(
+    session: Session, person: Person, attempt: Attempt, position: int, keys: list[str]
+) -> AttemptQuestion:
     """Save one question's answer. After submission nothing can change."""
     if attempt.status == "submitted":
         raise DomainError("This attempt has been submitted, so its answers can no longer change")
@@ -262,7 +304,11 @@ def save_answer(session: Session, person: Person, attempt: Attempt, position: in
     item.answered_at = utcnow()
     session.flush()
     record(
-        session, actor=person, action="training.answer_saved", object_type="attempt", object_id=attempt.id,
+        session,
+        actor=person,
+        action="training.answer_saved",
+        object_type="attempt",
+        object_id=attempt.id,
         details={"position": position, "answer": keys},
     )
     return item
@@ -328,12 +374,21 @@ def submit(session: Session, person: Person, attempt: Attempt) -> Attempt:
     if attempt.passed:
         months = int(attempt.quiz.definition["refresher_months"])
         session.add(
-            Completion(person_id=person.id, quiz_id=attempt.quiz_id, attempt_id=attempt.id, completed_at=now,
-                       expires_on=add_months(now.astimezone(LONDON).date(), months))
+            Completion(
+                person_id=person.id,
+                quiz_id=attempt.quiz_id,
+                attempt_id=attempt.id,
+                completed_at=now,
+                expires_on=add_months(now.astimezone(LONDON).date(), months),
+            )
         )
     session.flush()
     record(
-        session, actor=person, action="training.attempt_submitted", object_type="attempt", object_id=attempt.id,
+        session,
+        actor=person,
+        action="training.attempt_submitted",
+        object_type="attempt",
+        object_id=attempt.id,
         details={"quiz": attempt.quiz.quiz_key, "score": attempt.score_percent, "passed": attempt.passed},
     )
     return attempt
@@ -350,7 +405,9 @@ def add_months(day: date, months: int) -> date:
     raise ValueError("unreachable")
 
 
-def grant_extra_attempt(session: Session, clerk: Person, person: Person, quiz: Quiz, reason: str) -> AttemptOverride:
+def grant_extra_attempt(
+    session: Session, clerk: Person, person: Person, quiz: Quiz, reason: str
+) -> AttemptOverride:
     """The Town Clerk lifts the attempt limit by one, with the reason on record."""
     if not reason.strip():
         raise DomainError("Write the reason for allowing another attempt", field="reason")
@@ -358,13 +415,21 @@ def grant_extra_attempt(session: Session, clerk: Person, person: Person, quiz: Q
     if not state.out_of_attempts:
         raise DomainError(f"{person.name} has not used all their attempts at this quiz")
     override = AttemptOverride(
-        person_id=person.id, quiz_id=quiz.id, extra_attempts=1, reason=reason.strip(), granted_by_id=clerk.id,
+        person_id=person.id,
+        quiz_id=quiz.id,
+        extra_attempts=1,
+        reason=reason.strip(),
+        granted_by_id=clerk.id,
         granted_at=utcnow(),
     )
     session.add(override)
     session.flush()
     record(
-        session, actor=clerk, action="training.attempt_limit_overridden", object_type="person", object_id=person.id,
+        session,
+        actor=clerk,
+        action="training.attempt_limit_overridden",
+        object_type="person",
+        object_id=person.id,
         details={"quiz": quiz.quiz_key, "reason": reason.strip()},
     )
     return override

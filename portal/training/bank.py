@@ -31,12 +31,33 @@ STATUSES = ("draft", "ready", "retired")
 ENGAGEMENTS = {e.value for e in EngagementType}
 ROLES = {r.value for r in Role}
 QUESTION_FIELDS = {
-    "id", "version", "status", "topic", "audience", "type", "stem", "options", "explanation", "citations",
-    "review_due", "start", "steps", "endings",
+    "id",
+    "version",
+    "status",
+    "topic",
+    "audience",
+    "type",
+    "stem",
+    "options",
+    "explanation",
+    "citations",
+    "review_due",
+    "start",
+    "steps",
+    "endings",
 }
 QUIZ_FIELDS = {
-    "id", "title", "pass_mark", "draw", "shuffle", "attempts", "audience", "due_working_days",
-    "refresher_months", "assign", "description",
+    "id",
+    "title",
+    "pass_mark",
+    "draw",
+    "shuffle",
+    "attempts",
+    "audience",
+    "due_working_days",
+    "refresher_months",
+    "assign",
+    "description",
 }
 
 
@@ -98,7 +119,9 @@ def _line(item: Any, key: str | None = None) -> int:
 
 
 def content_hash(item: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(item, sort_keys=True, default=str, separators=(",", ":")).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(item, sort_keys=True, default=str, separators=(",", ":")).encode()
+    ).hexdigest()
 
 
 def plain(item: Any) -> Any:
@@ -123,6 +146,17 @@ def read_file(path: Path, label: str, bank: Bank) -> Any:
     return None
 
 
+def _normalise_keys(question: LineDict) -> None:
+    """YAML reads an unquoted `key: true` as a yes/no value; an option key is always text."""
+    choices = list(question.get("options") or [])
+    for step in (question.get("steps") or {}).values():
+        if isinstance(step, dict):
+            choices.extend(step.get("choices") or [])
+    for choice in choices:
+        if isinstance(choice, dict) and isinstance(choice.get("key"), bool):
+            choice["key"] = "true" if choice["key"] else "false"
+
+
 def read_bank(folder: Path) -> Bank:
     bank = Bank()
     question_files = sorted((folder / "questions").glob("*.yaml"))
@@ -134,13 +168,18 @@ def read_bank(folder: Path) -> Bank:
         if data is None and not any(p.file == label for p in bank.problems):
             bank.problems.append(Problem(label, 1, "the file is empty"))
         elif data is not None and not isinstance(data, list):
-            bank.problems.append(Problem(label, _line(data), "the file must be a list of questions (lines starting '- ')"))
+            bank.problems.append(
+                Problem(label, _line(data), "the file must be a list of questions (lines starting '- ')")
+            )
         elif data is not None:
             for item in data:
                 if isinstance(item, LineDict):
+                    _normalise_keys(item)
                     bank.questions.append((label, item))
                 else:
-                    bank.problems.append(Problem(label, _line(data), "each question must be a set of 'key: value' lines"))
+                    bank.problems.append(
+                        Problem(label, _line(data), "each question must be a set of 'key: value' lines")
+                    )
     quiz_path = folder / "quizzes.yaml"
     label = str(quiz_path.relative_to(folder.parent)) if quiz_path.exists() else str(quiz_path)
     data = read_file(quiz_path, label, bank) if quiz_path.exists() else None
@@ -163,7 +202,9 @@ def _check_audience(file: str, item: LineDict, problems: list[Problem]) -> None:
         return
     engagements = audience.get("engagements")
     if not isinstance(engagements, list) or not engagements:
-        problems.append(Problem(file, _line(audience), "audience.engagements must list at least one engagement type"))
+        problems.append(
+            Problem(file, _line(audience), "audience.engagements must list at least one engagement type")
+        )
     else:
         for value in engagements:
             if value not in ENGAGEMENTS:
@@ -179,15 +220,23 @@ def _check_audience(file: str, item: LineDict, problems: list[Problem]) -> None:
 
 def _check_choice(file: str, choice: Any, where: str, problems: list[Problem]) -> bool:
     if not isinstance(choice, LineDict):
-        problems.append(Problem(file, _line(choice), f"{where}: each option needs key, text, score and feedback"))
+        problems.append(
+            Problem(file, _line(choice), f"{where}: each option needs key, text, score and feedback")
+        )
         return False
     for key in ("key", "text", "score", "feedback"):
         value = choice.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
-            message = "every option must have feedback" if key == "feedback" else f"{where}: option is missing '{key}'"
+            message = (
+                "every option must have feedback"
+                if key == "feedback"
+                else f"{where}: option is missing '{key}'"
+            )
             problems.append(Problem(file, _line(choice), message))
     score = choice.get("score")
-    if score is not None and (not isinstance(score, int | float) or isinstance(score, bool) or not 0 <= score <= 1):
+    if score is not None and (
+        not isinstance(score, int | float) or isinstance(score, bool) or not 0 <= score <= 1
+    ):
         problems.append(Problem(file, _line(choice, "score"), f"{where}: score must be a number from 0 to 1"))
     return True
 
@@ -205,11 +254,17 @@ def _check_options(file: str, item: LineDict, kind: str, problems: list[Problem]
         problems.append(Problem(file, _line(options), "option keys must be different from each other"))
     right = [o for o in options if isinstance(o, dict) and o.get("score") == 1]
     if kind == "single" and len(right) != 1:
-        problems.append(Problem(file, _line(options), "a single-answer question needs exactly one option scoring 1"))
+        problems.append(
+            Problem(file, _line(options), "a single-answer question needs exactly one option scoring 1")
+        )
     if kind == "multiple" and not right:
-        problems.append(Problem(file, _line(options), "a multiple-answer question needs at least one right option"))
+        problems.append(
+            Problem(file, _line(options), "a multiple-answer question needs at least one right option")
+        )
     if kind == "true_false" and sorted(keys) != ["false", "true"]:
-        problems.append(Problem(file, _line(options), "a true/false question needs exactly the keys true and false"))
+        problems.append(
+            Problem(file, _line(options), "a true/false question needs exactly the keys true and false")
+        )
 
 
 def _check_scenario(file: str, item: LineDict, problems: list[Problem]) -> None:
@@ -221,14 +276,24 @@ def _check_scenario(file: str, item: LineDict, problems: list[Problem]) -> None:
         problems.append(Problem(file, _line(item, "endings"), "a scenario needs endings"))
         return
     for name, ending in endings.items():
-        if not isinstance(ending, dict) or "text" not in ending or not isinstance(ending.get("score"), int | float):
-            problems.append(Problem(file, _line(endings, str(name)), f"ending '{name}' needs text and a score"))
+        if (
+            not isinstance(ending, dict)
+            or "text" not in ending
+            or not isinstance(ending.get("score"), int | float)
+        ):
+            problems.append(
+                Problem(file, _line(endings, str(name)), f"ending '{name}' needs text and a score")
+            )
     if start not in steps:
         problems.append(Problem(file, _line(item, "start"), f"the start step '{start}' does not exist"))
         return
     for name, step in steps.items():
         where = f"step '{name}'"
-        if not isinstance(step, LineDict) or not isinstance(step.get("choices"), list) or not step.get("choices"):
+        if (
+            not isinstance(step, LineDict)
+            or not isinstance(step.get("choices"), list)
+            or not step.get("choices")
+        ):
             problems.append(Problem(file, _line(steps, str(name)), f"{where} needs text and choices"))
             continue
         keys = []
@@ -238,23 +303,35 @@ def _check_scenario(file: str, item: LineDict, problems: list[Problem]) -> None:
             keys.append(choice.get("key"))
             target_next, target_end = choice.get("next"), choice.get("ending")
             if (target_next is None) == (target_end is None):
-                problems.append(Problem(file, _line(choice), f"{where}: a choice leads to either 'next' or 'ending'"))
+                problems.append(
+                    Problem(file, _line(choice), f"{where}: a choice leads to either 'next' or 'ending'")
+                )
             elif target_next is not None and target_next not in steps:
-                problems.append(Problem(file, _line(choice, "next"), f"{where}: there is no step '{target_next}'"))
+                problems.append(
+                    Problem(file, _line(choice, "next"), f"{where}: there is no step '{target_next}'")
+                )
             elif target_end is not None and target_end not in endings:
-                problems.append(Problem(file, _line(choice, "ending"), f"{where}: there is no ending '{target_end}'"))
+                problems.append(
+                    Problem(file, _line(choice, "ending"), f"{where}: there is no ending '{target_end}'")
+                )
         if len(keys) != len(set(keys)):
-            problems.append(Problem(file, _line(step), f"{where}: choice keys must be different from each other"))
+            problems.append(
+                Problem(file, _line(step), f"{where}: choice keys must be different from each other")
+            )
     _check_paths(file, item, steps, str(start), problems)
 
 
-def _check_paths(file: str, item: LineDict, steps: dict[str, Any], start: str, problems: list[Problem]) -> None:
+def _check_paths(
+    file: str, item: LineDict, steps: dict[str, Any], start: str, problems: list[Problem]
+) -> None:
     """Every path from the start must reach an ending without visiting a step twice."""
 
     def walk(name: str, path: tuple[str, ...]) -> None:
         if name in path:
             problems.append(
-                Problem(file, _line(steps, name), f"the path {' -> '.join((*path, name))} goes round in a loop")
+                Problem(
+                    file, _line(steps, name), f"the path {' -> '.join((*path, name))} goes round in a loop"
+                )
             )
             return
         step = steps.get(name)
@@ -272,10 +349,14 @@ def _check_paths(file: str, item: LineDict, steps: dict[str, Any], start: str, p
         if name in reachable or name not in steps:
             continue
         reachable.add(name)
-        frontier.extend(str(c["next"]) for c in steps[name].get("choices") or [] if isinstance(c, dict) and c.get("next"))
+        frontier.extend(
+            str(c["next"]) for c in steps[name].get("choices") or [] if isinstance(c, dict) and c.get("next")
+        )
     for name in steps:
         if name not in reachable:
-            problems.append(Problem(file, _line(steps, name), f"step '{name}' cannot be reached from the start"))
+            problems.append(
+                Problem(file, _line(steps, name), f"step '{name}' cannot be reached from the start")
+            )
 
 
 def check_question(file: str, item: LineDict, problems: list[Problem]) -> None:
@@ -284,7 +365,11 @@ def check_question(file: str, item: LineDict, problems: list[Problem]) -> None:
     key = item.get("id")
     if not isinstance(key, str) or not key.strip():
         problems.append(Problem(file, _line(item), "every question needs an id"))
-    if not isinstance(item.get("version"), int) or isinstance(item.get("version"), bool) or item["version"] < 1:
+    if (
+        not isinstance(item.get("version"), int)
+        or isinstance(item.get("version"), bool)
+        or item["version"] < 1
+    ):
         problems.append(Problem(file, _line(item, "version"), "version must be a whole number, 1 or more"))
     if item.get("status") not in STATUSES:
         problems.append(Problem(file, _line(item, "status"), "status must be draft, ready or retired"))
@@ -292,7 +377,9 @@ def check_question(file: str, item: LineDict, problems: list[Problem]) -> None:
         problems.append(Problem(file, _line(item, "topic"), f"topic must be one of: {', '.join(TOPICS)}"))
     kind = item.get("type")
     if kind not in KINDS:
-        problems.append(Problem(file, _line(item, "type"), "type must be single, multiple, true_false or scenario"))
+        problems.append(
+            Problem(file, _line(item, "type"), "type must be single, multiple, true_false or scenario")
+        )
     for text_field in ("stem", "explanation"):
         if not isinstance(item.get(text_field), str) or not item[text_field].strip():
             problems.append(Problem(file, _line(item, text_field), f"the question needs a {text_field}"))
@@ -304,7 +391,11 @@ def check_question(file: str, item: LineDict, problems: list[Problem]) -> None:
         problems.append(Problem(file, _line(item, "citations"), "a question needs at least one citation"))
     else:
         for citation in citations:
-            if not isinstance(citation, dict) or not citation.get("policy") or citation.get("section") is None:
+            if (
+                not isinstance(citation, dict)
+                or not citation.get("policy")
+                or citation.get("section") is None
+            ):
                 problems.append(Problem(file, _line(citation), "a citation needs a policy and a section"))
     if kind == "scenario":
         _check_scenario(file, item, problems)
@@ -319,7 +410,9 @@ def check_quiz(file: str, quiz: LineDict, questions: list[LineDict], problems: l
         problems.append(Problem(file, _line(quiz), "a quiz needs an id and a title"))
     pass_mark = quiz.get("pass_mark")
     if not isinstance(pass_mark, int) or not 1 <= pass_mark <= 100:
-        problems.append(Problem(file, _line(quiz, "pass_mark"), "pass_mark must be a percentage from 1 to 100"))
+        problems.append(
+            Problem(file, _line(quiz, "pass_mark"), "pass_mark must be a percentage from 1 to 100")
+        )
     attempts = quiz.get("attempts")
     if (
         not isinstance(attempts, dict)
@@ -328,10 +421,14 @@ def check_quiz(file: str, quiz: LineDict, questions: list[LineDict], problems: l
         or not isinstance(attempts.get("cooldown_hours"), int | float)
         or attempts["cooldown_hours"] < 0
     ):
-        problems.append(Problem(file, _line(quiz, "attempts"), "attempts needs max (1 or more) and cooldown_hours"))
+        problems.append(
+            Problem(file, _line(quiz, "attempts"), "attempts needs max (1 or more) and cooldown_hours")
+        )
     for number_field in ("due_working_days", "refresher_months"):
         if not isinstance(quiz.get(number_field), int) or quiz[number_field] < 1:
-            problems.append(Problem(file, _line(quiz, number_field), f"{number_field} must be a whole number, 1 or more"))
+            problems.append(
+                Problem(file, _line(quiz, number_field), f"{number_field} must be a whole number, 1 or more")
+            )
     if quiz.get("assign") not in ("automatic", "on_request"):
         problems.append(Problem(file, _line(quiz, "assign"), "assign must be automatic or on_request"))
     if not isinstance(quiz.get("shuffle"), bool):
@@ -339,19 +436,34 @@ def check_quiz(file: str, quiz: LineDict, questions: list[LineDict], problems: l
     _check_audience(file, quiz, problems)
     draw = quiz.get("draw")
     if not isinstance(draw, list) or not draw:
-        problems.append(Problem(file, _line(quiz, "draw"), "draw must list topics and how many questions from each"))
+        problems.append(
+            Problem(file, _line(quiz, "draw"), "draw must list topics and how many questions from each")
+        )
         return
     audience = quiz.get("audience") if isinstance(quiz.get("audience"), dict) else {}
     for rule in draw:
-        if not isinstance(rule, dict) or rule.get("topic") not in TOPICS or not isinstance(rule.get("count"), int):
+        if (
+            not isinstance(rule, dict)
+            or rule.get("topic") not in TOPICS
+            or not isinstance(rule.get("count"), int)
+        ):
             problems.append(Problem(file, _line(rule), "each draw rule needs a known topic and a count"))
             continue
-        available = [q for q in questions if q.get("topic") == rule["topic"] and q.get("status") == "ready"
-                     and _audience_overlaps(q.get("audience") or {}, audience)]
+        available = [
+            q
+            for q in questions
+            if q.get("topic") == rule["topic"]
+            and q.get("status") == "ready"
+            and _audience_overlaps(q.get("audience") or {}, audience)
+        ]
         if len(available) < rule["count"]:
             problems.append(
-                Problem(file, _line(rule), f"topic {rule['topic']} has {len(available)} ready questions for this "
-                        f"audience, fewer than the {rule['count']} to draw")
+                Problem(
+                    file,
+                    _line(rule),
+                    f"topic {rule['topic']} has {len(available)} ready questions for this "
+                    f"audience, fewer than the {rule['count']} to draw",
+                )
             )
 
 
@@ -374,7 +486,9 @@ def check_bank(bank: Bank, sections: dict[str, set[str]] | None = None) -> list[
         key = item.get("id")
         if isinstance(key, str):
             if key in seen:
-                problems.append(Problem(file, _line(item, "id"), f"the id {key} is already used in {seen[key]}"))
+                problems.append(
+                    Problem(file, _line(item, "id"), f"the id {key} is already used in {seen[key]}")
+                )
             else:
                 seen[key] = f"{file}:{_line(item, 'id')}"
         if sections is not None:
@@ -385,7 +499,9 @@ def check_bank(bank: Bank, sections: dict[str, set[str]] | None = None) -> list[
                 if policy not in sections:
                     problems.append(Problem(file, _line(citation), f"no published policy '{policy}'"))
                 elif section not in sections[policy]:
-                    problems.append(Problem(file, _line(citation), f"policy '{policy}' has no section '{section}'"))
+                    problems.append(
+                        Problem(file, _line(citation), f"policy '{policy}' has no section '{section}'")
+                    )
     quiz_ids: set[str] = set()
     questions = [item for _, item in bank.questions]
     for file, quiz in bank.quizzes:

@@ -36,7 +36,9 @@ def cited_clauses(session: Session, questions: list[QuestionVersion]) -> dict[tu
         key = (policy.slug, section.section_id)
         if key in wanted:
             found[key] = Clause(
-                policy.title, section.label, Markup(render_markdown(section.body_markdown)),  # noqa: S704 (rendered safely)
+                policy.title,
+                section.label,
+                Markup(render_markdown(section.body_markdown)),  # noqa: S704 (rendered safely)
                 f"/policies/{policy.slug}#{section.anchor}",
             )
     return found

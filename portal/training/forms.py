@@ -10,7 +10,9 @@ class ActionForm(FlaskForm):
 
 
 class OverrideForm(FlaskForm):
-    person_email = EmailField("Email address of the person", validators=[DataRequired("Enter their email address")])
+    person_email = EmailField(
+        "Email address of the person", validators=[DataRequired("Enter their email address")]
+    )
     quiz = SelectField("Quiz", validators=[DataRequired("Choose a quiz")])
     reason = TextAreaField(
         "Why they may have another attempt", validators=[DataRequired("Write the reason"), Length(max=2000)]
@@ -18,6 +20,8 @@ class OverrideForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    person_email = EmailField("Email address of the person", validators=[DataRequired("Enter their email address")])
+    person_email = EmailField(
+        "Email address of the person", validators=[DataRequired("Enter their email address")]
+    )
     quiz = SelectField("Quiz", validators=[DataRequired("Choose a quiz")])
     reason = TextAreaField("Why", validators=[DataRequired("Say why they need it"), Length(max=2000)])

@@ -39,8 +39,12 @@ class TrainingStatus(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
-            "passed": "Passed", "to_do": "To do", "in_progress": "Started", "refresher_due": "Refresher due",
-            "overdue": "Overdue", "locked": "Needs the Clerk",
+            "passed": "Passed",
+            "to_do": "To do",
+            "in_progress": "Started",
+            "refresher_due": "Refresher due",
+            "overdue": "Overdue",
+            "locked": "Needs the Clerk",
         }[self.value]
 
     @property
@@ -63,7 +67,9 @@ def _today() -> date:
     return datetime.now(LONDON).date()
 
 
-def statuses_for(session: Session, people: list[Person], *, today: date | None = None) -> dict[int, list[QuizStatus]]:
+def statuses_for(
+    session: Session, people: list[Person], *, today: date | None = None
+) -> dict[int, list[QuizStatus]]:
     """Every person's standing on every quiz that applies to them, in a fixed number of queries."""
     today = today or _today()
     quizzes = list(session.scalars(select(Quiz).order_by(Quiz.quiz_key)))
@@ -74,10 +80,14 @@ def statuses_for(session: Session, people: list[Person], *, today: date | None =
         query = select(*columns)
         return session.execute(query.where(model.person_id.in_(ids)) if limited else query)
 
-    assignments = {(r.person_id, r.quiz_id): r.due_on for r in rows(QuizAssignment, QuizAssignment.person_id,
-                                                                     QuizAssignment.quiz_id, QuizAssignment.due_on)}
+    assignments = {
+        (r.person_id, r.quiz_id): r.due_on
+        for r in rows(QuizAssignment, QuizAssignment.person_id, QuizAssignment.quiz_id, QuizAssignment.due_on)
+    }
     completions: dict[tuple[int, int], tuple[date, date]] = {}
-    for r in rows(Completion, Completion.person_id, Completion.quiz_id, Completion.completed_at, Completion.expires_on):
+    for r in rows(
+        Completion, Completion.person_id, Completion.quiz_id, Completion.completed_at, Completion.expires_on
+    ):
         key = (r.person_id, r.quiz_id)
         if key not in completions or r.expires_on > completions[key][1]:
             completions[key] = (r.completed_at.astimezone(LONDON).date(), r.expires_on)
@@ -100,7 +110,9 @@ def _override_counts(session: Session) -> dict[tuple[int, int], int]:
     from portal.training.models import AttemptOverride
 
     counts: dict[tuple[int, int], int] = {}
-    for r in session.execute(select(AttemptOverride.person_id, AttemptOverride.quiz_id, AttemptOverride.extra_attempts)):
+    for r in session.execute(
+        select(AttemptOverride.person_id, AttemptOverride.quiz_id, AttemptOverride.extra_attempts)
+    ):
         counts[(r.person_id, r.quiz_id)] = counts.get((r.person_id, r.quiz_id), 0) + r.extra_attempts
     return counts
 
@@ -152,13 +164,21 @@ def assign(session: Session, actor: Person, person: Person, quiz: Quiz, reason: 
         return existing
     now = utcnow()
     assignment = QuizAssignment(
-        person_id=person.id, quiz_id=quiz.id, assigned_by_id=actor.id, assigned_at=now, reason=reason.strip(),
+        person_id=person.id,
+        quiz_id=quiz.id,
+        assigned_by_id=actor.id,
+        assigned_at=now,
+        reason=reason.strip(),
         due_on=add_working_days(now.astimezone(LONDON).date(), int(quiz.definition["due_working_days"])),
     )
     session.add(assignment)
     session.flush()
     record(
-        session, actor=actor, action="training.quiz_assigned", object_type="person", object_id=person.id,
+        session,
+        actor=actor,
+        action="training.quiz_assigned",
+        object_type="person",
+        object_id=person.id,
         details={"quiz": quiz.quiz_key, "due_on": assignment.due_on.isoformat(), "reason": assignment.reason},
     )
     return assignment
@@ -169,15 +189,22 @@ def quiz_tasks(session: Session, person: Person) -> list[Task]:
     for found in statuses_for(session, [person])[person.id]:
         if not found.status.needs_action:
             continue
-        verb = "Take the refresher:" if found.status == TrainingStatus.REFRESHER_DUE or found.passed_on else "Take the quiz:"
+        verb = (
+            "Take the refresher:"
+            if found.status == TrainingStatus.REFRESHER_DUE or found.passed_on
+            else "Take the quiz:"
+        )
         if found.status == TrainingStatus.LOCKED:
             verb = "Ask the Town Clerk about the quiz:"
         tasks.append(
-            Task(f"{verb} {found.quiz.title}", url_for("training.quiz", key=found.quiz.quiz_key), found.due,
-                 overdue=found.status == TrainingStatus.OVERDUE)
+            Task(
+                f"{verb} {found.quiz.title}",
+                url_for("training.quiz", key=found.quiz.quiz_key),
+                found.due,
+                overdue=found.status == TrainingStatus.OVERDUE,
+            )
         )
     return tasks
 
 
 TASK_SOURCES.append(quiz_tasks)
-

@@ -33,7 +33,9 @@ def published_sections(session: Session) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {slug: set() for slug in current.values()}
     if current:
         rows = session.execute(
-            select(PolicySection.version_id, PolicySection.section_id).where(PolicySection.version_id.in_(current))
+            select(PolicySection.version_id, PolicySection.section_id).where(
+                PolicySection.version_id.in_(current)
+            )
         )
         for version_id, section_id in rows:
             found[current[version_id]].add(section_id)
@@ -67,7 +69,9 @@ def sync(session: Session, folder: Path = QUIZ_FOLDER) -> SyncResult:
         raise BankProblems(problems)
     now = utcnow()
     result = SyncResult()
-    latest = {q.question_key: q for q in session.scalars(select(QuestionVersion).where(QuestionVersion.is_latest))}
+    latest = {
+        q.question_key: q for q in session.scalars(select(QuestionVersion).where(QuestionVersion.is_latest))
+    }
     in_files = set()
     for file, item in bank.questions:
         key = str(item["id"])
@@ -75,22 +79,40 @@ def sync(session: Session, folder: Path = QUIZ_FOLDER) -> SyncResult:
         data = plain(item)
         digest = content_hash(data)
         known = session.scalar(
-            select(QuestionVersion).where(QuestionVersion.question_key == key, QuestionVersion.content_sha256 == digest)
+            select(QuestionVersion).where(
+                QuestionVersion.question_key == key, QuestionVersion.content_sha256 == digest
+            )
         )
         if known is not None:
             if not known.is_latest:
                 _make_latest(session, key, known)
             result.unchanged += 1
             continue
-        revision = (session.scalar(select(func.max(QuestionVersion.revision)).where(QuestionVersion.question_key == key)) or 0) + 1
+        revision = (
+            session.scalar(
+                select(func.max(QuestionVersion.revision)).where(QuestionVersion.question_key == key)
+            )
+            or 0
+        ) + 1
         version = QuestionVersion(
-            question_key=key, revision=revision, declared_version=int(data["version"]), content_sha256=digest,
-            is_latest=True, status=data["status"], topic=data["topic"], kind=data["type"],
+            question_key=key,
+            revision=revision,
+            declared_version=int(data["version"]),
+            content_sha256=digest,
+            is_latest=True,
+            status=data["status"],
+            topic=data["topic"],
+            kind=data["type"],
             audience_engagements=list(data["audience"]["engagements"]),
             audience_roles=list(data["audience"].get("roles") or []),
-            content={k: data[k] for k in data if k not in ("id", "version", "status", "topic", "audience", "type",
-                                                            "review_due")},
-            review_due=item["review_due"], source_file=file, loaded_at=now,
+            content={
+                k: data[k]
+                for k in data
+                if k not in ("id", "version", "status", "topic", "audience", "type", "review_due")
+            },
+            review_due=item["review_due"],
+            source_file=file,
+            loaded_at=now,
         )
         if key in latest:
             latest[key].is_latest = False
@@ -105,18 +127,37 @@ def sync(session: Session, folder: Path = QUIZ_FOLDER) -> SyncResult:
         digest = content_hash(data)
         quiz = session.scalar(select(Quiz).where(Quiz.quiz_key == data["id"]))
         if quiz is None:
-            session.add(Quiz(quiz_key=data["id"], title=data["title"], definition=data, content_sha256=digest,
-                             created_at=now, loaded_at=now))
+            session.add(
+                Quiz(
+                    quiz_key=data["id"],
+                    title=data["title"],
+                    definition=data,
+                    content_sha256=digest,
+                    created_at=now,
+                    loaded_at=now,
+                )
+            )
             result.quizzes_changed.append(data["id"])
         elif quiz.content_sha256 != digest:
-            quiz.title, quiz.definition, quiz.content_sha256, quiz.loaded_at = data["title"], data, digest, now
+            quiz.title, quiz.definition, quiz.content_sha256, quiz.loaded_at = (
+                data["title"],
+                data,
+                digest,
+                now,
+            )
             result.quizzes_changed.append(data["id"])
     session.flush()
     if result.new_versions or result.quizzes_changed or result.withdrawn:
         record(
-            session, actor=None, action="training.bank_synced", object_type="quiz_bank",
-            details={"new_versions": result.new_versions, "quizzes": result.quizzes_changed,
-                     "withdrawn": result.withdrawn},
+            session,
+            actor=None,
+            action="training.bank_synced",
+            object_type="quiz_bank",
+            details={
+                "new_versions": result.new_versions,
+                "quizzes": result.quizzes_changed,
+                "withdrawn": result.withdrawn,
+            },
         )
     return result
 

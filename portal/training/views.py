@@ -95,7 +95,12 @@ def question(attempt_id: int, position: int) -> str | WerkzeugResponse:
         if ending is not None:
             step_name = item.question.content["start"]  # answering again starts the story over
     return render_template(
-        "training/question.html", attempt=attempt, item=item, form=form, step_name=step_name, ending=ending,
+        "training/question.html",
+        attempt=attempt,
+        item=item,
+        form=form,
+        step_name=step_name,
+        ending=ending,
         options=_options_in_order(item),
     )
 
@@ -113,7 +118,9 @@ def review(attempt_id: int) -> str | WerkzeugResponse:
     attempt = attempts.get_attempt(get_session(), attempt_id, current_user)
     if attempt.status == "submitted":
         return redirect(url_for("training.result", attempt_id=attempt.id))
-    return render_template("training/review.html", attempt=attempt, form=ActionForm(), answered=attempts.is_answered)
+    return render_template(
+        "training/review.html", attempt=attempt, form=ActionForm(), answered=attempts.is_answered
+    )
 
 
 @blueprint.post("/attempts/<int:attempt_id>/submit")
@@ -140,9 +147,13 @@ def result(attempt_id: int) -> str | WerkzeugResponse:
         return redirect(url_for("training.review", attempt_id=attempt.id))
     state = attempts.standing(db, current_user, attempt.quiz)
     return render_template(
-        "training/result.html", attempt=attempt, state=state, form=ActionForm(),
+        "training/result.html",
+        attempt=attempt,
+        state=state,
+        form=ActionForm(),
         clauses=cited_clauses(db, [item.question for item in attempt.questions]),
-        failed=attempts.failed_topics(attempt), path=attempts.scenario_path,
+        failed=attempts.failed_topics(attempt),
+        path=attempts.scenario_path,
     )
 
 
@@ -167,7 +178,9 @@ def progress() -> str:
 
 
 def _quiz_choices() -> list[SelectChoice]:
-    return [SelectChoice(q.quiz_key, q.title) for q in get_session().scalars(select(Quiz).order_by(Quiz.title))]
+    return [
+        SelectChoice(q.quiz_key, q.title) for q in get_session().scalars(select(Quiz).order_by(Quiz.title))
+    ]
 
 
 def _person(email: str) -> Person:
@@ -186,7 +199,9 @@ def override() -> str | WerkzeugResponse:
         try:
             db = get_session()
             person = _person(form.person_email.data or "")
-            attempts.grant_extra_attempt(db, current_user, person, attempts.get_quiz(db, form.quiz.data), form.reason.data or "")
+            attempts.grant_extra_attempt(
+                db, current_user, person, attempts.get_quiz(db, form.quiz.data), form.reason.data or ""
+            )
         except DomainError as error:
             attach_domain_error(form, error)
         else:
@@ -206,7 +221,9 @@ def assign() -> str | WerkzeugResponse:
             person = _person(form.person_email.data or "")
             if not can(current_user, "view_everyones_training") and person.line_manager_id != current_user.id:
                 raise DomainError("You can only assign training to people in your team", field="person_email")
-            programme.assign(db, current_user, person, attempts.get_quiz(db, form.quiz.data), form.reason.data or "")
+            programme.assign(
+                db, current_user, person, attempts.get_quiz(db, form.quiz.data), form.reason.data or ""
+            )
         except DomainError as error:
             attach_domain_error(form, error)
         else:
@@ -224,7 +241,9 @@ def _on_request(key: str) -> bool:
 @requires("analyse_questions")
 def item_analysis() -> str:
     items, mastery = analysis.analyse(get_session())
-    return render_template("training/analysis.html", items=items, mastery=mastery, minimum=analysis.MINIMUM_ATTEMPTS)
+    return render_template(
+        "training/analysis.html", items=items, mastery=mastery, minimum=analysis.MINIMUM_ATTEMPTS
+    )
 
 
 @blueprint.get("/analysis.csv")

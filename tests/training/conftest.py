@@ -33,4 +33,3 @@ def loaded(session, bank_folder):
 @pytest.fixture
 def rng():
     return random.Random(7)
-

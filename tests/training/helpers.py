@@ -13,7 +13,11 @@ def answer_all(session, person, attempt, *, right: bool) -> None:
             step = question.content["start"]
             while step:
                 choices = question.content["steps"][step]["choices"]
-                choice = max(choices, key=lambda c: c["score"]) if right else min(choices, key=lambda c: c["score"])
+                choice = (
+                    max(choices, key=lambda c: c["score"])
+                    if right
+                    else min(choices, key=lambda c: c["score"])
+                )
                 attempts.save_answer(session, person, attempt, item.position, [choice["key"]])
                 step = choice.get("next")
             continue

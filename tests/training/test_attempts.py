@@ -170,7 +170,10 @@ def test_submissions_at_the_same_time_are_each_recorded_once(db, session, loaded
     assert session.scalar(select(func.count()).select_from(Completion)) == len(people)
     assert session.scalar(select(func.count()).where(Attempt.status == "submitted")) == len(people)
     assert verify_chain(session).ok
-    assert session.scalar(select(func.count()).where(attempts.AuditEvent.action == "training.attempt_submitted")) == 6
+    assert (
+        session.scalar(select(func.count()).where(attempts.AuditEvent.action == "training.attempt_submitted"))
+        == 6
+    )
 
 
 def test_a_manager_cannot_take_someone_elses_attempt(client, session, loaded, rng):

@@ -21,8 +21,15 @@ def test_the_shipped_quiz_bank_passes_its_checks():
     assert [str(p) for p in check_bank(bank)] == []
     assert len(bank.questions) >= 60
     topics = {item["topic"] for _, item in bank.questions}
-    assert topics == {"private-use", "confidentiality", "social-engineering", "holiday-status",
-                      "posting-for-council", "council-channels", "email-and-messaging"}
+    assert topics == {
+        "private-use",
+        "confidentiality",
+        "social-engineering",
+        "holiday-status",
+        "posting-for-council",
+        "council-channels",
+        "email-and-messaging",
+    }
     assert {quiz["id"] for _, quiz in bank.quizzes} == {"onboarding", "councillor", "authorised-poster"}
 
 
@@ -48,8 +55,11 @@ def _edit(folder: Path, old: str, new: str, name: str = "questions/basics.yaml")
 
 
 def test_missing_feedback_is_reported_with_file_and_line(bank_folder):
-    _edit(bank_folder, "{key: b, text: Whenever it is quiet, score: 0, feedback: Breaks only.}",
-          "{key: b, text: Whenever it is quiet, score: 0}")
+    _edit(
+        bank_folder,
+        "{key: b, text: Whenever it is quiet, score: 0, feedback: Breaks only.}",
+        "{key: b, text: Whenever it is quiet, score: 0}",
+    )
     assert _problems(bank_folder) == ["quizzes/questions/basics.yaml:11: every option must have feedback"]
 
 
@@ -79,23 +89,38 @@ def test_schema_problems_are_each_reported(bank_folder):
 
 def test_invalid_yaml_is_reported_with_its_line(bank_folder):
     (bank_folder / "questions" / "broken.yaml").write_text("- id: X\n  stem: [unclosed\n")
-    assert any(p.startswith("quizzes/questions/broken.yaml:3: not valid YAML") for p in _problems(bank_folder))
+    assert any(
+        p.startswith("quizzes/questions/broken.yaml:3: not valid YAML") for p in _problems(bank_folder)
+    )
 
 
 def test_citations_must_point_at_published_sections(bank_folder, loaded, session):
-    _edit(bank_folder, 'citations: [{policy: test-policy, section: "3.2"}]',
-          'citations: [{policy: test-policy, section: "9.9"}]')
-    _edit(bank_folder, "citations: [{policy: test-policy, section: purpose}]",
-          "citations: [{policy: no-such-policy, section: purpose}]")
+    _edit(
+        bank_folder,
+        'citations: [{policy: test-policy, section: "3.2"}]',
+        'citations: [{policy: test-policy, section: "9.9"}]',
+    )
+    _edit(
+        bank_folder,
+        "citations: [{policy: test-policy, section: purpose}]",
+        "citations: [{policy: no-such-policy, section: purpose}]",
+    )
     problems = _problems(bank_folder, session)
     assert "quizzes/questions/basics.yaml:14: policy 'test-policy' has no section '9.9'" in problems
     assert any("no published policy 'no-such-policy'" in p for p in problems)
 
 
 def test_a_quiz_that_cannot_draw_enough_questions_is_reported(bank_folder):
-    _edit(bank_folder, "- {topic: private-use, count: 2}", "- {topic: private-use, count: 5}", name="quizzes.yaml")
-    assert any("topic private-use has 2 ready questions for this audience, fewer than the 5" in p
-               for p in _problems(bank_folder))
+    _edit(
+        bank_folder,
+        "- {topic: private-use, count: 2}",
+        "- {topic: private-use, count: 5}",
+        name="quizzes.yaml",
+    )
+    assert any(
+        "topic private-use has 2 ready questions for this audience, fewer than the 5" in p
+        for p in _problems(bank_folder)
+    )
 
 
 def test_sync_is_all_or_nothing(bank_folder, session, loaded):
@@ -119,8 +144,13 @@ def test_a_changed_question_becomes_a_new_version_and_unchanged_ones_do_not(bank
     changed = sync(session, bank_folder)
     session.commit()
     assert changed.new_versions == ["T-PRIV-1 r2"]
-    versions = list(session.scalars(select(QuestionVersion).where(QuestionVersion.question_key == "T-PRIV-1")
-                                    .order_by(QuestionVersion.revision)))
+    versions = list(
+        session.scalars(
+            select(QuestionVersion)
+            .where(QuestionVersion.question_key == "T-PRIV-1")
+            .order_by(QuestionVersion.revision)
+        )
+    )
     assert [(v.revision, v.is_latest) for v in versions] == [(1, False), (2, True)]
     assert versions[0].content_sha256 != versions[1].content_sha256
 
@@ -132,7 +162,11 @@ def test_quiz_commands(app, session, loaded, monkeypatch, bank_folder):
     runner = app.test_cli_runner()
     ok = runner.invoke(args=["quizzes", "check"])
     assert ok.exit_code == 0 and ok.output.startswith("OK: 5 questions and 3 quizzes")
-    _edit(bank_folder, "{key: c, text: Never, score: 0, feedback: Breaks are allowed.}", "{key: c, text: Never, score: 0}")
+    _edit(
+        bank_folder,
+        "{key: c, text: Never, score: 0, feedback: Breaks are allowed.}",
+        "{key: c, text: Never, score: 0}",
+    )
     bad = runner.invoke(args=["quizzes", "check"])
     assert bad.exit_code == 1 and "basics.yaml:12: every option must have feedback" in bad.output
     refused = runner.invoke(args=["quizzes", "sync"])

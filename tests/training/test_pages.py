@@ -80,8 +80,14 @@ def test_answering_after_submission_changes_nothing(client, session, loaded):
     response = client.post(f"/training/attempts/{attempt.id}/questions/1", {"answer": item.option_order[:1]})
     assert response.status_code == 302 and response.headers["Location"].endswith("/result")
     session.expire_all()
-    after = [(q.position, q.answer) for q in session.scalars(
-        select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt.id).order_by(AttemptQuestion.position))]
+    after = [
+        (q.position, q.answer)
+        for q in session.scalars(
+            select(AttemptQuestion)
+            .where(AttemptQuestion.attempt_id == attempt.id)
+            .order_by(AttemptQuestion.position)
+        )
+    ]
     assert after == before
 
 
@@ -98,7 +104,11 @@ def test_due_dates_and_the_programme(session, loaded):
     councillor = make_person(session, engagement=EngagementType.COUNCILLOR, start_date=date(2026, 12, 24))
     statuses = statuses_for(session, [starter, councillor], today=date(2026, 12, 24))
     [basics] = statuses[starter.id]
-    assert (basics.quiz.quiz_key, basics.status, basics.due) == ("basics", TrainingStatus.TO_DO, date(2027, 1, 12))
+    assert (basics.quiz.quiz_key, basics.status, basics.due) == (
+        "basics",
+        TrainingStatus.TO_DO,
+        date(2027, 1, 12),
+    )
     assert [s.quiz.quiz_key for s in statuses[councillor.id]] == ["members"]
     later = statuses_for(session, [starter], today=date(2027, 1, 13))[starter.id][0]
     assert later.status == TrainingStatus.OVERDUE
@@ -112,7 +122,9 @@ def test_refreshers_fall_due_before_a_pass_expires(session, loaded):
     session.commit()
     expires = attempt.submitted_at.date().replace(year=attempt.submitted_at.year + 1)
     assert statuses_for(session, [person])[person.id][0].status == TrainingStatus.PASSED
-    soon = statuses_for(session, [person], today=expires.replace(day=1) if expires.day > 20 else expires)[person.id][0]
+    soon = statuses_for(session, [person], today=expires.replace(day=1) if expires.day > 20 else expires)[
+        person.id
+    ][0]
     assert soon.status == TrainingStatus.REFRESHER_DUE
     gone = statuses_for(session, [person], today=expires)[person.id][0]
     assert gone.status == TrainingStatus.OVERDUE
@@ -123,9 +135,13 @@ def test_assigning_an_on_request_quiz_and_the_managers_view(client, session, loa
     member = make_person(session, name="Team Member", manager=manager)
     outsider = make_person(session, name="Not In Team")
     client.sign_in_as(manager)
-    refused = client.post("/training/assign", {"person_email": outsider.email, "quiz": "on-request", "reason": "x"})
+    refused = client.post(
+        "/training/assign", {"person_email": outsider.email, "quiz": "on-request", "reason": "x"}
+    )
     assert "only assign training to people in your team" in refused.get_data(as_text=True)
-    done = client.post("/training/assign", {"person_email": member.email, "quiz": "on-request", "reason": "Will post"})
+    done = client.post(
+        "/training/assign", {"person_email": member.email, "quiz": "on-request", "reason": "Will post"}
+    )
     assert done.status_code == 302
     assert session.scalar(select(QuizAssignment.reason)) == "Will post"
     team = client.get("/training/progress").get_data(as_text=True)
@@ -146,8 +162,10 @@ def test_the_clerk_overrides_the_limit_from_the_progress_page(client, session, l
     client.sign_in_as(clerk)
     progress = client.get("/training/progress").get_data(as_text=True)
     assert "Needs the Clerk" in progress and "Allow another attempt" in progress
-    response = client.post("/training/overrides", {"person_email": person.email, "quiz": "on-request",
-                                                   "reason": "Interrupted by a fire drill"})
+    response = client.post(
+        "/training/overrides",
+        {"person_email": person.email, "quiz": "on-request", "reason": "Interrupted by a fire drill"},
+    )
     assert response.status_code == 302
     assert attempts.standing(session, person, quiz).allowed == 2
 
