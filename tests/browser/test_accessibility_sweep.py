@@ -30,8 +30,8 @@ def _links(page, origin: str) -> list[str]:
         parts = urlsplit(href)
         if f"{parts.scheme}://{parts.netloc}" != origin or parts.path.startswith("/static"):
             continue
-        if parts.path.endswith(".pdf"):
-            continue  # a download, not a page; PDFs are checked in tests/policies
+        if parts.path.endswith((".pdf", ".csv")):
+            continue  # a download, not a page; downloads are checked in the feature tests
         found.append(parts.path + ("?" + parts.query if parts.query else ""))
     return found
 
