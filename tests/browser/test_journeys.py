@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.demo import DEMO_PASSWORD, demo_email
 from tests.browser.conftest import run_axe, sign_in
@@ -12,10 +13,10 @@ def test_sign_in_and_sign_out(page, demo_council):
     page.goto("/")
     assert page.url.endswith("/sign-in?next=%2F")
     sign_in(page, demo_email("nina.foster"), DEMO_PASSWORD)
-    assert page.get_by_role("heading", name="What I need to do").is_visible()
-    assert page.get_by_text("Signed in as").is_visible()
+    expect(page.get_by_role("heading", name="What I need to do")).to_be_visible()
+    expect(page.get_by_text("Signed in as")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
-    assert page.get_by_text("You have signed out.").is_visible()
+    expect(page.get_by_text("You have signed out.")).to_be_visible()
     page.goto("/")
     assert "/sign-in" in page.url
     assert page.console_errors == []  # includes any Content-Security-Policy refusal
@@ -24,7 +25,7 @@ def test_sign_in_and_sign_out(page, demo_council):
 def test_a_wrong_password_shows_an_accessible_error_summary(page, demo_council):
     sign_in(page, demo_email("nina.foster"), "not the right password")
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "Enter a correct email address and password" in summary.inner_text()
     assert page.title().startswith("Error: ")
     # GOV.UK Frontend's JavaScript moves focus to the summary for screen readers.
@@ -37,14 +38,14 @@ def test_an_administrator_adds_a_person_and_creates_their_invitation(page, demo_
     page.get_by_role("link", name="People").click()
     page.get_by_role("link", name="Add a person").click()
     page.get_by_role("button", name="Add person").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert run_axe(page) == []
     page.get_by_label("Full name").fill("Zara Newstarter")
     page.get_by_label("Email address", exact=True).fill("zara@ashcombe-tc.example")
     page.get_by_label("How they work for the council").select_option("volunteer")
     page.get_by_label("Start date").fill("2026-11-23")
     page.get_by_role("button", name="Add person").click()
-    assert page.get_by_text("Zara Newstarter has been added").is_visible()
+    expect(page.get_by_text("Zara Newstarter has been added")).to_be_visible()
     page.get_by_role("button", name="Create an invitation link").click()
     link = page.locator("#sign-in-link").inner_text()
     assert "/set-password/" in link
@@ -55,20 +56,20 @@ def test_an_administrator_adds_a_person_and_creates_their_invitation(page, demo_
     their_page.get_by_label("New password", exact=True).fill("summer meadow lantern")
     their_page.get_by_label("Confirm new password").fill("summer meadow lantern")
     their_page.get_by_role("button", name="Save password").click()
-    assert their_page.get_by_text("Your password has been set").is_visible()
+    expect(their_page.get_by_text("Your password has been set")).to_be_visible()
     newcomer.close()
 
 
 def test_a_new_starter_signs_both_policies_and_verifies_a_receipt(page, demo_council, tmp_path):
     sign_in(page, demo_email("nina.foster"), DEMO_PASSWORD)
-    tasks = page.locator(".govuk-task-list__link")
-    assert tasks.count() == 2
+    signing_tasks = page.locator(".govuk-task-list__link", has_text="Read and sign")
+    assert signing_tasks.count() == 2
     receipt_path = None
     for _ in range(2):
         page.goto("/")
-        page.locator(".govuk-task-list__link").first.click()
-        assert page.get_by_role("heading", name="Sections").is_visible()
-        title = page.locator("h1").inner_text()
+        page.locator(".govuk-task-list__link", has_text="Read and sign").first.click()
+        expect(page.get_by_role("heading", name="Sections")).to_be_visible()
+
         # Sign without ticking the box first: the error summary explains.
         page.get_by_label("Type your full name").fill("Nina Foster")
         page.get_by_label("Enter your password again").fill(DEMO_PASSWORD)
@@ -79,19 +80,20 @@ def test_a_new_starter_signs_both_policies_and_verifies_a_receipt(page, demo_cou
         page.get_by_label("Type your full name").fill("Nina Foster")
         page.get_by_label("Enter your password again").fill(DEMO_PASSWORD)
         page.get_by_role("button", name="Sign the policy").click()
-        assert page.get_by_role("heading", name="Policy signed").is_visible(), title
+        expect(page.get_by_role("heading", name="Policy signed")).to_be_visible()
         assert run_axe(page) == []
         with page.expect_download() as download:
             page.get_by_role("link", name="Download your receipt (PDF)").click()
         receipt_path = tmp_path / download.value.suggested_filename
         download.value.save_as(receipt_path)
     page.goto("/")
-    assert page.get_by_text("You have nothing to do right now.").is_visible()
+    assert page.locator(".govuk-task-list__link", has_text="Read and sign").count() == 0
+    expect(page.locator(".govuk-task-list__link", has_text="Take the quiz")).to_be_visible()
 
     page.goto("/receipts/verify")
     page.get_by_label("Or upload the receipt PDF").set_input_files(str(receipt_path))
     page.get_by_role("button", name="Check receipt").click()
-    assert page.get_by_text("This receipt is genuine").is_visible()
+    expect(page.get_by_text("This receipt is genuine")).to_be_visible()
     assert "Nina Foster" in page.locator("main").inner_text()
     assert run_axe(page) == []
     assert page.console_errors == []
@@ -125,7 +127,8 @@ def _answer_current_question(page, session, *, right: bool) -> None:
                 page.get_by_label(option["text"], exact=True).check()
                 if question.kind != "multiple":
                     break
-    page.get_by_role("button", name="Save and continue").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and continue").click()
 
 
 def _take(page, session, *, wrong_topics: set[str]) -> None:
@@ -143,7 +146,8 @@ def _take(page, session, *, wrong_topics: set[str]) -> None:
         session.commit()
         _answer_current_question(page, session, right=topic not in wrong_topics)
     assert page.url.endswith("/review")
-    page.get_by_role("button", name="Submit your answers").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Submit your answers").click()
 
 
 def test_a_new_starter_fails_the_onboarding_quiz_retakes_the_failed_topics_and_passes(
@@ -153,14 +157,16 @@ def test_a_new_starter_fails_the_onboarding_quiz_retakes_the_failed_topics_and_p
     page.get_by_role(
         "link", name="Take the quiz: Social media and communications at Ashcombe Town Council"
     ).click()
-    page.get_by_role("button", name="Start the quiz").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start the quiz").click()
     assert run_axe(page) == []
     failed = {"private-use", "confidentiality", "social-engineering"}
     _take(page, session, wrong_topics=failed)
-    assert page.get_by_role("heading", name="You did not pass this time").is_visible()
+    expect(page.get_by_role("heading", name="You did not pass this time")).to_be_visible()
     assert page.locator("details.govuk-details").count() > 0  # the cited clauses, ready to open
     assert run_axe(page) == []
-    page.get_by_role("button", name="Retake the topics you did not pass").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Retake the topics you did not pass").click()
     from sqlalchemy import select
 
     from portal.training.models import Attempt
@@ -169,8 +175,8 @@ def test_a_new_starter_fails_the_onboarding_quiz_retakes_the_failed_topics_and_p
     session.commit()
     assert retake.number == 2 and set(retake.remedial_topics) == failed
     _take(page, session, wrong_topics=set())
-    assert page.get_by_role("heading", name="You passed").is_visible()
+    expect(page.get_by_role("heading", name="You passed")).to_be_visible()
     assert run_axe(page) == []
     page.goto("/training")
-    assert page.get_by_text("Passed", exact=True).first.is_visible()
+    expect(page.get_by_text("Passed", exact=True).first).to_be_visible()
     assert page.console_errors == []
