@@ -36,7 +36,7 @@ ATTEMPTS = 100_000
 SUBMITTERS = 200
 PAGE_ROUNDS = 300
 WORKERS = 4
-PAGE_RATIO_TARGET = 10.0
+PAGE_RATIO_TARGET = 5.0
 PASSWORD = "benchmark password for everyone"  # noqa: S105
 ROOT = Path(__file__).resolve().parent.parent
 
