@@ -21,7 +21,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     _configure(app, settings)
 
     import portal.models  # noqa: F401  (every mapper known before the first query)
-    from portal import access, db, navigation, security, templating
+    from portal import access, db, navigation, ratelimit, security, templating
     from portal.auth import sessions
 
     database = db.Database.connect(settings.database_url, echo=settings.echo_sql)
@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     sessions.init_app(app)
     csrf.init_app(app)
     security.init_app(app)
+    ratelimit.init_app(app, settings.ratelimit_storage_url)
 
     _register_blueprints(app)
     access.init_app(app)
@@ -73,6 +74,8 @@ def _configure(app: Flask, settings: Settings) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.audit.views import blueprint as audit_blueprint
+    from portal.authorisations.views import blueprint as authorisations_blueprint
+    from portal.authorisations.views import verify_blueprint
     from portal.auth.views import blueprint as auth_blueprint
     from portal.home.views import blueprint as home_blueprint
     from portal.people.views import blueprint as people_blueprint
@@ -90,6 +93,8 @@ def _register_blueprints(app: Flask) -> None:
         policies_blueprint,
         receipts_blueprint,
         training_blueprint,
+        authorisations_blueprint,
+        verify_blueprint,
     ):
         app.register_blueprint(blueprint)
 

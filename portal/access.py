@@ -42,6 +42,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "override_attempt_limit": frozenset({R.TOWN_CLERK}),
     "assign_training": frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK, R.MANAGER}),
     "analyse_questions": frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK}),
+    "request_posting_authorisation": frozenset({R.MANAGER, R.TOWN_CLERK}),
+    "manage_channels": frozenset({R.TOWN_CLERK}),
     "manage_people": frozenset({R.ADMINISTRATOR}),
     "view_audit_trail": frozenset({R.TOWN_CLERK, R.ADMINISTRATOR}),
 }

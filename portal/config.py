@@ -49,6 +49,7 @@ class Settings:
     testing: bool = False
     # How many reverse proxies in front of the portal may set X-Forwarded-For.
     trusted_proxies: int = 0
+    ratelimit_storage_url: str = "memory://"
     # Where the SQL echo goes is left to logging; this only turns it on.
     echo_sql: bool = False
 
@@ -74,6 +75,7 @@ class Settings:
             max_content_length=int(env.get("PORTAL_MAX_UPLOAD_BYTES", 2 * 1024 * 1024)),
             echo_sql=_flag("PORTAL_ECHO_SQL", False),
             trusted_proxies=int(env.get("PORTAL_TRUSTED_PROXIES", 0)),
+            ratelimit_storage_url=env.get("PORTAL_RATELIMIT_STORAGE_URL", "memory://"),
         )
         known = {f.name for f in fields(cls)}
         for key, value in overrides.items():

@@ -175,6 +175,7 @@ def load_demo_council(session: Session, *, only_if_empty: bool = False) -> LoadS
         summary.people_created += 1
     session.flush()
     summary.policies_published = _load_demo_policies(session)
+    _load_demo_channels(session)
     # The quiz bank cites the policies' sections, so it loads after them.
     from portal.training.sync import sync
 
@@ -258,3 +259,22 @@ def _load_demo_policies(session: Session) -> int:
                     request=RequestDetails(ip_address="127.0.0.1"),
                 )
     return published
+
+
+DEMO_CHANNELS = (
+    ("website", "Ashcombe Town Council website", "https://www.ashcombe-tc.example/"),
+    ("facebook", "Ashcombe Town Council", "https://www.facebook.com/ashcombe-tc.example"),
+    ("x", "@AshcombeTC", "https://x.com/ashcombe-tc-example"),
+)
+
+
+def _load_demo_channels(session: Session) -> None:
+    """The council's three channels (Communication Policy, introduction)."""
+    from portal.authorisations.models import Channel
+    from portal.authorisations.service import add_channel
+
+    if session.scalar(select(func.count()).select_from(Channel)):
+        return
+    office = session.scalar(select(Department.id).where(Department.name == OFFICE))
+    for platform, name, url in DEMO_CHANNELS:
+        add_channel(session, None, platform=platform, name=name, url=url, department_id=office)

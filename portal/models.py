@@ -2,15 +2,40 @@
 
 from portal.audit.models import AuditEvent
 from portal.auth.models import PasswordToken, SignInFailure
+from portal.authorisations.models import (
+    AuthorisationDecline,
+    AuthorisationIssue,
+    AuthorisationRequest,
+    AuthorisationRevocation,
+    Channel,
+)
 from portal.db import Base
 from portal.people.models import Department, Person, PersonRole
 from portal.policies.models import Acknowledgement, PaperScan, Policy, PolicySection, PolicyVersion, Receipt
+from portal.training.models import (
+    Attempt,
+    AttemptOverride,
+    AttemptQuestion,
+    Completion,
+    QuestionVersion,
+    Quiz,
+    QuizAssignment,
+)
 
 metadata = Base.metadata
 
 __all__ = [
     "Acknowledgement",
+    "Attempt",
+    "AttemptOverride",
+    "AttemptQuestion",
     "AuditEvent",
+    "AuthorisationDecline",
+    "AuthorisationIssue",
+    "AuthorisationRequest",
+    "AuthorisationRevocation",
+    "Channel",
+    "Completion",
     "Department",
     "PaperScan",
     "PasswordToken",
@@ -19,6 +44,9 @@ __all__ = [
     "Policy",
     "PolicySection",
     "PolicyVersion",
+    "QuestionVersion",
+    "Quiz",
+    "QuizAssignment",
     "Receipt",
     "SignInFailure",
     "metadata",

@@ -25,6 +25,7 @@ NAVIGATION: list[NavigationItem] = [
     NavigationItem("What I need to do", "home.index"),
     NavigationItem("Policies", "policies.index"),
     NavigationItem("Training", "training.index"),
+    NavigationItem("Posting for the council", "authorisations.index"),
     NavigationItem("Who has signed", "policies.status", "view_policy_status"),
     NavigationItem("People", "people.index", "manage_people"),
     NavigationItem("Audit trail", "audit.index", "view_audit_trail"),

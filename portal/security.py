@@ -30,6 +30,7 @@ ERROR_PAGES = {
         "Use the buttons on the page rather than typing the web address.",
     ),
     413: ("The file is too large", "Choose a smaller file and try again."),
+    429: ("Too many requests", "Wait a minute, then try again."),
     500: (
         "Sorry, there is a problem with the service",
         "Try again later. Nothing you had already saved has been lost.",

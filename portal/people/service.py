@@ -6,6 +6,7 @@ The policy covers everyone who works for the council, however they are engaged
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,6 +21,10 @@ from portal.errors import DomainError, NotFound
 from portal.people.models import Department, EngagementType, Person, PersonRole, Role
 
 PAGE_SIZE = 50
+
+# Features that must act when someone leaves (ending authorisations, for example)
+# add a function here; each runs in the same transaction as the leaving itself.
+LEAVER_HOOKS: list[Callable[[Session, Person, Person], None]] = []
 
 
 @dataclass
@@ -183,6 +188,8 @@ def mark_leaver(session: Session, actor: Person, person: Person, leaving_date: d
         .where(PasswordToken.person_id == person.id, PasswordToken.used_at.is_(None))
         .values(used_at=utcnow())
     )
+    for hook in LEAVER_HOOKS:
+        hook(session, actor, person)
     record(
         session,
         actor=actor,

@@ -161,7 +161,7 @@ def test_quiz_commands(app, session, loaded, monkeypatch, bank_folder):
     monkeypatch.setattr(cli, "QUIZ_FOLDER", bank_folder)
     runner = app.test_cli_runner()
     ok = runner.invoke(args=["quizzes", "check"])
-    assert ok.exit_code == 0 and ok.output.startswith("OK: 5 questions and 3 quizzes")
+    assert ok.exit_code == 0 and ok.output.startswith("OK: 5 questions and 4 quizzes")
     _edit(
         bank_folder,
         "{key: c, text: Never, score: 0, feedback: Breaks are allowed.}",
@@ -171,4 +171,4 @@ def test_quiz_commands(app, session, loaded, monkeypatch, bank_folder):
     assert bad.exit_code == 1 and "basics.yaml:12: every option must have feedback" in bad.output
     refused = runner.invoke(args=["quizzes", "sync"])
     assert refused.exit_code == 1 and "Nothing was loaded" in refused.output
-    assert session.scalar(select(func.count()).select_from(Quiz)) == 3
+    assert session.scalar(select(func.count()).select_from(Quiz)) == 4

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from portal.authorisations.models import PLATFORMS
+from portal.people.forms import MultiCheckboxField
+
+
+class RequestForm(FlaskForm):
+    person_email = EmailField(
+        "Email address of the person", validators=[DataRequired("Enter their email address")]
+    )
+    channels = MultiCheckboxField(
+        "Channels", coerce=str, validators=[DataRequired("Choose at least one channel")]
+    )
+    scope = TextAreaField(
+        "What they may publish", validators=[DataRequired("Say what they may publish"), Length(max=2000)]
+    )
+    conditions = TextAreaField("Conditions", validators=[Optional(), Length(max=2000)])
+    starts_on = DateField("Starts on", validators=[DataRequired("Enter the start date")])
+    ends_on = DateField("Ends on", validators=[DataRequired("Enter the end date")])
+    justification = TextAreaField(
+        "Why they need it", validators=[DataRequired("Say why they need it"), Length(max=2000)]
+    )
+
+
+class IssueForm(FlaskForm):
+    typed_name = StringField("Type your full name", validators=[DataRequired("Type your full name")])
+    password = PasswordField("Your password", validators=[DataRequired("Enter your password")])
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField("Reason", validators=[DataRequired("Give the reason"), Length(max=2000)])
+
+
+class ChannelForm(FlaskForm):
+    platform = SelectField(
+        "Platform", choices=[SelectChoice(p, p.capitalize() if p != "x" else "X") for p in PLATFORMS]
+    )
+    name = StringField(
+        "Name or handle", validators=[DataRequired("Enter the channel's name or handle"), Length(max=120)]
+    )
+    url = StringField(
+        "Web address", validators=[DataRequired("Enter the channel's web address"), Length(max=300)]
+    )
+    department = SelectField("Owning department", validators=[Optional()])

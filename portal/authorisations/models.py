@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, LargeBinary, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import Base, UTCDateTime
+from portal.people.models import Department, Person
+
+PLATFORMS = ("website", "facebook", "x", "instagram", "linkedin", "youtube", "other")
+
+request_channels = Table(
+    "authorisation_request_channels",
+    Base.metadata,
+    Column("request_id", ForeignKey("authorisation_requests.id"), primary_key=True),
+    Column("channel_id", ForeignKey("channels.id"), primary_key=True),
+)
+
+
+class Channel(Base):
+    """One of the council's own channels: its website, Facebook page, X account..."""
+
+    __tablename__ = "channels"
+    __table_args__ = (CheckConstraint("status IN ('active', 'retired')", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(120))
+    url: Mapped[str] = mapped_column(String(300))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    department: Mapped[Department | None] = relationship(lazy="raise")
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.platform})"
+
+
+class AuthorisationRequest(Base):
+    """A manager's (or the Clerk's) request that someone may post for the council.
+
+    Never edited. What happens to it is recorded beside it: an issue, a decline, and
+    for an issued one a revocation, each at most once (unique), so that issuing or
+    revoking twice gives one result.
+    """
+
+    __tablename__ = "authorisation_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    scope: Mapped[str] = mapped_column(Text)
+    conditions: Mapped[str] = mapped_column(Text)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    justification: Mapped[str] = mapped_column(Text)
+    renews_id: Mapped[int | None] = mapped_column(ForeignKey("authorisation_requests.id"))
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id], lazy="raise")
+    requested_by: Mapped[Person] = relationship(foreign_keys=[requested_by_id], lazy="raise")
+    channels: Mapped[list[Channel]] = relationship(
+        secondary=request_channels, lazy="raise", order_by="Channel.name"
+    )
+    issue: Mapped[AuthorisationIssue | None] = relationship(back_populates="request", lazy="raise")
+    decline: Mapped[AuthorisationDecline | None] = relationship(lazy="raise")
+    revocation: Mapped[AuthorisationRevocation | None] = relationship(lazy="raise")
+
+
+class AuthorisationIssue(Base):
+    """The written authorisation itself: who signed, how, and the letter as issued."""
+
+    __tablename__ = "authorisation_issues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("authorisation_requests.id"), unique=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    verification_code: Mapped[str] = mapped_column(String(40), unique=True)
+    signed_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    signer_name: Mapped[str] = mapped_column(String(200))
+    signer_role: Mapped[str] = mapped_column(String(30))
+    typed_name: Mapped[str] = mapped_column(String(200))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    letter_pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    letter_sha256: Mapped[str] = mapped_column(String(64))
+
+    request: Mapped[AuthorisationRequest] = relationship(back_populates="issue", lazy="raise")
+
+
+class AuthorisationDecline(Base):
+    __tablename__ = "authorisation_declines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("authorisation_requests.id"), unique=True)
+    declined_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    declined_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class AuthorisationRevocation(Base):
+    __tablename__ = "authorisation_revocations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("authorisation_requests.id"), unique=True)
+    revoked_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id")
+    )  # None: the portal, when someone left
+    revoked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(Text)

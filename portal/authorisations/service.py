@@ -1,0 +1,460 @@
+"""Written authorisations to post for the council.
+
+Networking Policy 3.2: nobody may communicate on the council's behalf on any social
+network unless the Mayor or the Town Clerk has authorised them in writing. The
+access table lets only those two roles issue or revoke; the rules here add that
+nobody authorises themselves, and that the person has signed the policies and passed
+the authorised poster module first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from portal.access import can
+from portal.audit.service import record
+from portal.auth.passwords import password_matches
+from portal.db import utcnow
+from portal.errors import DomainError, NotFound
+from portal.people.models import Person, Role
+from portal.people.service import LEAVER_HOOKS
+from portal.templating import LONDON
+
+from .models import (
+    PLATFORMS,
+    AuthorisationDecline,
+    AuthorisationIssue,
+    AuthorisationRequest,
+    AuthorisationRevocation,
+    Channel,
+)
+
+POSTER_QUIZ = "authorised-poster"
+MAX_MONTHS = 12
+
+
+def today() -> date:
+    return datetime.now(LONDON).date()
+
+
+def status_of(request: AuthorisationRequest, on: date | None = None) -> str:
+    """requested, declined, issued, revoked or expired."""
+    on = on or today()
+    if request.revocation is not None:
+        return "revoked"
+    if request.issue is not None:
+        return "expired" if on > request.ends_on else "issued"
+    if request.decline is not None:
+        return "declined"
+    return "requested"
+
+
+def _with_everything() -> list:  # type: ignore[type-arg]
+    return [
+        selectinload(AuthorisationRequest.person).selectinload(Person.role_grants),
+        selectinload(AuthorisationRequest.requested_by),
+        selectinload(AuthorisationRequest.channels),
+        selectinload(AuthorisationRequest.issue),
+        selectinload(AuthorisationRequest.decline),
+        selectinload(AuthorisationRequest.revocation),
+    ]
+
+
+def get_request(session: Session, request_id: int) -> AuthorisationRequest:
+    found = session.scalar(
+        select(AuthorisationRequest).options(*_with_everything()).where(AuthorisationRequest.id == request_id)
+    )
+    if found is None:
+        raise NotFound("No such authorisation")
+    return found
+
+
+def may_see(viewer: Person, request: AuthorisationRequest) -> bool:
+    return (
+        viewer.id in (request.person_id, request.requested_by_id)
+        or can(viewer, "issue_posting_authorisation")
+        or can(viewer, "revoke_posting_authorisation")
+    )
+
+
+# Channels -----------------------------------------------------------------------
+
+
+def active_channels(session: Session) -> list[Channel]:
+    return list(session.scalars(select(Channel).where(Channel.status == "active").order_by(Channel.name)))
+
+
+def all_channels(session: Session) -> list[Channel]:
+    return list(
+        session.scalars(select(Channel).options(selectinload(Channel.department)).order_by(Channel.name))
+    )
+
+
+def add_channel(
+    session: Session, actor: Person | None, *, platform: str, name: str, url: str, department_id: int | None
+) -> Channel:
+    if platform not in PLATFORMS:
+        raise DomainError("Choose the platform from the list", field="platform")
+    if not name.strip():
+        raise DomainError("Enter the channel's name or handle", field="name")
+    if not url.startswith(("https://", "http://")):
+        raise DomainError("Enter the channel's web address, starting https://", field="url")
+    channel = Channel(
+        platform=platform,
+        name=name.strip(),
+        url=url.strip(),
+        department_id=department_id,
+        status="active",
+        created_at=utcnow(),
+    )
+    session.add(channel)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="authorisations.channel_added",
+        object_type="channel",
+        object_id=channel.id,
+        details={"platform": platform, "name": channel.name, "url": channel.url},
+    )
+    return channel
+
+
+def retire_channel(session: Session, actor: Person, channel: Channel) -> None:
+    if channel.status == "retired":
+        return
+    channel.status = "retired"
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="authorisations.channel_retired",
+        object_type="channel",
+        object_id=channel.id,
+    )
+
+
+# Requests -----------------------------------------------------------------------
+
+
+@dataclass
+class RequestDetails:
+    person: Person
+    channel_ids: list[int]
+    scope: str
+    conditions: str
+    starts_on: date
+    ends_on: date
+    justification: str
+    renews_id: int | None = None
+
+
+def add_months(day: date, months: int) -> date:
+    from portal.training.attempts import add_months as months_after
+
+    return months_after(day, months)
+
+
+def check_dates(starts_on: date, ends_on: date) -> None:
+    if ends_on < starts_on:
+        raise DomainError("The end date must be on or after the start date", field="ends_on")
+    if ends_on > add_months(starts_on, MAX_MONTHS):
+        raise DomainError("An authorisation can last 12 months at most", field="ends_on")
+
+
+class UnknownChannel(DomainError):
+    """The form named a channel that is not in the register (400)."""
+
+
+def request_authorisation(
+    session: Session, requester: Person, details: RequestDetails
+) -> AuthorisationRequest:
+    """A manager asks for someone in their team (the Clerk for anyone) to be authorised."""
+    person = details.person
+    if not can(requester, "issue_posting_authorisation") and person.line_manager_id != requester.id:
+        raise DomainError(
+            "You can request an authorisation only for people in your team", field="person_email"
+        )
+    if not person.is_active:
+        raise DomainError(f"{person.name} has left", field="person_email")
+    check_dates(details.starts_on, details.ends_on)
+    channels = list(session.scalars(select(Channel).where(Channel.id.in_(details.channel_ids))))
+    if len(channels) != len(set(details.channel_ids)) or any(c.status != "active" for c in channels):
+        raise UnknownChannel("That channel is not in the register")
+    if not channels:
+        raise DomainError("Choose at least one channel", field="channels")
+    for text, field, message in (
+        (details.scope, "scope", "Say what they may publish"),
+        (details.justification, "justification", "Say why they need it"),
+    ):
+        if not text.strip():
+            raise DomainError(message, field=field)
+    request = AuthorisationRequest(
+        person_id=person.id,
+        requested_by_id=requester.id,
+        requested_at=utcnow(),
+        scope=details.scope.strip(),
+        conditions=details.conditions.strip(),
+        starts_on=details.starts_on,
+        ends_on=details.ends_on,
+        justification=details.justification.strip(),
+        renews_id=details.renews_id,
+        channels=channels,
+    )
+    session.add(request)
+    session.flush()
+    _assign_poster_module(session, requester, person)
+    record(
+        session,
+        actor=requester,
+        action="authorisations.requested",
+        object_type="authorisation",
+        object_id=request.id,
+        details={
+            "person_id": person.id,
+            "channels": [c.id for c in channels],
+            "starts_on": details.starts_on.isoformat(),
+            "ends_on": details.ends_on.isoformat(),
+            "renews": details.renews_id,
+        },
+    )
+    return get_request(session, request.id)
+
+
+def _assign_poster_module(session: Session, requester: Person, person: Person) -> None:
+    """The module must be passed before issue, so asking for an authorisation sets it."""
+    from portal.training.attempts import get_quiz
+    from portal.training.programme import assign
+
+    try:
+        quiz = get_quiz(session, POSTER_QUIZ)
+    except NotFound:
+        return
+    try:
+        assign(session, requester, person, quiz, "Needed for a written authorisation to post for the council")
+    except DomainError:
+        pass  # the module is not for this person's engagement; the precondition check will say so
+
+
+# Issue, decline, revoke ----------------------------------------------------------
+
+
+def missing_preconditions(session: Session, person: Person) -> list[str]:
+    """What stops an authorisation being issued today, in words for the page."""
+    from portal.policies.status import Status, statuses_for_people
+    from portal.training.attempts import get_quiz, valid_completion
+
+    missing = []
+    if not person.is_active:
+        missing.append(f"{person.name} has left the council")
+    for found in statuses_for_people(session, [person])[person.id]:
+        if found.status != Status.CURRENT:
+            missing.append(
+                f"{person.name} has not signed the current {found.policy.title} (version {found.version.label})"
+            )
+    try:
+        quiz = get_quiz(session, POSTER_QUIZ)
+    except NotFound:
+        missing.append("The authorised poster module has not been loaded into the portal")
+    else:
+        if valid_completion(session, person, quiz, today()) is None:
+            missing.append(f"{person.name} has not passed the {quiz.title} module")
+    return missing
+
+
+class PreconditionsUnmet(DomainError):
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__("This authorisation cannot be issued yet")
+        self.missing = missing
+
+
+def _next_reference(session: Session, year: int) -> str:
+    prefix = f"PA-{year}-"
+    count = session.scalar(select(func.count()).where(AuthorisationIssue.reference.like(prefix + "%"))) or 0
+    return f"{prefix}{count + 1:04d}"
+
+
+def issue(
+    session: Session,
+    signer: Person,
+    request: AuthorisationRequest,
+    *,
+    password: str,
+    typed_name: str,
+    ip_address: str | None,
+) -> AuthorisationIssue:
+    """The Mayor or the Town Clerk signs the authorisation (after re-entering their password)."""
+    if request.issue is not None:
+        return request.issue  # issuing twice gives one result
+    if status_of(request) != "requested":
+        raise DomainError(f"This request has been {status_of(request)}, so it cannot be issued")
+    if request.person_id == signer.id:
+        raise DomainError("Nobody can authorise themselves. Ask the other signatory")
+    if not password_matches(signer.password_hash, password):
+        raise DomainError("Your password is not correct", field="password")
+    if " ".join(typed_name.split()).casefold() != " ".join(signer.name.split()).casefold():
+        raise DomainError(
+            f"Type your full name exactly as the council has it: {signer.name}", field="typed_name"
+        )
+    missing = missing_preconditions(session, request.person)
+    if missing:
+        raise PreconditionsUnmet(missing)
+    from portal.authorisations.letters import render_letter
+
+    role = Role.TOWN_CLERK if Role.TOWN_CLERK in signer.roles else Role.MAYOR
+    now = utcnow()
+    code = secrets.token_urlsafe(18)  # 144 random bits: not guessable, not enumerable
+    reference = _next_reference(session, now.astimezone(LONDON).year)
+    pdf = render_letter(
+        request,
+        reference=reference,
+        code=code,
+        signer_name=signer.name,
+        signer_role=role.label,
+        signed_at=now,
+    )
+    issued = AuthorisationIssue(
+        request_id=request.id,
+        reference=reference,
+        verification_code=code,
+        signed_by_id=signer.id,
+        signer_name=signer.name,
+        signer_role=role.value,
+        typed_name=" ".join(typed_name.split()),
+        signed_at=now,
+        ip_address=ip_address,
+        letter_pdf=pdf,
+        letter_sha256=hashlib.sha256(pdf).hexdigest(),
+    )
+    try:
+        with session.begin_nested():  # a savepoint: a clash leaves the request's transaction usable
+            session.add(issued)
+            session.flush()
+    except IntegrityError:
+        raise DomainError("This authorisation has just been issued by the other signatory") from None
+    request.issue = issued
+    record(
+        session,
+        actor=signer,
+        action="authorisations.issued",
+        object_type="authorisation",
+        object_id=request.id,
+        details={
+            "reference": reference,
+            "person_id": request.person_id,
+            "letter_sha256": issued.letter_sha256,
+        },
+    )
+    return issued
+
+
+def decline(
+    session: Session, signer: Person, request: AuthorisationRequest, reason: str
+) -> AuthorisationDecline:
+    if request.decline is not None:
+        return request.decline
+    if status_of(request) != "requested":
+        raise DomainError(f"This request has been {status_of(request)}, so it cannot be declined")
+    if not reason.strip():
+        raise DomainError("Give the reason for declining", field="reason")
+    declined = AuthorisationDecline(
+        request_id=request.id, declined_by_id=signer.id, declined_at=utcnow(), reason=reason.strip()
+    )
+    session.add(declined)
+    session.flush()
+    request.decline = declined
+    record(
+        session,
+        actor=signer,
+        action="authorisations.declined",
+        object_type="authorisation",
+        object_id=request.id,
+        details={"reason": declined.reason},
+    )
+    return declined
+
+
+def revoke(
+    session: Session, actor: Person | None, request: AuthorisationRequest, reason: str
+) -> AuthorisationRevocation:
+    """Withdraw an issued authorisation at once. Revoking twice gives one result."""
+    if request.revocation is not None:
+        return request.revocation
+    if request.issue is None:
+        raise DomainError("Only an issued authorisation can be revoked")
+    if not reason.strip():
+        raise DomainError("Give the reason for revoking it", field="reason")
+    revocation = AuthorisationRevocation(
+        request_id=request.id,
+        revoked_by_id=actor.id if actor else None,
+        revoked_at=utcnow(),
+        reason=reason.strip(),
+    )
+    session.add(revocation)
+    session.flush()
+    request.revocation = revocation
+    record(
+        session,
+        actor=actor,
+        action="authorisations.revoked",
+        object_type="authorisation",
+        object_id=request.id,
+        details={"reason": revocation.reason, "reference": request.issue.reference},
+    )
+    return revocation
+
+
+def revoke_for_leaver(session: Session, actor: Person, person: Person) -> None:
+    """When someone leaves, every authorisation of theirs still in force ends with them."""
+    for request in session.scalars(
+        select(AuthorisationRequest)
+        .options(*_with_everything())
+        .where(AuthorisationRequest.person_id == person.id)
+    ):
+        if status_of(request) == "issued":
+            revoke(session, actor, request, f"{person.name} left the council")
+
+
+# Lists, the register and verification ---------------------------------------------
+
+
+def requests_for(session: Session, viewer: Person) -> list[AuthorisationRequest]:
+    query = select(AuthorisationRequest).options(*_with_everything()).order_by(AuthorisationRequest.id.desc())
+    if not (can(viewer, "issue_posting_authorisation") or can(viewer, "revoke_posting_authorisation")):
+        query = query.where(
+            (AuthorisationRequest.requested_by_id == viewer.id)
+            | (AuthorisationRequest.person_id == viewer.id)
+        )
+    return list(session.scalars(query))
+
+
+def register(session: Session, on: date | None = None) -> list[AuthorisationRequest]:
+    """Who may speak for the council today, on which channels, until when."""
+    on = on or today()
+    found = session.scalars(
+        select(AuthorisationRequest)
+        .options(*_with_everything())
+        .join(AuthorisationIssue, AuthorisationIssue.request_id == AuthorisationRequest.id)
+        .where(AuthorisationRequest.starts_on <= on, AuthorisationRequest.ends_on >= on)
+        .order_by(AuthorisationRequest.ends_on, AuthorisationRequest.id)
+    )
+    return [r for r in found if status_of(r, on) == "issued"]
+
+
+def by_code(session: Session, code: str) -> AuthorisationRequest | None:
+    if not code or len(code) > 60:
+        return None
+    issued = session.scalar(
+        select(AuthorisationIssue.request_id).where(AuthorisationIssue.verification_code == code)
+    )
+    return get_request(session, issued) if issued is not None else None
+
+
+LEAVER_HOOKS.append(revoke_for_leaver)

@@ -1,0 +1,264 @@
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
+from wtforms.fields.choices import SelectChoice
+
+from portal.access import can, public, requires, signed_in
+from portal.authorisations import service
+from portal.authorisations.forms import ChannelForm, IssueForm, ReasonForm, RequestForm
+from portal.authorisations.models import Channel
+from portal.db import get_session
+from portal.errors import DomainError
+from portal.forms import attach_domain_error
+from portal.people.service import departments, find_by_email
+from portal.ratelimit import limiter
+
+blueprint = Blueprint("authorisations", __name__, url_prefix="/authorisations")
+verify_blueprint = Blueprint("verify", __name__)
+
+
+@blueprint.get("")
+@signed_in
+def index() -> str:
+    db = get_session()
+    return render_template(
+        "authorisations/index.html",
+        register=service.register(db),
+        requests=service.requests_for(db, current_user),
+        status_of=service.status_of,
+    )
+
+
+@blueprint.get("/register.csv")
+@signed_in
+def register_csv() -> Response:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["reference", "person", "channels", "may publish", "from", "until"])
+    for item in service.register(get_session()):
+        writer.writerow(
+            [
+                item.issue.reference,
+                item.person.name,
+                "; ".join(c.label for c in item.channels),
+                item.scope,
+                item.starts_on.isoformat(),
+                item.ends_on.isoformat(),
+            ]
+        )
+    response = Response("\ufeff" + buffer.getvalue(), mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = 'attachment; filename="posting-authorisations.csv"'
+    return response
+
+
+def _request_form() -> RequestForm:
+    form = RequestForm()
+    form.channels.choices = [SelectChoice(str(c.id), c.label) for c in service.active_channels(get_session())]
+    return form
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@requires("request_posting_authorisation")
+def new() -> str | WerkzeugResponse:
+    form = _request_form()
+    if request.method == "GET" and request.args.get("email"):
+        form.person_email.data = request.args["email"]
+    if request.method == "POST" and any(
+        value not in {c.value for c in form.channels.choices} for value in request.form.getlist("channels")
+    ):
+        abort(400)  # a channel that is not in the register: not something the page offered
+    if form.validate_on_submit():
+        db = get_session()
+        assert form.starts_on.data and form.ends_on.data
+        try:
+            person = find_by_email(db, form.person_email.data or "")
+            if person is None:
+                raise DomainError("There is nobody with that email address", field="person_email")
+            created = service.request_authorisation(
+                db,
+                current_user,
+                service.RequestDetails(
+                    person=person,
+                    channel_ids=[int(v) for v in form.channels.data or []],
+                    scope=form.scope.data or "",
+                    conditions=form.conditions.data or "",
+                    starts_on=form.starts_on.data,
+                    ends_on=form.ends_on.data,
+                    justification=form.justification.data or "",
+                ),
+            )
+        except service.UnknownChannel:
+            abort(400)
+        except DomainError as error:
+            attach_domain_error(form, error)
+        else:
+            flash(f"The request for {person.name} has been sent to the Mayor and the Town Clerk.", "success")
+            return redirect(url_for("authorisations.show", request_id=created.id))
+    return render_template("authorisations/new.html", form=form)
+
+
+def _visible(request_id: int):  # type: ignore[no-untyped-def]
+    found = service.get_request(get_session(), request_id)
+    if not service.may_see(current_user, found):
+        abort(404)  # someone else's authorisation is simply not there
+    return found
+
+
+@blueprint.get("/<int:request_id>")
+@signed_in
+def show(request_id: int) -> str:
+    found = _visible(request_id)
+    missing = (
+        service.missing_preconditions(get_session(), found.person)
+        if service.status_of(found) == "requested" and can(current_user, "issue_posting_authorisation")
+        else []
+    )
+    return render_template(
+        "authorisations/show.html",
+        item=found,
+        status=service.status_of(found),
+        missing=missing,
+        issue_form=IssueForm(),
+        reason_form=ReasonForm(),
+    )
+
+
+@blueprint.post("/<int:request_id>/issue")
+@requires("issue_posting_authorisation")
+def issue(request_id: int) -> str | WerkzeugResponse:
+    db = get_session()
+    found = service.get_request(db, request_id)
+    form = IssueForm()
+    if form.validate_on_submit():
+        try:
+            service.issue(
+                db,
+                current_user,
+                found,
+                password=form.password.data or "",
+                typed_name=form.typed_name.data or "",
+                ip_address=request.remote_addr,
+            )
+        except service.PreconditionsUnmet as unmet:
+            return render_template(
+                "authorisations/show.html",
+                item=found,
+                status="requested",
+                missing=unmet.missing,
+                issue_form=form,
+                reason_form=ReasonForm(),
+                unmet=True,
+            )
+        except DomainError as error:
+            attach_domain_error(form, error)
+        else:
+            flash(f"Authorisation {found.issue.reference} has been issued.", "success")
+            return redirect(url_for("authorisations.show", request_id=found.id))
+    return render_template(
+        "authorisations/show.html",
+        item=found,
+        status=service.status_of(found),
+        missing=service.missing_preconditions(db, found.person),
+        issue_form=form,
+        reason_form=ReasonForm(),
+    )
+
+
+def _with_reason(request_id: int, action, done: str) -> str | WerkzeugResponse:  # type: ignore[no-untyped-def]
+    db = get_session()
+    found = service.get_request(db, request_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            action(db, current_user, found, form.reason.data or "")
+        except DomainError as error:
+            attach_domain_error(form, error)
+        else:
+            flash(done, "success")
+            return redirect(url_for("authorisations.show", request_id=found.id))
+    return render_template(
+        "authorisations/show.html",
+        item=found,
+        status=service.status_of(found),
+        missing=[],
+        issue_form=IssueForm(),
+        reason_form=form,
+    )
+
+
+@blueprint.post("/<int:request_id>/decline")
+@requires("issue_posting_authorisation")
+def decline(request_id: int) -> str | WerkzeugResponse:
+    return _with_reason(request_id, service.decline, "The request has been declined.")
+
+
+@blueprint.post("/<int:request_id>/revoke")
+@requires("revoke_posting_authorisation")
+def revoke(request_id: int) -> str | WerkzeugResponse:
+    return _with_reason(request_id, service.revoke, "The authorisation has been revoked. It ended at once.")
+
+
+@blueprint.get("/<int:request_id>/letter.pdf")
+@signed_in
+def letter(request_id: int) -> Response:
+    found = _visible(request_id)
+    if found.issue is None:
+        abort(404)
+    response = Response(found.issue.letter_pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{found.issue.reference}.pdf"'
+    return response
+
+
+@blueprint.route("/channels", methods=["GET", "POST"])
+@requires("manage_channels")
+def channels() -> str | WerkzeugResponse:
+    db = get_session()
+    form = ChannelForm()
+    form.department.choices = [SelectChoice("", "None")] + [
+        SelectChoice(str(d.id), d.name) for d in departments(db)
+    ]
+    if form.validate_on_submit():
+        try:
+            added = service.add_channel(
+                db,
+                current_user,
+                platform=form.platform.data,
+                name=form.name.data or "",
+                url=form.url.data or "",
+                department_id=int(form.department.data) if form.department.data else None,
+            )
+        except DomainError as error:
+            attach_domain_error(form, error)
+        else:
+            flash(f"{added.label} has been added to the register.", "success")
+            return redirect(url_for("authorisations.channels"))
+    return render_template("authorisations/channels.html", form=form, channels=service.all_channels(db))
+
+
+@blueprint.post("/channels/<int:channel_id>/retire")
+@requires("manage_channels")
+def retire_channel(channel_id: int) -> WerkzeugResponse:
+    db = get_session()
+    channel = db.get(Channel, channel_id)
+    if channel is None:
+        abort(404)
+    service.retire_channel(db, current_user, channel)
+    flash(f"{channel.label} has been retired.", "success")
+    return redirect(url_for("authorisations.channels"))
+
+
+@verify_blueprint.get("/verify/<code>")
+@public
+@limiter.limit("30 per minute")
+def verify(code: str) -> str:
+    g.personal_data = True
+    found = service.by_code(get_session(), code)
+    # An unknown code gets the same page as any other, so codes cannot be probed.
+    return render_template(
+        "authorisations/verify.html", item=found, status=service.status_of(found) if found else "unknown"
+    )

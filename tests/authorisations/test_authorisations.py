@@ -1,0 +1,275 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.exc import DBAPIError
+
+from portal.audit.models import AuditEvent
+from portal.audit.service import verify_chain
+from portal.authorisations import service
+from portal.authorisations.models import AuthorisationIssue, AuthorisationRevocation
+from portal.people.models import Role
+from portal.ratelimit import limiter
+from portal.training import attempts
+from tests.factories import PASSWORD, make_person
+from tests.training.helpers import answer_all
+
+START = date.today() + timedelta(days=1)
+
+
+@pytest.fixture
+def council(session, loaded):
+    """The clerk (who loaded the test bank), a mayor, a manager, their team member, a channel."""
+    clerk = loaded
+    mayor = make_person(session, name="Mary Mayor", roles={Role.MAYOR})
+    manager = make_person(session, name="Manny Manager", roles={Role.MANAGER})
+    member = make_person(session, name="Tess Team", email="tess@council.example", manager=manager)
+    channel = service.add_channel(session, clerk, platform="facebook", name="Council page",
+                                  url="https://facebook.example/council", department_id=None)
+    session.commit()
+    return clerk, mayor, manager, member, channel
+
+
+def _ready(session, sign_as, person, policy_slug="test-policy"):
+    """Sign the policy and pass the poster module: what issue requires."""
+    from portal.policies.service import get_policy
+
+    sign_as(person, get_policy(session, policy_slug))
+    quiz = attempts.get_quiz(session, "authorised-poster")
+    attempt = attempts.start_attempt(session, person, quiz)
+    answer_all(session, person, attempt, right=True)
+    attempts.submit(session, person, attempt)
+    session.commit()
+
+
+def _request(client, member, channel, **overrides):
+    form = {"person_email": member.email, "channels": [str(channel.id)], "scope": "Event notices only",
+            "conditions": "Checked by the office first", "starts_on": START.isoformat(),
+            "ends_on": (START + timedelta(days=300)).isoformat(), "justification": "Runs the events page"}
+    form.update(overrides)
+    return client.post("/authorisations/new", form)
+
+
+def _only_request(session):
+    from portal.authorisations.models import AuthorisationRequest
+
+    return service.get_request(session, session.scalar(select(AuthorisationRequest.id)))
+
+
+def test_a_manager_requests_for_their_team_only(client, session, council):
+    _, _, manager, member, channel = council
+    outsider = make_person(session)
+    client.sign_in_as(manager)
+    refused = _request(client, outsider, channel)
+    assert "only for people in your team" in refused.get_data(as_text=True)
+    response = _request(client, member, channel)
+    assert response.status_code == 302
+    request = _only_request(session)
+    assert service.status_of(request) == "requested" and [c.id for c in request.channels] == [channel.id]
+    # Asking gives the person the poster module to take.
+    assert "Take the quiz: Posting for the council" in _home_of(client, member)
+
+
+def _home_of(client, person):
+    browser = client.another_browser()
+    browser.sign_in_as(person)
+    return browser.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"ends_on": (START - timedelta(days=1)).isoformat()}, "The end date must be on or after the start date"),
+        ({"ends_on": (START + timedelta(days=400)).isoformat()}, "An authorisation can last 12 months at most"),
+        ({"scope": ""}, "Say what they may publish"),
+    ],
+)
+def test_bad_requests_get_field_errors(client, session, council, overrides, message):
+    _, _, manager, member, channel = council
+    client.sign_in_as(manager)
+    assert message in _request(client, member, channel, **overrides).get_data(as_text=True)
+
+
+def test_a_channel_not_in_the_register_gets_400(client, session, council):
+    _, _, manager, member, channel = council
+    client.sign_in_as(manager)
+    assert _request(client, member, channel, channels=["999"]).status_code == 400
+
+
+def test_unmet_preconditions_are_listed_and_nothing_is_issued(client, session, council):
+    clerk, _, manager, member, channel = council
+    client.sign_in_as(manager)
+    _request(client, member, channel)
+    request = _only_request(session)
+    issuer = client.another_browser()
+    issuer.sign_in_as(clerk)
+    html = issuer.post(f"/authorisations/{request.id}/issue",
+                       {"typed_name": clerk.name, "password": PASSWORD}).get_data(as_text=True)
+    assert "This authorisation cannot be issued yet" in html
+    assert "has not signed the current Test Policy" in html and "has not passed the Posting for the council" in html
+    assert session.scalar(select(func.count()).select_from(AuthorisationIssue)) == 0
+
+
+def test_the_town_clerk_issues_a_letter_that_the_person_and_requester_can_download(
+    client, session, council, sign_as
+):
+    clerk, _, manager, member, channel = council
+    client.sign_in_as(manager)
+    _request(client, member, channel)
+    request = _only_request(session)
+    _ready(session, sign_as, member)
+    issuer = client.another_browser()
+    issuer.sign_in_as(clerk)
+    wrong = issuer.post(f"/authorisations/{request.id}/issue", {"typed_name": clerk.name, "password": "nope"})
+    assert "Your password is not correct" in wrong.get_data(as_text=True)
+    response = issuer.post(f"/authorisations/{request.id}/issue", {"typed_name": clerk.name, "password": PASSWORD})
+    assert response.status_code == 302
+    again = issuer.post(f"/authorisations/{request.id}/issue", {"typed_name": clerk.name, "password": PASSWORD})
+    assert again.status_code == 302
+    issued = session.scalars(select(AuthorisationIssue)).all()
+    assert len(issued) == 1
+    letter = issued[0]
+    assert letter.reference == f"PA-{datetime.now(UTC).year}-0001"
+    assert (letter.signer_name, letter.signer_role, letter.typed_name) == (clerk.name, "town_clerk", clerk.name)
+    assert len(letter.verification_code) >= 24 and letter.ip_address == "127.0.0.1"
+    for viewer in (manager, member, clerk):
+        browser = client.another_browser()
+        browser.sign_in_as(viewer)
+        pdf = browser.get(f"/authorisations/{request.id}/letter.pdf")
+        assert pdf.status_code == 200 and pdf.data == letter.letter_pdf
+    stranger = client.another_browser()
+    stranger.sign_in_as(make_person(session))
+    assert stranger.get(f"/authorisations/{request.id}/letter.pdf").status_code == 404
+    assert stranger.get(f"/authorisations/{request.id}").status_code == 404
+    import hashlib
+
+    assert hashlib.sha256(letter.letter_pdf).hexdigest() == letter.letter_sha256
+    assert verify_chain(session).ok
+
+
+def test_nobody_authorises_themselves(session, council, sign_as):
+    clerk, _, _, _, channel = council
+    request = service.request_authorisation(session, clerk, service.RequestDetails(
+        person=clerk, channel_ids=[channel.id], scope="x", conditions="", starts_on=START,
+        ends_on=START + timedelta(days=10), justification="x"))
+    with pytest.raises(service.DomainError, match="Nobody can authorise themselves"):
+        service.issue(session, clerk, request, password=PASSWORD, typed_name=clerk.name, ip_address=None)
+
+
+def test_only_the_mayor_and_the_town_clerk_see_the_issue_button(client, session, council):
+    clerk, mayor, manager, member, channel = council
+    client.sign_in_as(manager)
+    _request(client, member, channel)
+    request = _only_request(session)
+    for person, shown in ((clerk, True), (mayor, True), (make_person(session, roles={Role.DEPUTY_CLERK}), False),
+                          (make_person(session, roles={Role.ADMINISTRATOR}), False)):
+        browser = client.another_browser()
+        browser.sign_in_as(person)
+        page = browser.get(f"/authorisations/{request.id}")
+        html = page.get_data(as_text=True)
+        assert ("Sign and issue" in html) is shown
+        if not shown:
+            assert page.status_code == 404 or "Sign and issue" not in html
+            assert browser.post(f"/authorisations/{request.id}/issue",
+                                {"typed_name": person.name, "password": PASSWORD}).status_code == 403
+
+
+def _issued(session, council, sign_as):
+    clerk, _, manager, member, channel = council
+    request = service.request_authorisation(session, manager, service.RequestDetails(
+        person=member, channel_ids=[channel.id], scope="Events", conditions="", starts_on=date.today(),
+        ends_on=date.today() + timedelta(days=30), justification="x"))
+    session.commit()
+    _ready(session, sign_as, member)
+    from flask import current_app  # noqa: F401
+
+    return request
+
+
+def test_revoke_verify_and_expiry(app, client, session, council, sign_as):
+    clerk, mayor, _, member, _ = council
+    request = _issued(session, council, sign_as)
+    with app.app_context():
+        service.issue(session, clerk, request, password=PASSWORD, typed_name=clerk.name, ip_address=None)
+    session.commit()
+    code = request.issue.verification_code
+    page = client.get(f"/verify/{code}").get_data(as_text=True)
+    assert "Valid" in page and member.name in page and "Council page" in page
+    assert member.email not in page
+    unknown = client.get("/verify/made-up-code-that-does-not-exist")
+    assert unknown.status_code == 200 and "Unknown" in unknown.get_data(as_text=True)
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=40)):
+        assert "Expired" in client.get(f"/verify/{code}").get_data(as_text=True)
+    browser = client.another_browser()
+    browser.sign_in_as(mayor)
+    assert "Give the reason" in browser.post(f"/authorisations/{request.id}/revoke", {"reason": ""}).get_data(as_text=True)
+    assert browser.post(f"/authorisations/{request.id}/revoke", {"reason": "Posted a political message"}).status_code == 302
+    assert browser.post(f"/authorisations/{request.id}/revoke", {"reason": "Twice"}).status_code == 302
+    assert session.scalar(select(func.count()).select_from(AuthorisationRevocation)) == 1
+    assert "Revoked" in client.get(f"/verify/{code}").get_data(as_text=True)
+    assert session.scalar(select(func.count()).where(AuditEvent.action == "authorisations.revoked")) == 1
+
+
+def test_a_leaver_loses_their_authorisations_at_once(app, client, session, council, sign_as):
+    clerk, _, _, member, _ = council
+    request = _issued(session, council, sign_as)
+    with app.app_context():
+        service.issue(session, clerk, request, password=PASSWORD, typed_name=clerk.name, ip_address=None)
+    session.commit()
+    admin = make_person(session, roles={Role.ADMINISTRATOR})
+    client.sign_in_as(admin)
+    assert client.post(f"/people/{member.id}/leave", {"leaving_date": date.today().isoformat()}).status_code == 302
+    session.expire_all()
+    assert service.status_of(service.get_request(session, request.id)) == "revoked"
+    assert "left the council" in session.scalar(select(AuthorisationRevocation.reason))
+
+
+def test_the_register_lists_who_may_post_and_exports_csv(app, client, session, council, sign_as):
+    clerk, _, _, member, _ = council
+    request = _issued(session, council, sign_as)
+    with app.app_context():
+        service.issue(session, clerk, request, password=PASSWORD, typed_name=clerk.name, ip_address=None)
+    session.commit()
+    client.sign_in_as(make_person(session))  # any member of staff can check a colleague
+    html = client.get("/authorisations").get_data(as_text=True)
+    assert member.name in html and "Council page (facebook)" in html
+    csv = client.get("/authorisations/register.csv").get_data(as_text=True)
+    assert csv.startswith("\ufeffreference,person") and member.name in csv
+
+
+def test_declining_needs_a_reason(client, session, council):
+    clerk, _, manager, member, channel = council
+    client.sign_in_as(manager)
+    _request(client, member, channel)
+    request = _only_request(session)
+    browser = client.another_browser()
+    browser.sign_in_as(clerk)
+    assert browser.post(f"/authorisations/{request.id}/decline", {"reason": "Not needed"}).status_code == 302
+    session.expire_all()
+    assert service.status_of(service.get_request(session, request.id)) == "declined"
+
+
+def test_verification_is_rate_limited(client, session, council):
+    limiter.reset()  # other tests' checks count too, within the same minute
+    try:
+        statuses = [client.get("/verify/guess-number-%d" % n).status_code for n in range(31)]
+    finally:
+        limiter.reset()
+    assert statuses[:30] == [200] * 30 and statuses[30] == 429
+
+
+def test_postgres_keeps_issued_authorisations_unchanged(app, session, database_url, council, sign_as):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the append-only triggers exist on PostgreSQL only")
+    clerk = council[0]
+    request = _issued(session, council, sign_as)
+    with app.app_context():
+        service.issue(session, clerk, request, password=PASSWORD, typed_name=clerk.name, ip_address=None)
+    session.commit()
+    engine = create_engine(database_url)
+    with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
+        connection.execute(text("UPDATE authorisation_issues SET signer_name = 'x'"))
+    engine.dispose()
