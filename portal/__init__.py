@@ -74,9 +74,9 @@ def _configure(app: Flask, settings: Settings) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.audit.views import blueprint as audit_blueprint
+    from portal.auth.views import blueprint as auth_blueprint
     from portal.authorisations.views import blueprint as authorisations_blueprint
     from portal.authorisations.views import verify_blueprint
-    from portal.auth.views import blueprint as auth_blueprint
     from portal.home.views import blueprint as home_blueprint
     from portal.people.views import blueprint as people_blueprint
     from portal.policies import library_views, tasks  # noqa: F401 (routes and task source register themselves)

@@ -7,19 +7,23 @@ change to a rule in the code must be matched here on purpose.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import pytest
 from flask import Flask
 
 from portal.access import PERMISSIONS, rule_for
 from portal.auth.service import issue_password_token
+from portal.authorisations.service import RequestDetails as RequestDetails_
+from portal.authorisations.service import add_channel, issue, request_authorisation
 from portal.people.models import Role
 from portal.policies import service
 from portal.policies.signing import RequestDetails, sign
-from portal.training.attempts import get_quiz, start_attempt
+from portal.training.attempts import get_quiz, start_attempt, submit
 from portal.training.sync import sync
 from tests.factories import PASSWORD, add_version, make_clerk, make_person, make_policy
 from tests.training.conftest import TEST_BANK
+from tests.training.helpers import answer_all
 
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
@@ -114,6 +118,34 @@ EXPECTED: dict[str, tuple[str, str, str | frozenset[Role]]] = {
         "/training/analysis.csv",
         frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK}),
     ),
+    "authorisations.index": ("GET", "/authorisations", SIGNED_IN),
+    "authorisations.register_csv": ("GET", "/authorisations/register.csv", SIGNED_IN),
+    "authorisations.new": ("GET", "/authorisations/new", frozenset({R.MANAGER, R.TOWN_CLERK})),
+    "authorisations.show": (
+        "GET",
+        "/authorisations/{requested}",
+        (OWN_RECORD, frozenset({R.MAYOR, R.TOWN_CLERK})),
+    ),
+    "authorisations.letter": (
+        "GET",
+        "/authorisations/{issued}/letter.pdf",
+        (OWN_RECORD, frozenset({R.MAYOR, R.TOWN_CLERK})),
+    ),
+    # Only the Mayor or the Town Clerk: never the Deputy Clerk or an administrator (Networking Policy 3.2).
+    "authorisations.issue": ("POST", "/authorisations/{requested}/issue", frozenset({R.MAYOR, R.TOWN_CLERK})),
+    "authorisations.decline": (
+        "POST",
+        "/authorisations/{requested}/decline",
+        frozenset({R.MAYOR, R.TOWN_CLERK}),
+    ),
+    "authorisations.revoke": ("POST", "/authorisations/{issued}/revoke", frozenset({R.MAYOR, R.TOWN_CLERK})),
+    "authorisations.channels": ("GET", "/authorisations/channels", frozenset({R.TOWN_CLERK})),
+    "authorisations.retire_channel": (
+        "POST",
+        "/authorisations/channels/{channel}/retire",
+        frozenset({R.TOWN_CLERK}),
+    ),
+    "verify.verify": ("GET", "/verify/{code}", PUBLIC),
 }
 
 EXPECTED_PERMISSIONS = {
@@ -134,6 +166,8 @@ EXPECTED_PERMISSIONS = {
     "override_attempt_limit": {R.TOWN_CLERK},
     "assign_training": {R.TOWN_CLERK, R.DEPUTY_CLERK, R.MANAGER},
     "analyse_questions": {R.TOWN_CLERK, R.DEPUTY_CLERK},
+    "request_posting_authorisation": {R.MANAGER, R.TOWN_CLERK},
+    "manage_channels": {R.TOWN_CLERK},
 }
 
 
@@ -205,8 +239,34 @@ def test_access_matrix(app, client, session, visitor: Visitor):
         )
     sync(session, TEST_BANK)
     attempt = start_attempt(session, subject, get_quiz(session, "basics"))
+    channel = add_channel(
+        session, clerk, platform="x", name="@council", url="https://x.example/c", department_id=None
+    )
+    spare_channel = add_channel(
+        session, clerk, platform="x", name="@old", url="https://x.example/o", department_id=None
+    )
+    details = RequestDetails_(
+        person=subject,
+        channel_ids=[channel.id],
+        scope="Events",
+        conditions="",
+        starts_on=date.today(),
+        ends_on=date.today() + timedelta(days=30),
+        justification="x",
+    )
+    requested = request_authorisation(session, clerk, details)
+    to_issue = request_authorisation(session, clerk, details)
+    poster = start_attempt(session, subject, get_quiz(session, "authorised-poster"))
+    answer_all(session, subject, poster, right=True)
+    submit(session, subject, poster)
+    with app.app_context():
+        issued = issue(session, clerk, to_issue, password=PASSWORD, typed_name=clerk.name, ip_address=None)
     session.commit()
     ids = {
+        "requested": requested.id,
+        "issued": to_issue.id,
+        "code": issued.verification_code,
+        "channel": spare_channel.id,
         "attempt": attempt.id,
         "person": subject.id,
         "token": token,

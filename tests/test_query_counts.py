@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from portal.audit.service import record
+from portal.authorisations.service import RequestDetails, add_channel, request_authorisation
 from portal.db import utcnow
 from portal.people.models import EngagementType, Role
 from portal.policies.models import Acknowledgement
@@ -63,6 +66,23 @@ def _council(session, size: int):
             attempt = start_attempt(session, person, quiz)
             answer_all(session, person, attempt, right=True)
             submit(session, person, attempt)
+    channel = add_channel(
+        session, clerk, platform="facebook", name="Page", url="https://f.example", department_id=None
+    )
+    for person in people[::10]:
+        request_authorisation(
+            session,
+            clerk,
+            RequestDetails(
+                person=person,
+                channel_ids=[channel.id],
+                scope="Events",
+                conditions="",
+                starts_on=date.today(),
+                ends_on=date.today() + timedelta(days=30),
+                justification="x",
+            ),
+        )
     session.commit()
     return people, clerk
 
@@ -93,6 +113,12 @@ PAGES = [
     "/training/progress",
     "/training/analysis",
     "/training/analysis.csv",
+    "/authorisations",
+    "/authorisations/register.csv",
+    "/authorisations/1",
+    "/authorisations/new",
+    "/authorisations/channels",
+    "/verify/not-a-real-code",
 ]
 
 

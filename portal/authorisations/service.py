@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -237,10 +238,9 @@ def _assign_poster_module(session: Session, requester: Person, person: Person) -
         quiz = get_quiz(session, POSTER_QUIZ)
     except NotFound:
         return
-    try:
+    # If the module is not for this person's engagement, the precondition check says so.
+    with suppress(DomainError):
         assign(session, requester, person, quiz, "Needed for a written authorisation to post for the council")
-    except DomainError:
-        pass  # the module is not for this person's engagement; the precondition check will say so
 
 
 # Issue, decline, revoke ----------------------------------------------------------
@@ -257,7 +257,8 @@ def missing_preconditions(session: Session, person: Person) -> list[str]:
     for found in statuses_for_people(session, [person])[person.id]:
         if found.status != Status.CURRENT:
             missing.append(
-                f"{person.name} has not signed the current {found.policy.title} (version {found.version.label})"
+                f"{person.name} has not signed the current {found.policy.title} "
+                f"(version {found.version.label})"
             )
     try:
         quiz = get_quiz(session, POSTER_QUIZ)

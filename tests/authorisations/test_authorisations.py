@@ -27,8 +27,14 @@ def council(session, loaded):
     mayor = make_person(session, name="Mary Mayor", roles={Role.MAYOR})
     manager = make_person(session, name="Manny Manager", roles={Role.MANAGER})
     member = make_person(session, name="Tess Team", email="tess@council.example", manager=manager)
-    channel = service.add_channel(session, clerk, platform="facebook", name="Council page",
-                                  url="https://facebook.example/council", department_id=None)
+    channel = service.add_channel(
+        session,
+        clerk,
+        platform="facebook",
+        name="Council page",
+        url="https://facebook.example/council",
+        department_id=None,
+    )
     session.commit()
     return clerk, mayor, manager, member, channel
 
@@ -46,9 +52,15 @@ def _ready(session, sign_as, person, policy_slug="test-policy"):
 
 
 def _request(client, member, channel, **overrides):
-    form = {"person_email": member.email, "channels": [str(channel.id)], "scope": "Event notices only",
-            "conditions": "Checked by the office first", "starts_on": START.isoformat(),
-            "ends_on": (START + timedelta(days=300)).isoformat(), "justification": "Runs the events page"}
+    form = {
+        "person_email": member.email,
+        "channels": [str(channel.id)],
+        "scope": "Event notices only",
+        "conditions": "Checked by the office first",
+        "starts_on": START.isoformat(),
+        "ends_on": (START + timedelta(days=300)).isoformat(),
+        "justification": "Runs the events page",
+    }
     form.update(overrides)
     return client.post("/authorisations/new", form)
 
@@ -82,8 +94,14 @@ def _home_of(client, person):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"ends_on": (START - timedelta(days=1)).isoformat()}, "The end date must be on or after the start date"),
-        ({"ends_on": (START + timedelta(days=400)).isoformat()}, "An authorisation can last 12 months at most"),
+        (
+            {"ends_on": (START - timedelta(days=1)).isoformat()},
+            "The end date must be on or after the start date",
+        ),
+        (
+            {"ends_on": (START + timedelta(days=400)).isoformat()},
+            "An authorisation can last 12 months at most",
+        ),
         ({"scope": ""}, "Say what they may publish"),
     ],
 )
@@ -106,10 +124,14 @@ def test_unmet_preconditions_are_listed_and_nothing_is_issued(client, session, c
     request = _only_request(session)
     issuer = client.another_browser()
     issuer.sign_in_as(clerk)
-    html = issuer.post(f"/authorisations/{request.id}/issue",
-                       {"typed_name": clerk.name, "password": PASSWORD}).get_data(as_text=True)
+    html = issuer.post(
+        f"/authorisations/{request.id}/issue", {"typed_name": clerk.name, "password": PASSWORD}
+    ).get_data(as_text=True)
     assert "This authorisation cannot be issued yet" in html
-    assert "has not signed the current Test Policy" in html and "has not passed the Posting for the council" in html
+    assert (
+        "has not signed the current Test Policy" in html
+        and "has not passed the Posting for the council" in html
+    )
     assert session.scalar(select(func.count()).select_from(AuthorisationIssue)) == 0
 
 
@@ -125,15 +147,23 @@ def test_the_town_clerk_issues_a_letter_that_the_person_and_requester_can_downlo
     issuer.sign_in_as(clerk)
     wrong = issuer.post(f"/authorisations/{request.id}/issue", {"typed_name": clerk.name, "password": "nope"})
     assert "Your password is not correct" in wrong.get_data(as_text=True)
-    response = issuer.post(f"/authorisations/{request.id}/issue", {"typed_name": clerk.name, "password": PASSWORD})
+    response = issuer.post(
+        f"/authorisations/{request.id}/issue", {"typed_name": clerk.name, "password": PASSWORD}
+    )
     assert response.status_code == 302
-    again = issuer.post(f"/authorisations/{request.id}/issue", {"typed_name": clerk.name, "password": PASSWORD})
+    again = issuer.post(
+        f"/authorisations/{request.id}/issue", {"typed_name": clerk.name, "password": PASSWORD}
+    )
     assert again.status_code == 302
     issued = session.scalars(select(AuthorisationIssue)).all()
     assert len(issued) == 1
     letter = issued[0]
     assert letter.reference == f"PA-{datetime.now(UTC).year}-0001"
-    assert (letter.signer_name, letter.signer_role, letter.typed_name) == (clerk.name, "town_clerk", clerk.name)
+    assert (letter.signer_name, letter.signer_role, letter.typed_name) == (
+        clerk.name,
+        "town_clerk",
+        clerk.name,
+    )
     assert len(letter.verification_code) >= 24 and letter.ip_address == "127.0.0.1"
     for viewer in (manager, member, clerk):
         browser = client.another_browser()
@@ -152,9 +182,19 @@ def test_the_town_clerk_issues_a_letter_that_the_person_and_requester_can_downlo
 
 def test_nobody_authorises_themselves(session, council, sign_as):
     clerk, _, _, _, channel = council
-    request = service.request_authorisation(session, clerk, service.RequestDetails(
-        person=clerk, channel_ids=[channel.id], scope="x", conditions="", starts_on=START,
-        ends_on=START + timedelta(days=10), justification="x"))
+    request = service.request_authorisation(
+        session,
+        clerk,
+        service.RequestDetails(
+            person=clerk,
+            channel_ids=[channel.id],
+            scope="x",
+            conditions="",
+            starts_on=START,
+            ends_on=START + timedelta(days=10),
+            justification="x",
+        ),
+    )
     with pytest.raises(service.DomainError, match="Nobody can authorise themselves"):
         service.issue(session, clerk, request, password=PASSWORD, typed_name=clerk.name, ip_address=None)
 
@@ -164,8 +204,12 @@ def test_only_the_mayor_and_the_town_clerk_see_the_issue_button(client, session,
     client.sign_in_as(manager)
     _request(client, member, channel)
     request = _only_request(session)
-    for person, shown in ((clerk, True), (mayor, True), (make_person(session, roles={Role.DEPUTY_CLERK}), False),
-                          (make_person(session, roles={Role.ADMINISTRATOR}), False)):
+    for person, shown in (
+        (clerk, True),
+        (mayor, True),
+        (make_person(session, roles={Role.DEPUTY_CLERK}), False),
+        (make_person(session, roles={Role.ADMINISTRATOR}), False),
+    ):
         browser = client.another_browser()
         browser.sign_in_as(person)
         page = browser.get(f"/authorisations/{request.id}")
@@ -173,15 +217,29 @@ def test_only_the_mayor_and_the_town_clerk_see_the_issue_button(client, session,
         assert ("Sign and issue" in html) is shown
         if not shown:
             assert page.status_code == 404 or "Sign and issue" not in html
-            assert browser.post(f"/authorisations/{request.id}/issue",
-                                {"typed_name": person.name, "password": PASSWORD}).status_code == 403
+            assert (
+                browser.post(
+                    f"/authorisations/{request.id}/issue", {"typed_name": person.name, "password": PASSWORD}
+                ).status_code
+                == 403
+            )
 
 
 def _issued(session, council, sign_as):
     clerk, _, manager, member, channel = council
-    request = service.request_authorisation(session, manager, service.RequestDetails(
-        person=member, channel_ids=[channel.id], scope="Events", conditions="", starts_on=date.today(),
-        ends_on=date.today() + timedelta(days=30), justification="x"))
+    request = service.request_authorisation(
+        session,
+        manager,
+        service.RequestDetails(
+            person=member,
+            channel_ids=[channel.id],
+            scope="Events",
+            conditions="",
+            starts_on=date.today(),
+            ends_on=date.today() + timedelta(days=30),
+            justification="x",
+        ),
+    )
     session.commit()
     _ready(session, sign_as, member)
     from flask import current_app  # noqa: F401
@@ -205,8 +263,15 @@ def test_revoke_verify_and_expiry(app, client, session, council, sign_as):
         assert "Expired" in client.get(f"/verify/{code}").get_data(as_text=True)
     browser = client.another_browser()
     browser.sign_in_as(mayor)
-    assert "Give the reason" in browser.post(f"/authorisations/{request.id}/revoke", {"reason": ""}).get_data(as_text=True)
-    assert browser.post(f"/authorisations/{request.id}/revoke", {"reason": "Posted a political message"}).status_code == 302
+    assert "Give the reason" in browser.post(f"/authorisations/{request.id}/revoke", {"reason": ""}).get_data(
+        as_text=True
+    )
+    assert (
+        browser.post(
+            f"/authorisations/{request.id}/revoke", {"reason": "Posted a political message"}
+        ).status_code
+        == 302
+    )
     assert browser.post(f"/authorisations/{request.id}/revoke", {"reason": "Twice"}).status_code == 302
     assert session.scalar(select(func.count()).select_from(AuthorisationRevocation)) == 1
     assert "Revoked" in client.get(f"/verify/{code}").get_data(as_text=True)
@@ -221,7 +286,10 @@ def test_a_leaver_loses_their_authorisations_at_once(app, client, session, counc
     session.commit()
     admin = make_person(session, roles={Role.ADMINISTRATOR})
     client.sign_in_as(admin)
-    assert client.post(f"/people/{member.id}/leave", {"leaving_date": date.today().isoformat()}).status_code == 302
+    assert (
+        client.post(f"/people/{member.id}/leave", {"leaving_date": date.today().isoformat()}).status_code
+        == 302
+    )
     session.expire_all()
     assert service.status_of(service.get_request(session, request.id)) == "revoked"
     assert "left the council" in session.scalar(select(AuthorisationRevocation.reason))
@@ -255,7 +323,7 @@ def test_declining_needs_a_reason(client, session, council):
 def test_verification_is_rate_limited(client, session, council):
     limiter.reset()  # other tests' checks count too, within the same minute
     try:
-        statuses = [client.get("/verify/guess-number-%d" % n).status_code for n in range(31)]
+        statuses = [client.get(f"/verify/guess-number-{n}").status_code for n in range(31)]
     finally:
         limiter.reset()
     assert statuses[:30] == [200] * 30 and statuses[30] == 429

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from playwright.sync_api import expect
 
@@ -179,4 +181,87 @@ def test_a_new_starter_fails_the_onboarding_quiz_retakes_the_failed_topics_and_p
     assert run_axe(page) == []
     page.goto("/training")
     expect(page.get_by_text("Passed", exact=True).first).to_be_visible()
+    assert page.console_errors == []
+
+
+def _make_ready(app, session, email: str) -> None:
+    """What the person would do themselves: sign the policies and pass the poster module."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from portal.people.models import Person
+    from portal.policies.service import current_version, list_policies
+    from portal.policies.signing import RequestDetails, sign
+    from portal.training.attempts import get_quiz, start_attempt, submit
+    from tests.training.helpers import answer_all
+
+    person = session.scalar(
+        select(Person).options(selectinload(Person.role_grants)).where(Person.email == email)
+    )
+    with app.app_context():
+        for policy in list_policies(session):
+            sign(
+                session,
+                person,
+                policy,
+                version_id=current_version(policy).id,
+                password=DEMO_PASSWORD,
+                typed_name=person.name,
+                confirmed=True,
+                request=RequestDetails(),
+            )
+        attempt = start_attempt(session, person, get_quiz(session, "authorised-poster"))
+        answer_all(session, person, attempt, right=True)
+        submit(session, person, attempt)
+    session.commit()
+
+
+def test_request_issue_verify_and_revoke_an_authorisation(app, page, session, demo_council, tmp_path):
+    sign_in(page, demo_email("events.manager"), DEMO_PASSWORD)
+    page.get_by_role("link", name="Posting for the council").click()
+    page.get_by_role("link", name="Request an authorisation").click()
+    page.get_by_label("Email address of the person").fill(demo_email("chloe.martin"))
+    page.get_by_label("Ashcombe Town Council (facebook)").check()
+    page.get_by_label("What they may publish").fill("Notices of council events only")
+    page.get_by_label("Starts on").fill(date.today().isoformat())
+    page.get_by_label("Ends on").fill((date.today() + timedelta(days=180)).isoformat())
+    page.get_by_label("Why they need it").fill("Chloe runs the events programme")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send the request").click()
+    expect(page.get_by_text("has been sent to the Mayor and the Town Clerk")).to_be_visible()
+    request_url = page.url
+    page.get_by_role("button", name="Sign out").click()
+
+    _make_ready(app, session, demo_email("chloe.martin"))
+
+    sign_in(page, demo_email("clerk"), DEMO_PASSWORD)
+    page.goto(request_url)
+    expect(page.get_by_text("has signed the current policies and passed the module")).to_be_visible()
+    assert run_axe(page) == []
+    page.get_by_label("Type your full name to sign").fill("Helen Marsh")
+    page.get_by_label("Enter your password again").fill(DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign and issue").click()
+    expect(page.get_by_text("has been issued")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the letter (PDF)").click()
+    letter = tmp_path / download.value.suggested_filename
+    download.value.save_as(letter)
+    assert letter.read_bytes().startswith(b"%PDF") and letter.name.startswith("PA-")
+    verify_url = page.locator("a[href*='/verify/']").get_attribute("href")
+    page.get_by_role("button", name="Sign out").click()
+
+    page.goto(verify_url)  # not signed in: anyone can check
+    expect(page.get_by_role("heading", name="Valid")).to_be_visible()
+    assert "Chloe Martin" in page.locator("main").inner_text()
+    assert run_axe(page) == []
+
+    sign_in(page, demo_email("mayor"), DEMO_PASSWORD)
+    page.goto(request_url)
+    page.get_by_label("Reason for revoking").fill("Posted about a party political meeting")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Revoke now").click()
+    expect(page.get_by_text("It ended at once")).to_be_visible()
+    page.goto(verify_url)
+    expect(page.get_by_text("Revoked", exact=True)).to_be_visible()
     assert page.console_errors == []
