@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import sys
 
-from bench import foundation, policies, training
+from bench import authorisations, foundation, policies, training
 
 
 def main() -> int:
     missed = []
-    for suite in (foundation, policies, training):
+    for suite in (foundation, policies, training, authorisations):
         report = suite.run()
         report.write()
         print(f"# {report.title}\n")

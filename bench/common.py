@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,3 +47,31 @@ class Report:
         RESULTS.mkdir(exist_ok=True)
         (RESULTS / f"{self.name}.json").write_text(json.dumps(self.data, indent=2) + "\n")
         (RESULTS / f"{self.name}.md").write_text("\n".join([f"# {self.title}", "", *self.lines, ""]))
+
+
+MINIMAL_DOCUMENT = "<html><head><title>Minimal</title></head><body><p>One line of text.</p></body></html>"
+
+
+def render_ratio(render: Callable[[], bytes], rounds: int) -> dict:
+    """Median time of `render` against a minimal one-page WeasyPrint document, alternately."""
+    import statistics
+    import time
+
+    from portal.documents.render import render_pdf_from_html
+
+    render()  # warm-up: fonts and templates
+    render_pdf_from_html(MINIMAL_DOCUMENT)
+    documents, minimal = [], []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        render_pdf_from_html(MINIMAL_DOCUMENT)
+        minimal.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        render()
+        documents.append(time.perf_counter() - started)
+    document_ms, minimal_ms = statistics.median(documents) * 1000, statistics.median(minimal) * 1000
+    return {
+        "median_ms": round(document_ms, 1),
+        "minimal_median_ms": round(minimal_ms, 1),
+        "ratio": round(document_ms / minimal_ms, 2),
+    }

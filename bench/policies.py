@@ -9,13 +9,12 @@
 
 from __future__ import annotations
 
-import statistics
 import time
 from datetime import UTC, date, datetime
 
 from sqlalchemy import create_engine, text
 
-from bench.common import Report, databases
+from bench.common import Report, databases, render_ratio
 
 RENDER_ROUNDS = 25
 RECEIPT_RATIO_TARGET = 2.0
@@ -28,7 +27,6 @@ STATUS_ROUNDS = 3
 def _receipt_timings() -> dict:
     from portal import create_app
     from portal.config import Settings
-    from portal.documents.render import render_pdf_from_html
     from portal.policies.models import Acknowledgement, Policy
     from portal.policies.receipts import render_receipt
 
@@ -55,23 +53,15 @@ def _receipt_timings() -> dict:
         reauthenticated=True,
         evidence_sha256="c" * 64,
     )
-    minimal_html = "<html><head><title>Minimal</title></head><body><p>One line of text.</p></body></html>"
-    receipts, minimal = [], []
     with app.app_context():
-        render_receipt(ack, policy, code="ABCD-EFGH-JKLM", actor_name="Nina Foster")  # warm-up: fonts
-        render_pdf_from_html(minimal_html)
-        for _ in range(RENDER_ROUNDS):
-            started = time.perf_counter()
-            render_pdf_from_html(minimal_html)
-            minimal.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            render_receipt(ack, policy, code="ABCD-EFGH-JKLM", actor_name="Nina Foster")
-            receipts.append(time.perf_counter() - started)
-    receipt_ms, minimal_ms = statistics.median(receipts) * 1000, statistics.median(minimal) * 1000
+        result = render_ratio(
+            lambda: render_receipt(ack, policy, code="ABCD-EFGH-JKLM", actor_name="Nina Foster"),
+            RENDER_ROUNDS,
+        )
     return {
-        "receipt_median_ms": round(receipt_ms, 1),
-        "minimal_median_ms": round(minimal_ms, 1),
-        "ratio": round(receipt_ms / minimal_ms, 2),
+        "receipt_median_ms": result["median_ms"],
+        "minimal_median_ms": result["minimal_median_ms"],
+        "ratio": result["ratio"],
         "target_ratio": RECEIPT_RATIO_TARGET,
     }
 

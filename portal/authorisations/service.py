@@ -186,6 +186,10 @@ def request_authorisation(
     if not person.is_active:
         raise DomainError(f"{person.name} has left", field="person_email")
     check_dates(details.starts_on, details.ends_on)
+    if details.renews_id is not None:
+        renewed = session.get(AuthorisationRequest, details.renews_id)
+        if renewed is None or renewed.person_id != person.id:
+            raise DomainError("A renewal must be for the same person as the authorisation it renews")
     channels = list(session.scalars(select(Channel).where(Channel.id.in_(details.channel_ids))))
     if len(channels) != len(set(details.channel_ids)) or any(c.status != "active" for c in channels):
         raise UnknownChannel("That channel is not in the register")

@@ -66,8 +66,14 @@ def _request_form() -> RequestForm:
 @requires("request_posting_authorisation")
 def new() -> str | WerkzeugResponse:
     form = _request_form()
-    if request.method == "GET" and request.args.get("email"):
-        form.person_email.data = request.args["email"]
+    renews = _renewal_of(request.values.get("renews", type=int))
+    if request.method == "GET" and renews is not None:
+        # A renewal starts from the old terms; whoever asks can change them.
+        form.person_email.data = renews.person.email
+        form.channels.data = [str(c.id) for c in renews.channels]
+        form.scope.data, form.conditions.data = renews.scope, renews.conditions
+        form.justification.data = renews.justification
+        form.starts_on.data = max(renews.ends_on, service.today())
     if request.method == "POST" and any(
         value not in {c.value for c in form.channels.choices} for value in request.form.getlist("channels")
     ):
@@ -90,6 +96,7 @@ def new() -> str | WerkzeugResponse:
                     starts_on=form.starts_on.data,
                     ends_on=form.ends_on.data,
                     justification=form.justification.data or "",
+                    renews_id=renews.id if renews else None,
                 ),
             )
         except service.UnknownChannel:
@@ -99,7 +106,16 @@ def new() -> str | WerkzeugResponse:
         else:
             flash(f"The request for {person.name} has been sent to the Mayor and the Town Clerk.", "success")
             return redirect(url_for("authorisations.show", request_id=created.id))
-    return render_template("authorisations/new.html", form=form)
+    return render_template("authorisations/new.html", form=form, renews=renews)
+
+
+def _renewal_of(request_id: int | None):  # type: ignore[no-untyped-def]
+    if request_id is None:
+        return None
+    old = _visible(request_id)
+    if old.issue is None:
+        abort(404)  # only an authorisation that was issued can be renewed
+    return old
 
 
 def _visible(request_id: int):  # type: ignore[no-untyped-def]

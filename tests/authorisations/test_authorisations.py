@@ -341,3 +341,39 @@ def test_postgres_keeps_issued_authorisations_unchanged(app, session, database_u
     with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
         connection.execute(text("UPDATE authorisation_issues SET signer_name = 'x'"))
     engine.dispose()
+
+
+def test_a_renewal_is_a_new_authorisation_linked_to_the_old_one(app, client, session, council, sign_as):
+    clerk, _, manager, member, _ = council
+    old = _issued(session, council, sign_as)
+    with app.app_context():
+        service.issue(session, clerk, old, password=PASSWORD, typed_name=clerk.name, ip_address=None)
+    session.commit()
+    client.sign_in_as(manager)
+    form = client.get(f"/authorisations/new?renews={old.id}").get_data(as_text=True)
+    assert f"Renew authorisation {old.issue.reference}" in form and member.email in form
+    response = client.post(
+        "/authorisations/new",
+        {
+            "renews": str(old.id),
+            "person_email": member.email,
+            "channels": [str(c.id) for c in old.channels],
+            "scope": old.scope,
+            "conditions": "",
+            "starts_on": old.ends_on.isoformat(),
+            "ends_on": (old.ends_on + timedelta(days=200)).isoformat(),
+            "justification": "Still runs the events page",
+        },
+    )
+    assert response.status_code == 302
+    from portal.authorisations.models import AuthorisationRequest
+
+    renewal = session.scalar(select(AuthorisationRequest).where(AuthorisationRequest.renews_id == old.id))
+    assert renewal is not None and renewal.person_id == member.id
+    assert (
+        service.status_of(service.get_request(session, old.id)) == "issued"
+    )  # the old one stands until it ends
+    assert client.get(f"/authorisations/new?renews={old.id + 999}").status_code == 404
+    other_manager = client.another_browser()
+    other_manager.sign_in_as(make_person(session, roles={Role.MANAGER}))
+    assert other_manager.get(f"/authorisations/new?renews={old.id}").status_code == 404  # not theirs to see
