@@ -150,30 +150,30 @@ def _version_action(slug: str, version_id: int) -> tuple[Policy, PolicyVersion]:
     return policy, version
 
 
-@blueprint.post("/<slug>/versions/<int:version_id>/publish")
-@requires("publish_policy_version")
-def publish(slug: str, version_id: int) -> Response:
+def _change_version(slug: str, version_id: int, change, done: str) -> Response:  # type: ignore[no-untyped-def]
+    """Publish or archive: run the change, say what happened, back to the versions list."""
     policy, version = _version_action(slug, version_id)
     try:
-        service.publish_version(get_session(), current_user, policy, version)
+        change(get_session(), current_user, policy, version)
     except DomainError as error:
         flash(error.message, "info")
     else:
-        flash(f"Version {version.label} of the {policy.title} is published.", "success")
+        flash(done.format(label=version.label, title=policy.title), "success")
     return redirect(url_for("policies.versions", slug=slug))
+
+
+@blueprint.post("/<slug>/versions/<int:version_id>/publish")
+@requires("publish_policy_version")
+def publish(slug: str, version_id: int) -> Response:
+    return _change_version(
+        slug, version_id, service.publish_version, "Version {label} of the {title} is published."
+    )
 
 
 @blueprint.post("/<slug>/versions/<int:version_id>/archive")
 @requires("manage_policies")
 def archive(slug: str, version_id: int) -> Response:
-    policy, version = _version_action(slug, version_id)
-    try:
-        service.archive_version(get_session(), current_user, policy, version)
-    except DomainError as error:
-        flash(error.message, "info")
-    else:
-        flash(f"Version {version.label} has been archived.", "success")
-    return redirect(url_for("policies.versions", slug=slug))
+    return _change_version(slug, version_id, service.archive_version, "Version {label} has been archived.")
 
 
 @blueprint.get("/<slug>/compare")
