@@ -24,6 +24,7 @@ from portal.audit.service import record
 from portal.auth.passwords import password_matches
 from portal.db import utcnow
 from portal.errors import DomainError, NotFound
+from portal.notifications.calendar import add_months
 from portal.people.models import Person, Role
 from portal.people.service import LEAVER_HOOKS
 from portal.templating import LONDON
@@ -155,12 +156,6 @@ class RequestDetails:
     ends_on: date
     justification: str
     renews_id: int | None = None
-
-
-def add_months(day: date, months: int) -> date:
-    from portal.training.attempts import add_months as months_after
-
-    return months_after(day, months)
 
 
 def check_dates(starts_on: date, ends_on: date) -> None:

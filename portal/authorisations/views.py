@@ -15,7 +15,7 @@ from portal.authorisations.models import Channel
 from portal.db import get_session
 from portal.errors import DomainError
 from portal.forms import attach_domain_error
-from portal.people.service import departments, find_by_email
+from portal.people.service import departments, person_named_in_form
 from portal.ratelimit import limiter
 
 blueprint = Blueprint("authorisations", __name__, url_prefix="/authorisations")
@@ -82,9 +82,7 @@ def new() -> str | WerkzeugResponse:
         db = get_session()
         assert form.starts_on.data and form.ends_on.data
         try:
-            person = find_by_email(db, form.person_email.data or "")
-            if person is None:
-                raise DomainError("There is nobody with that email address", field="person_email")
+            person = person_named_in_form(db, form.person_email.data or "")
             created = service.request_authorisation(
                 db,
                 current_user,

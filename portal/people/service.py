@@ -59,6 +59,14 @@ def find_by_email(session: Session, email: str) -> Person | None:
     return session.scalar(select(Person).where(Person.email == normalise_email(email)))
 
 
+def person_named_in_form(session: Session, email: str, *, field: str = "person_email") -> Person:
+    """The person a form names by email, or a message beside that field."""
+    person = find_by_email(session, email)
+    if person is None:
+        raise DomainError("There is nobody with that email address", field=field)
+    return person
+
+
 def departments(session: Session) -> list[Department]:
     return list(session.scalars(select(Department).order_by(Department.name)))
 

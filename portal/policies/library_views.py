@@ -15,7 +15,7 @@ from portal.errors import DomainError
 from portal.forms import attach_domain_error
 from portal.people.forms import ActionForm
 from portal.people.models import EngagementType, Role
-from portal.people.service import find_by_email
+from portal.people.service import person_named_in_form
 from portal.policies import service, signing
 from portal.policies.compare import compare_versions
 from portal.policies.forms import CompareForm, OnBehalfForm, PaperForm, PolicyForm, VersionForm, WithdrawForm
@@ -195,13 +195,6 @@ def compare(slug: str) -> str:
     )
 
 
-def _person_for(form: OnBehalfForm | PaperForm):  # type: ignore[no-untyped-def]
-    person = find_by_email(get_session(), form.person_email.data or "")
-    if person is None:
-        raise DomainError("There is nobody with that email address", field="person_email")
-    return person
-
-
 @blueprint.route("/<slug>/on-behalf", methods=["GET", "POST"])
 @requires("record_acknowledgement")
 def on_behalf(slug: str) -> str | Response:
@@ -213,7 +206,7 @@ def on_behalf(slug: str) -> str | Response:
             ack = signing.sign_on_behalf(
                 db,
                 current_user,
-                _person_for(form),
+                person_named_in_form(db, form.person_email.data or ""),
                 policy,
                 clerk_password=form.password.data or "",
                 reason=form.reason.data or "",
@@ -241,7 +234,7 @@ def paper(slug: str) -> str | Response:
             ack = signing.record_paper(
                 db,
                 current_user,
-                _person_for(form),
+                person_named_in_form(db, form.person_email.data or ""),
                 policy,
                 clerk_password=form.password.data or "",
                 witness_name=form.witness_name.data or "",

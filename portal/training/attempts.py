@@ -18,6 +18,7 @@ from portal.audit.models import AuditEvent  # noqa: F401 (tests count events thr
 from portal.audit.service import record
 from portal.db import utcnow
 from portal.errors import DomainError, NotFound
+from portal.notifications.calendar import add_months
 from portal.people.models import Person
 from portal.templating import LONDON
 from portal.training.models import (
@@ -392,17 +393,6 @@ def submit(session: Session, person: Person, attempt: Attempt) -> Attempt:
         details={"quiz": attempt.quiz.quiz_key, "score": attempt.score_percent, "passed": attempt.passed},
     )
     return attempt
-
-
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for last_day in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last_day))
-        except ValueError:
-            continue
-    raise ValueError("unreachable")
 
 
 def grant_extra_attempt(

@@ -12,7 +12,7 @@ from portal.db import get_session
 from portal.errors import DomainError
 from portal.forms import attach_domain_error
 from portal.people.models import Person
-from portal.people.service import find_by_email
+from portal.people.service import person_named_in_form
 from portal.training import analysis, attempts, programme
 from portal.training.clauses import cited_clauses
 from portal.training.forms import ActionForm, AssignForm, OverrideForm
@@ -183,13 +183,6 @@ def _quiz_choices() -> list[SelectChoice]:
     ]
 
 
-def _person(email: str) -> Person:
-    person = find_by_email(get_session(), email)
-    if person is None:
-        raise DomainError("There is nobody with that email address", field="person_email")
-    return person
-
-
 @blueprint.route("/overrides", methods=["GET", "POST"])
 @requires("override_attempt_limit")
 def override() -> str | WerkzeugResponse:
@@ -198,7 +191,7 @@ def override() -> str | WerkzeugResponse:
     if form.validate_on_submit():
         try:
             db = get_session()
-            person = _person(form.person_email.data or "")
+            person = person_named_in_form(db, form.person_email.data or "")
             attempts.grant_extra_attempt(
                 db, current_user, person, attempts.get_quiz(db, form.quiz.data), form.reason.data or ""
             )
@@ -218,7 +211,7 @@ def assign() -> str | WerkzeugResponse:
     if form.validate_on_submit():
         try:
             db = get_session()
-            person = _person(form.person_email.data or "")
+            person = person_named_in_form(db, form.person_email.data or "")
             if not can(current_user, "view_everyones_training") and person.line_manager_id != current_user.id:
                 raise DomainError("You can only assign training to people in your team", field="person_email")
             programme.assign(

@@ -183,3 +183,12 @@ def test_a_manager_sees_only_their_team_and_the_clerk_sees_everyone(client, sess
     assert "Team Member" in html and "Someone Elsewhere" in html and "Mo Manager" in html
     overdue_only = everyone.get("/policies/status?status=current").get_data(as_text=True)
     assert "Team Member" not in overdue_only
+
+
+def test_adding_months_keeps_the_day_or_takes_the_last_day_of_a_short_month():
+    from portal.notifications.calendar import add_months
+
+    assert add_months(date(2026, 11, 21), 12) == date(2027, 11, 21)
+    assert add_months(date(2027, 1, 31), 1) == date(2027, 2, 28)
+    assert add_months(date(2028, 1, 31), 1) == date(2028, 2, 29)
+    assert add_months(date(2026, 12, 15), 2) == date(2027, 2, 15)
