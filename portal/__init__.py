@@ -23,6 +23,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     import portal.models  # noqa: F401  (every mapper known before the first query)
     from portal import access, db, navigation, ratelimit, security, templating
     from portal.auth import sessions
+    from portal.business_cases.risk import RiskMatrix
 
     database = db.Database.connect(settings.database_url, echo=settings.echo_sql)
     db.init_app(app, database)
@@ -33,6 +34,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     csrf.init_app(app)
     security.init_app(app)
     ratelimit.init_app(app, settings.ratelimit_storage_url)
+    # Read once at start-up so that a mistyped matrix stops the portal, not a review.
+    app.extensions["risk_matrix"] = RiskMatrix.parse(settings.risk_scores, settings.risk_bands)
 
     _register_blueprints(app)
     access.init_app(app)
@@ -77,6 +80,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.auth.views import blueprint as auth_blueprint
     from portal.authorisations.views import blueprint as authorisations_blueprint
     from portal.authorisations.views import verify_blueprint
+    from portal.business_cases import tasks as case_tasks  # noqa: F401 (its task sources register themselves)
+    from portal.business_cases.views import blueprint as business_cases_blueprint
     from portal.home.views import blueprint as home_blueprint
     from portal.people.views import blueprint as people_blueprint
     from portal.policies import library_views, tasks  # noqa: F401 (routes and task source register themselves)
@@ -95,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
         training_blueprint,
         authorisations_blueprint,
         verify_blueprint,
+        business_cases_blueprint,
     ):
         app.register_blueprint(blueprint)
 

@@ -25,6 +25,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "revoke_posting_authorisation": frozenset({R.MAYOR, R.TOWN_CLERK}),
     # The Clerk or the Deputy Clerk decides on departmental social media (3.4).
     "review_business_case": frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK}),
+    # Managers write their department's case; who sees which case is decided per case
+    # (see business_cases.service.may_see).
+    "write_business_case": frozenset({R.MANAGER, R.TOWN_CLERK, R.DEPUTY_CLERK}),
     "manage_disciplinary_records": frozenset({R.TOWN_CLERK, R.HR}),
     "publish_policy_version": frozenset({R.TOWN_CLERK}),
     # Drafting, previewing, comparing and archiving; publishing stays the Clerk's.

@@ -52,6 +52,10 @@ class Settings:
     ratelimit_storage_url: str = "memory://"
     # Where the SQL echo goes is left to logging; this only turns it on.
     echo_sql: bool = False
+    # Business case risk matrix (see portal/business_cases/risk.py): empty scores means
+    # likelihood × impact; bands give the lowest score of medium, high and very high.
+    risk_scores: str = ""
+    risk_bands: str = "medium=5,high=10,very_high=16"
 
     @property
     def is_production(self) -> bool:
@@ -76,6 +80,8 @@ class Settings:
             echo_sql=_flag("PORTAL_ECHO_SQL", False),
             trusted_proxies=int(env.get("PORTAL_TRUSTED_PROXIES", 0)),
             ratelimit_storage_url=env.get("PORTAL_RATELIMIT_STORAGE_URL", "memory://"),
+            risk_scores=env.get("PORTAL_RISK_SCORES", ""),
+            risk_bands=env.get("PORTAL_RISK_BANDS", cls.risk_bands),
         )
         known = {f.name for f in fields(cls)}
         for key, value in overrides.items():

@@ -176,6 +176,7 @@ def load_demo_council(session: Session, *, only_if_empty: bool = False) -> LoadS
     session.flush()
     summary.policies_published = _load_demo_policies(session)
     _load_demo_channels(session)
+    _load_demo_business_cases(session)
     # The quiz bank cites the policies' sections, so it loads after them.
     from portal.training.sync import sync
 
@@ -278,3 +279,102 @@ def _load_demo_channels(session: Session) -> None:
     office = session.scalar(select(Department.id).where(Department.name == OFFICE))
     for platform, name, url in DEMO_CHANNELS:
         add_channel(session, None, platform=platform, name=name, url=url, department_id=office)
+
+
+DEMO_MARKETS_CASE = {
+    "platform": "instagram",
+    "account_name": "Ashcombe Markets",
+    "web_address": "https://www.instagram.com/ashcombe-markets.example",
+    "purpose": "Show what is on at the monthly farmers' market and the Christmas market.",
+    "benefit": "Reaches younger residents and visitors, who do not follow the council's Facebook page.",
+    "audience": "Residents under 35, market traders and visitors from nearby towns.",
+    "content_plan": "Two posts a week: stall line-ups, opening times and road closures. "
+    "The events manager approves every post before it goes out.",
+    "resources": "About three hours a week of the events team's time, within existing hours.",
+    "records_and_foi": "Posts and comments are exported monthly to the council's records system. "
+    "Comments can be disclosed under the Freedom of Information Act 2000, and the bio says so.",
+    "disclaimer": "The bio links to the council's social media disclaimer. The disclaimer does not "
+    "remove the council's duties: moderation, accuracy and data protection still apply.",
+    "exit_plan": "If the markets stop or the account is not kept up, it is archived and closed "
+    "within one month, with a last post pointing followers to the council's website.",
+}
+
+
+def _load_demo_business_cases(session: Session) -> None:
+    """A draft from Parks with gaps still to fill, and a complete case from Events waiting
+    for review, so the business case pages have something to show."""
+    from portal.business_cases import service
+    from portal.business_cases.models import BusinessCase
+    from portal.business_cases.risk import current_matrix
+
+    if session.scalar(select(func.count()).select_from(BusinessCase)):
+        return
+    demo_people = (
+        select(Person)
+        .options(selectinload(Person.role_grants))
+        .where(Person.email.like(f"%@{DEMO_DOMAIN}"))
+        # The people may have been created in this session, without their roles loaded.
+        .execution_options(populate_existing=True)
+    )
+    people = {p.email: p for p in session.scalars(demo_people)}
+    parks_manager = people[demo_email("parks.manager")]
+    parks = service.start_case(
+        session,
+        parks_manager,
+        department_id=parks_manager.department_id,  # type: ignore[arg-type]
+        platform="instagram",
+        account_name="Ashcombe Parks",
+    )
+    service.save_details(
+        session,
+        parks_manager,
+        parks,
+        {"purpose": "Photographs of the parks through the year, and notices of closures and works."},
+    )
+
+    events_manager = people[demo_email("events.manager")]
+    markets = service.start_case(
+        session,
+        events_manager,
+        department_id=events_manager.department_id,  # type: ignore[arg-type]
+        platform="instagram",
+        account_name="Ashcombe Markets",
+    )
+    service.save_details(session, events_manager, markets, DEMO_MARKETS_CASE)
+    rota_people = [people[demo_email(local)] for local in ("chloe.martin", "daniel.hughes", "events.manager")]
+    service.save_moderation(
+        session,
+        events_manager,
+        markets,
+        service.ModerationPlan(
+            rota={
+                (day, duty): rota_people[(day + (duty == "cover")) % len(rota_people)].id
+                for day in range(5)
+                for duty in ("moderator", "cover")
+            },
+            removal_target_hours=4,
+            bank_holiday_cover="The account does not post on bank holidays; comments are checked "
+            "first thing on the next working day, and switched off on market days that fall on one.",
+        ),
+    )
+    for item in list(markets.risks):
+        service.save_risk(
+            session,
+            events_manager,
+            markets,
+            item,
+            service.RiskValues(
+                category=item.category,
+                description="See the section of the case that deals with this.",
+                inherent_likelihood=3,
+                inherent_impact=3,
+                controls="The weekday moderator and the approval of every post by the events manager.",
+                residual_likelihood=2,
+                residual_impact=2,
+                treatment="mitigate",
+                owner_id=events_manager.id,
+                acceptance_justification="",
+            ),
+            current_matrix(),
+        )
+    service.submit(session, events_manager, markets, current_matrix())

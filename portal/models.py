@@ -9,6 +9,15 @@ from portal.authorisations.models import (
     AuthorisationRevocation,
     Channel,
 )
+from portal.business_cases.models import (
+    BusinessCase,
+    CaseDecision,
+    CaseReview,
+    CaseSubmission,
+    ModerationSlot,
+    RiskAction,
+    RiskItem,
+)
 from portal.db import Base
 from portal.people.models import Department, Person, PersonRole
 from portal.policies.models import Acknowledgement, PaperScan, Policy, PolicySection, PolicyVersion, Receipt
@@ -34,9 +43,14 @@ __all__ = [
     "AuthorisationIssue",
     "AuthorisationRequest",
     "AuthorisationRevocation",
+    "BusinessCase",
+    "CaseDecision",
+    "CaseReview",
+    "CaseSubmission",
     "Channel",
     "Completion",
     "Department",
+    "ModerationSlot",
     "PaperScan",
     "PasswordToken",
     "Person",
@@ -48,6 +62,8 @@ __all__ = [
     "Quiz",
     "QuizAssignment",
     "Receipt",
+    "RiskAction",
+    "RiskItem",
     "SignInFailure",
     "metadata",
 ]

@@ -30,6 +30,12 @@ SIGNED_IN = "signed_in"
 OWN_RECORD = "own_record"
 R = Role
 
+WRITERS = frozenset({R.MANAGER, R.TOWN_CLERK, R.DEPUTY_CLERK})
+# role -> the statuses it gets; any other signed-in visitor gets 403.
+CASE_RECORD = {R.MANAGER: {404}, R.TOWN_CLERK: {200}, R.DEPUTY_CLERK: {200}}
+CASE_EDIT = {R.MANAGER: {404}, R.TOWN_CLERK: {403}, R.DEPUTY_CLERK: {403}}
+CASE_REFUSED = {R.MANAGER: {404}, R.TOWN_CLERK: {302}, R.DEPUTY_CLERK: {302}}
+
 # endpoint -> (method, url template, who may use it)
 EXPECTED: dict[str, tuple[str, str, str | frozenset[Role]]] = {
     "static": ("GET", "/static/build/favicon.svg", PUBLIC),
@@ -146,12 +152,49 @@ EXPECTED: dict[str, tuple[str, str, str | frozenset[Role]]] = {
         frozenset({R.TOWN_CLERK}),
     ),
     "verify.verify": ("GET", "/verify/{code}", PUBLIC),
+    "business_cases.index": ("GET", "/business-cases", WRITERS),
+    "business_cases.new": ("GET", "/business-cases/new", WRITERS),
+    # A department's case: reviewers see every one; a manager of another department gets 404.
+    "business_cases.show": ("GET", "/business-cases/{bc_draft}", CASE_RECORD),
+    "business_cases.submission": ("GET", "/business-cases/{bc_submitted}/submissions/1", CASE_RECORD),
+    "business_cases.case_pdf": ("GET", "/business-cases/{bc_submitted}/submissions/1/case.pdf", CASE_RECORD),
+    "business_cases.letter": (
+        "GET",
+        "/business-cases/{bc_decided}/reviews/{bc_review}/letter.pdf",
+        CASE_RECORD,
+    ),
+    # Editing someone else's draft: the reviewers may see it but not change it (403).
+    "business_cases.details": ("GET", "/business-cases/{bc_draft}/details", CASE_EDIT),
+    "business_cases.moderation": ("GET", "/business-cases/{bc_draft}/moderation", CASE_EDIT),
+    "business_cases.new_risk": ("GET", "/business-cases/{bc_draft}/risks/new", CASE_EDIT),
+    "business_cases.risk": ("GET", "/business-cases/{bc_draft}/risks/{bc_risk}", CASE_EDIT),
+    "business_cases.delete_risk": ("POST", "/business-cases/{bc_draft}/risks/{bc_risk}/delete", CASE_EDIT),
+    "business_cases.add_action": ("POST", "/business-cases/{bc_draft}/risks/{bc_risk}/actions", CASE_EDIT),
+    "business_cases.delete_action": (
+        "POST",
+        "/business-cases/{bc_draft}/risks/{bc_risk}/actions/1/delete",
+        CASE_EDIT,
+    ),
+    # Refused by the service with a message (a redirect), or not there (404).
+    "business_cases.submit": ("POST", "/business-cases/{bc_draft}/submit", CASE_REFUSED),
+    "business_cases.withdraw": ("POST", "/business-cases/{bc_draft}/withdraw", CASE_REFUSED),
+    "business_cases.start_review": (
+        "POST",
+        "/business-cases/{bc_submitted}/review",
+        {R.TOWN_CLERK: {302}, R.DEPUTY_CLERK: {302}},
+    ),
+    "business_cases.decide": (
+        "GET",
+        "/business-cases/{bc_submitted}/decide",
+        {R.TOWN_CLERK: {200, 302}, R.DEPUTY_CLERK: {200, 302}},
+    ),
 }
 
 EXPECTED_PERMISSIONS = {
     "issue_posting_authorisation": {R.MAYOR, R.TOWN_CLERK},
     "revoke_posting_authorisation": {R.MAYOR, R.TOWN_CLERK},
     "review_business_case": {R.TOWN_CLERK, R.DEPUTY_CLERK},
+    "write_business_case": {R.MANAGER, R.TOWN_CLERK, R.DEPUTY_CLERK},
     "manage_disciplinary_records": {R.TOWN_CLERK, R.HR},
     "publish_policy_version": {R.TOWN_CLERK},
     "manage_people": {R.ADMINISTRATOR},
@@ -197,6 +240,10 @@ VISITORS = [Visitor("anonymous", None), Visitor("staff", frozenset())] + [
 
 
 def _expected_status(method: str, who, visitor: Visitor, endpoint: str) -> set[int]:
+    if isinstance(who, dict):  # role -> statuses (object-level rules on top of the permission)
+        if visitor.roles is None:
+            return {302}
+        return set().union(*(who[r] for r in visitor.roles if r in who)) or {403}
     if isinstance(who, tuple):  # (OWN_RECORD, roles that may see anyone's)
         if visitor.roles is None:
             return {302}
@@ -261,8 +308,11 @@ def test_access_matrix(app, client, session, visitor: Visitor):
     submit(session, subject, poster)
     with app.app_context():
         issued = issue(session, clerk, to_issue, password=PASSWORD, typed_name=clerk.name, ip_address=None)
+    with app.app_context():
+        cases = _business_cases(session, clerk)
     session.commit()
     ids = {
+        **cases,
         "requested": requested.id,
         "issued": to_issue.id,
         "code": issued.verification_code,
@@ -292,6 +342,33 @@ def test_access_matrix(app, client, session, visitor: Visitor):
         if response.status_code == 302 and visitor.roles is None and who != PUBLIC:
             assert response.headers["Location"].startswith("/sign-in")
     assert failures == []
+
+
+def _business_cases(session, clerk) -> dict[str, int]:
+    """A draft, a submitted case and a decided one, in a department the visitor is not in."""
+    from portal.business_cases import review as case_review
+    from portal.business_cases.risk import current_matrix
+    from portal.business_cases.service import submit as submit_case
+    from tests.business_cases.helpers import complete_case
+    from tests.factories import make_department
+
+    department = make_department(session, name="Library")
+    moderators = [make_person(session, department=department) for _ in range(2)]
+    deputy = make_person(session, roles={R.DEPUTY_CLERK})
+    draft = complete_case(session, clerk, department, moderators)
+    submitted = complete_case(session, clerk, department, moderators)
+    submit_case(session, clerk, submitted, current_matrix())
+    decided = complete_case(session, clerk, department, moderators)
+    submit_case(session, clerk, decided, current_matrix())
+    review = case_review.start_review(session, deputy, decided)
+    case_review.decide(session, deputy, decided, case_review.DecisionDetails("approved", {}, "", None))
+    return {
+        "bc_draft": draft.id,
+        "bc_risk": draft.risks[0].id,
+        "bc_submitted": submitted.id,
+        "bc_decided": decided.id,
+        "bc_review": review.id,
+    }
 
 
 def test_a_forbidden_page_says_so_accessibly(client, session):

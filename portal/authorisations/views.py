@@ -12,7 +12,9 @@ from portal.access import can, public, requires, signed_in
 from portal.authorisations import service
 from portal.authorisations.forms import ChannelForm, IssueForm, ReasonForm, RequestForm
 from portal.authorisations.models import Channel
+from portal.business_cases.service import moderators_by_channel
 from portal.db import get_session
+from portal.downloads import csv_download, pdf_download
 from portal.errors import DomainError
 from portal.forms import attach_domain_error
 from portal.people.service import departments, person_named_in_form
@@ -51,9 +53,7 @@ def register_csv() -> Response:
                 item.ends_on.isoformat(),
             ]
         )
-    response = Response("\ufeff" + buffer.getvalue(), mimetype="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = 'attachment; filename="posting-authorisations.csv"'
-    return response
+    return csv_download(buffer.getvalue(), "posting-authorisations.csv")
 
 
 def _request_form() -> RequestForm:
@@ -223,9 +223,7 @@ def letter(request_id: int) -> Response:
     found = _visible(request_id)
     if found.issue is None:
         abort(404)
-    response = Response(found.issue.letter_pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{found.issue.reference}.pdf"'
-    return response
+    return pdf_download(found.issue.letter_pdf, f"{found.issue.reference}.pdf")
 
 
 @blueprint.route("/channels", methods=["GET", "POST"])
@@ -251,7 +249,12 @@ def channels() -> str | WerkzeugResponse:
         else:
             flash(f"{added.label} has been added to the register.", "success")
             return redirect(url_for("authorisations.channels"))
-    return render_template("authorisations/channels.html", form=form, channels=service.all_channels(db))
+    return render_template(
+        "authorisations/channels.html",
+        form=form,
+        channels=service.all_channels(db),
+        moderators=moderators_by_channel(db),
+    )
 
 
 @blueprint.post("/channels/<int:channel_id>/retire")

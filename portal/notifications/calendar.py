@@ -14,10 +14,20 @@ from govuk_bank_holidays.bank_holidays import BankHolidays
 
 
 @cache
-def _bank_holidays() -> frozenset[date]:
+def _bank_holiday_titles() -> dict[date, str]:
     # use_cached_holidays: the copy shipped with the package, so no network is needed.
     calendar = BankHolidays(use_cached_holidays=True)
-    return frozenset(h["date"] for h in calendar.get_holidays(division=BankHolidays.ENGLAND_AND_WALES))
+    return {h["date"]: h["title"] for h in calendar.get_holidays(division=BankHolidays.ENGLAND_AND_WALES)}
+
+
+@cache
+def _bank_holidays() -> frozenset[date]:
+    return frozenset(_bank_holiday_titles())
+
+
+def bank_holidays_between(start: date, end: date) -> list[tuple[date, str]]:
+    """England and Wales bank holidays from `start` to `end` inclusive, with their names."""
+    return sorted((day, title) for day, title in _bank_holiday_titles().items() if start <= day <= end)
 
 
 def is_working_day(day: date) -> bool:

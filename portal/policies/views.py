@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.access import can, public, requires, signed_in
 from portal.db import get_session, utcnow
+from portal.downloads import pdf_download
 from portal.errors import DomainError
 from portal.forms import attach_domain_error
 from portal.people.service import find_by_email
@@ -194,9 +195,7 @@ def receipt_pdf(ack_id: int) -> Response:
     receipt = receipts.receipt_for(db, ack.id)
     if receipt is None:
         abort(404)
-    response = Response(receipt.pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="receipt-{receipt.code}.pdf"'
-    return response
+    return pdf_download(receipt.pdf, f"receipt-{receipt.code}.pdf")
 
 
 @blueprint.get("/status")

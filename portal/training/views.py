@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.access import can, requires, signed_in
 from portal.db import get_session
+from portal.downloads import csv_download
 from portal.errors import DomainError
 from portal.forms import attach_domain_error
 from portal.people.models import Person
@@ -243,6 +244,4 @@ def item_analysis() -> str:
 @requires("analyse_questions")
 def item_analysis_csv() -> Response:
     items, _ = analysis.analyse(get_session())
-    response = Response(analysis.as_csv(items), mimetype="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = 'attachment; filename="question-analysis.csv"'
-    return response
+    return csv_download(analysis.as_csv(items), "question-analysis.csv")

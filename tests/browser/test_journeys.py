@@ -265,3 +265,130 @@ def test_request_issue_verify_and_revoke_an_authorisation(app, page, session, de
     page.goto(verify_url)
     expect(page.get_by_text("Revoked", exact=True)).to_be_visible()
     assert page.console_errors == []
+
+
+def _fill_business_case(page) -> None:
+    """The manager fills in every section, the rota and all eight risks."""
+    page.get_by_role("link", name="Edit the account and the written sections").click()
+    page.get_by_label("Web address").fill("https://www.facebook.com/ashcombe-makers.example")
+    for label in (
+        "Purpose",
+        "Benefit to the council",
+        "Audience",
+        "Content plan",
+        "Resources and staff time",
+        "Records and Freedom of Information",
+        "Disclaimer",
+        "Exit plan",
+    ):
+        page.get_by_label(label, exact=True).fill(f"Our plan for: {label.lower()}.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+    page.get_by_role("link", name="Edit the moderation plan").click()
+    assert run_axe(page) == []
+    rota = ["Chloe Martin", "Daniel Hughes", "Sarah Collins"]
+    for number, day in enumerate(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")):
+        page.get_by_label(f"Moderator on {day}").select_option(label=rota[number % 3])
+        page.get_by_label(f"Cover on {day}").select_option(label=rota[(number + 1) % 3])
+    page.get_by_label("Target time for removing malicious comments, in hours").fill("4")
+    page.get_by_label("How bank holidays are covered").fill("Checked first thing the next working day.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save the plan").click()
+    expect(page.get_by_text("The moderation plan has been saved")).to_be_visible()
+    for number in range(8):
+        page.get_by_role("link", name="Assess or edit:").nth(number).click()
+        if number == 0:
+            assert run_axe(page) == []
+        page.get_by_label("What could happen").fill("A risk the case has to manage.")
+        page.get_by_label("Likelihood before controls").select_option("3")
+        page.get_by_label("Impact before controls").select_option("3")
+        page.get_by_label("Existing controls").fill("Weekday moderation by named staff.")
+        page.get_by_label("Likelihood after controls").select_option("2")
+        page.get_by_label("Impact after controls").select_option("2")
+        page.get_by_label("Treatment").select_option("mitigate")
+        page.get_by_label("Risk owner").select_option(label="Sarah Collins")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save the risk").click()
+        page.get_by_role("link", name="Back to the case").click()
+
+
+def _submit_case(page) -> None:
+    with page.expect_navigation():
+        page.get_by_role("button", name="Submit for review").click()
+
+
+def _decide_case(page, case_url: str, decision: str, **comments: str) -> None:
+    page.goto(case_url)
+    page.get_by_role("button", name="Start the review").click()
+    page.wait_for_url("**/decide")
+    assert run_axe(page) == []
+    for label, text in comments.items():
+        page.get_by_label(label).fill(text)
+    page.get_by_label(decision).check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record the decision").click()
+
+
+def test_a_business_case_from_draft_to_approval_and_a_new_channel(page, demo_council, tmp_path):
+    sign_in(page, demo_email("events.manager"), DEMO_PASSWORD)
+    page.get_by_role("link", name="Business cases").click()
+    page.get_by_role("link", name="Start a business case").click()
+    page.get_by_label("Platform").select_option("facebook")
+    page.get_by_label("Proposed name or handle").fill("Ashcombe Makers")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start the case").click()
+    case_url = page.url
+    expect(page.get_by_text("Monday: name a moderator")).to_be_visible()
+    _submit_case(page)
+    expect(page.get_by_text("The case has not been submitted")).to_be_visible()
+    expect(page.get_by_text("Friday: name a cover")).to_be_visible()
+    assert run_axe(page) == []
+
+    _fill_business_case(page)
+    expect(page.get_by_text("Nothing is missing")).to_be_visible()
+    _submit_case(page)
+    expect(page.get_by_text("has gone to the Clerk and the Deputy Clerk")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, demo_email("deputy"), DEMO_PASSWORD)
+    _decide_case(
+        page,
+        case_url,
+        "Ask for changes: the case goes back to its author",
+        **{"Your comments on Exit plan (optional)": "Say who archives the posts when it closes."},
+    )
+    expect(page.get_by_text("The case has gone back to its author as a draft")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, demo_email("events.manager"), DEMO_PASSWORD)
+    page.goto(case_url)
+    expect(page.get_by_text("Changes requested", exact=True)).to_be_visible()
+    page.get_by_role("link", name="Edit the account and the written sections").click()
+    page.get_by_label("Exit plan", exact=True).fill(
+        "The events team archives every post, then closes the page."
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+    _submit_case(page)
+    expect(page.get_by_role("link", name="Submission 2")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, demo_email("clerk"), DEMO_PASSWORD)
+    page.goto(case_url)
+    page.get_by_role("button", name="Start the review").click()
+    page.wait_for_url("**/decide")
+    expect(page.get_by_text("Changed since submission 1: Exit plan")).to_be_visible()
+    page.get_by_label("Approve (with any conditions below)").check()
+    page.get_by_label("Conditions of approval (optional)").fill("No posts during the pre-election period.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_text("approved. The account has its place in the channels register")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="decision letter, PDF").last.click()
+    letter = tmp_path / download.value.suggested_filename
+    download.value.save_as(letter)
+    assert letter.read_bytes().startswith(b"%PDF") and letter.name.startswith("BC-")
+    page.goto("/authorisations/channels")
+    row = page.get_by_role("row").filter(has_text="Ashcombe Makers")
+    expect(row).to_contain_text("Monday: Chloe Martin, cover Daniel Hughes")
+    assert page.console_errors == []

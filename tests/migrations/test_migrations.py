@@ -87,6 +87,15 @@ SAMPLE_ROWS = {
         "reauthenticated, evidence_sha256) VALUES (1, 1, 1, 1, 'signed', 'self', 'Kept Person', "
         "'kept@council.example', '1', 'sha', 'I agree', 'ssha', 1, '2026-01-06 09:00:00', true, 'esha')",
     ],
+    "0006": [
+        "INSERT INTO business_cases (id, reference, department_id, author_id, created_at, updated_at, status, "
+        "platform, account_name, web_address, purpose, benefit, audience, content_plan, resources, "
+        "records_and_foi, disclaimer, exit_plan, bank_holiday_cover) VALUES (1, 'BC-2026-0001', 1, 1, "
+        "'2026-01-06 09:00:00', '2026-01-06 09:00:00', 'submitted', 'facebook', 'Kept Page', '', '', '', '', "
+        "'', '', '', '', '', '')",
+        "INSERT INTO case_submissions (id, case_id, number, submitted_by_id, submitted_at, content, "
+        "content_sha256) VALUES (1, 1, 1, 1, '2026-01-06 09:00:00', '{}', 'sha')",
+    ],
 }
 
 
@@ -111,6 +120,12 @@ def test_upgrading_a_database_with_rows_keeps_them(fresh_database_url):
         assert (
             connection.execute(text("SELECT action FROM audit_events WHERE id = 1")).scalar() == "test.kept"
         )
+        assert connection.execute(text("SELECT person_name FROM acknowledgements WHERE id = 1")).scalar() == (
+            "Kept Person"
+        )
+        assert connection.execute(
+            text("SELECT content_sha256 FROM case_submissions WHERE case_id = 1")
+        ).scalar() == ("sha")
     engine.dispose()
 
 

@@ -1,0 +1,1 @@
+"""Business cases for new departmental social media (Networking Policy 3.4)."""
