@@ -120,3 +120,13 @@ def complete_case(session, author, department, moderators, *, account_name="Ashc
         )
         service.save_risk(session, author, found, item, values, current_matrix())
     return found
+
+
+def pdf_text(content: bytes) -> str:
+    """The words of a PDF, with line breaks folded into spaces."""
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(content))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)

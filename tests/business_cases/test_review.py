@@ -16,7 +16,16 @@ from portal.audit.service import verify_chain
 from portal.authorisations.models import Channel
 from portal.business_cases.models import CaseDecision, CaseSubmission
 from portal.business_cases.snapshot import canonical_json
-from tests.business_cases.helpers import DETAILS, GOOD_RISK, case, complete, in_months, risk_ids, start
+from tests.business_cases.helpers import (
+    DETAILS,
+    GOOD_RISK,
+    case,
+    complete,
+    in_months,
+    pdf_text,
+    risk_ids,
+    start,
+)
 
 
 @pytest.fixture
@@ -121,6 +130,12 @@ def test_the_full_journey_with_changes_requested_then_approval(client, session, 
     letter = client.get(f"/business-cases/{submitted}/reviews/{found.reviews[-1].id}/letter.pdf")
     assert letter.status_code == 200 and letter.data.startswith(b"%PDF")
     assert hashlib.sha256(letter.data).hexdigest() == found.reviews[-1].decision.letter_sha256
+    words = pdf_text(letter.data)
+    assert "The case is approved" in words and "Comments are switched off at weekends." in words
+    assert f"reviewed again by {found.next_review_on.strftime('%-d %B %Y')}" in words
+    assert "Clara Clerk Town Clerk" in words
+    first_letter = pdf_text(found.reviews[0].decision.letter_pdf)
+    assert "Changes are needed" in first_letter and "Say who archives the posts." in first_letter
     client.sign_in_as(council.manager)  # the author downloads the letter too
     assert (
         client.get(f"/business-cases/{submitted}/reviews/{found.reviews[-1].id}/letter.pdf").status_code
@@ -136,6 +151,9 @@ def test_the_full_journey_with_changes_requested_then_approval(client, session, 
 def test_the_full_case_pdf_has_the_heat_map(client, session, council, submitted):
     response = client.get(f"/business-cases/{submitted}/submissions/1/case.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    words = pdf_text(response.data)
+    assert "8 risks assessed. After controls: 8 low." in words
+    assert DETAILS["exit_plan"] in words and "Monday: Staff A, cover Staff B" in words
     page = client.get(f"/business-cases/{submitted}/submissions/1").get_data(as_text=True)
     assert 'role="img"' in page and "8 risks assessed. After controls: 8 low." in page
 
