@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.access import can
-from portal.audit.service import record
+from portal.audit.service import canonical_json, record
 from portal.authorisations.models import PLATFORMS
 from portal.db import utcnow
 from portal.errors import DomainError, NotFound
@@ -26,7 +26,7 @@ from .checks import Gap, RiskScores, gaps_in, may_moderate, risk_quality_problem
 from .models import TREATMENTS, BusinessCase, CaseReview, CaseSubmission, ModerationSlot, RiskAction, RiskItem
 from .risk import RiskMatrix
 from .sections import REQUIRED_RISK_CATEGORIES, RISK_CATEGORIES, TEXT_SECTIONS, WEEKDAYS
-from .snapshot import canonical_json, freeze, sha256_of
+from .snapshot import freeze, sha256_of
 
 OPEN_STATES = ("draft", "submitted", "in_review")
 

@@ -7,7 +7,6 @@ and the hash shows later that nobody changed it (the table is append-only too).
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,10 +66,6 @@ def freeze(case: BusinessCase, matrix: RiskMatrix) -> dict[str, Any]:
             for item in case.risks
         ],
     }
-
-
-def canonical_json(content: dict[str, Any]) -> str:
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def sha256_of(content_json: str) -> str:

@@ -12,10 +12,9 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from portal.audit.models import AuditEvent
-from portal.audit.service import verify_chain
+from portal.audit.service import canonical_json, verify_chain
 from portal.authorisations.models import Channel
 from portal.business_cases.models import CaseDecision, CaseSubmission
-from portal.business_cases.snapshot import canonical_json
 from tests.business_cases.helpers import (
     DETAILS,
     GOOD_RISK,
