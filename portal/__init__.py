@@ -82,6 +82,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.authorisations.views import verify_blueprint
     from portal.business_cases import tasks as case_tasks  # noqa: F401 (its task sources register themselves)
     from portal.business_cases.views import blueprint as business_cases_blueprint
+    from portal.conduct import tasks as conduct_tasks  # noqa: F401 (its task sources register themselves)
+    from portal.conduct.views import blueprint as conduct_blueprint
     from portal.home.views import blueprint as home_blueprint
     from portal.people.views import blueprint as people_blueprint
     from portal.policies import library_views, tasks  # noqa: F401 (routes and task source register themselves)
@@ -101,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
         authorisations_blueprint,
         verify_blueprint,
         business_cases_blueprint,
+        conduct_blueprint,
     ):
         app.register_blueprint(blueprint)
 

@@ -18,6 +18,7 @@ from portal.business_cases.models import (
     RiskAction,
     RiskItem,
 )
+from portal.conduct.models import CaseMeeting, DisciplinaryCase, EvidencePack, EvidenceSnapshot
 from portal.db import Base
 from portal.people.models import Department, Person, PersonRole
 from portal.policies.models import Acknowledgement, PaperScan, Policy, PolicySection, PolicyVersion, Receipt
@@ -49,7 +50,11 @@ __all__ = [
     "CaseSubmission",
     "Channel",
     "Completion",
+    "CaseMeeting",
     "Department",
+    "DisciplinaryCase",
+    "EvidencePack",
+    "EvidenceSnapshot",
     "ModerationSlot",
     "PaperScan",
     "PasswordToken",

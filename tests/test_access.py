@@ -35,6 +35,8 @@ WRITERS = frozenset({R.MANAGER, R.TOWN_CLERK, R.DEPUTY_CLERK})
 CASE_RECORD = {R.MANAGER: {404}, R.TOWN_CLERK: {200}, R.DEPUTY_CLERK: {200}}
 CASE_EDIT = {R.MANAGER: {404}, R.TOWN_CLERK: {403}, R.DEPUTY_CLERK: {403}}
 CASE_REFUSED = {R.MANAGER: {404}, R.TOWN_CLERK: {302}, R.DEPUTY_CLERK: {302}}
+CONDUCT_RECORD = (OWN_RECORD, frozenset({R.TOWN_CLERK, R.HR}))
+CONDUCT_ACTION = {R.TOWN_CLERK: {302}, R.HR: {302}, None: {404}}  # None: everyone else
 
 # endpoint -> (method, url template, who may use it)
 EXPECTED: dict[str, tuple[str, str, str | frozenset[Role]]] = {
@@ -152,6 +154,19 @@ EXPECTED: dict[str, tuple[str, str, str | frozenset[Role]]] = {
         frozenset({R.TOWN_CLERK}),
     ),
     "verify.verify": ("GET", "/verify/{code}", PUBLIC),
+    "conduct.index": ("GET", "/conduct", SIGNED_IN),
+    "conduct.new": ("GET", "/conduct/new", frozenset({R.TOWN_CLERK, R.HR})),
+    # A disciplinary case: the Town Clerk and HR (and its investigating officer, and its
+    # subject, tested in tests/conduct); everyone else gets 404 for any id.
+    "conduct.show": ("GET", "/conduct/{dc}", CONDUCT_RECORD),
+    "conduct.add_meeting": ("POST", "/conduct/{dc}/meetings", CONDUCT_RECORD),
+    "conduct.outcome": ("POST", "/conduct/{dc}/outcome", CONDUCT_RECORD),
+    "conduct.appeal": ("POST", "/conduct/{dc}/appeal", CONDUCT_RECORD),
+    "conduct.pack_pdf": ("GET", "/conduct/{dc}/packs/{dc_pack}.pdf", CONDUCT_RECORD),
+    "conduct.evidence_receipt": ("GET", "/conduct/{dc}/evidence/receipt.pdf", CONDUCT_RECORD),
+    "conduct.share_notes": ("POST", "/conduct/{dc}/meetings/{dc_meeting}/share", CONDUCT_ACTION),
+    "conduct.make_pack": ("POST", "/conduct/{dc}/packs", CONDUCT_ACTION),
+    "conduct.check_pack": ("POST", "/conduct/{dc}/packs/check", CONDUCT_ACTION),
     "business_cases.index": ("GET", "/business-cases", WRITERS),
     "business_cases.new": ("GET", "/business-cases/new", WRITERS),
     # A department's case: reviewers see every one; a manager of another department gets 404.
@@ -243,7 +258,7 @@ def _expected_status(method: str, who, visitor: Visitor, endpoint: str) -> set[i
     if isinstance(who, dict):  # role -> statuses (object-level rules on top of the permission)
         if visitor.roles is None:
             return {302}
-        return set().union(*(who[r] for r in visitor.roles if r in who)) or {403}
+        return set().union(*(who[r] for r in visitor.roles if r in who)) or who.get(None, {403})
     if isinstance(who, tuple):  # (OWN_RECORD, roles that may see anyone's)
         if visitor.roles is None:
             return {302}
@@ -310,6 +325,7 @@ def test_access_matrix(app, client, session, visitor: Visitor):
         issued = issue(session, clerk, to_issue, password=PASSWORD, typed_name=clerk.name, ip_address=None)
     with app.app_context():
         cases = _business_cases(session, clerk)
+        cases |= _disciplinary_case(session, clerk, subject, policy)
     session.commit()
     ids = {
         **cases,
@@ -369,6 +385,27 @@ def _business_cases(session, clerk) -> dict[str, int]:
         "bc_decided": decided.id,
         "bc_review": review.id,
     }
+
+
+def _disciplinary_case(session, clerk, subject, policy) -> dict[str, int]:
+    from portal.conduct import service as conduct
+    from portal.conduct.pack import build_pack
+
+    case = conduct.open_case(
+        session,
+        clerk,
+        conduct.Allegation(
+            subject=subject,
+            allegation="Posted about a resident",
+            incident_date=date.today(),
+            policy=service.get_policy(session, policy.slug),
+            sections=["3.2"],
+            investigating_officer=clerk,
+        ),
+    )
+    meeting = conduct.add_meeting(session, clerk, case, held_on=date.today(), title="Meeting", notes="Notes")
+    pack = build_pack(session, clerk, case)
+    return {"dc": case.id, "dc_meeting": meeting.id, "dc_pack": pack.id}
 
 
 def test_a_forbidden_page_says_so_accessibly(client, session):

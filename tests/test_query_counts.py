@@ -85,7 +85,30 @@ def _council(session, size: int):
         )
     session.commit()
     _business_cases(session, clerk, people, departments, size)
+    _disciplinary_cases(session, clerk, people, size)
     return people, clerk
+
+
+def _disciplinary_cases(session, clerk, people, size: int) -> None:
+    from portal.conduct import service as conduct
+    from portal.policies.service import get_policy
+
+    policy = get_policy(session, "test-policy")
+    for person in people[: max(2, size // 20)]:
+        case = conduct.open_case(
+            session,
+            clerk,
+            conduct.Allegation(
+                subject=person,
+                allegation="Posted about a resident",
+                incident_date=date.today(),
+                policy=policy,
+                sections=["3.2"],
+                investigating_officer=clerk,
+            ),
+        )
+        conduct.add_meeting(session, clerk, case, held_on=date.today(), title="Meeting", notes="Notes")
+    session.commit()
 
 
 def _business_cases(session, clerk, people, departments, size: int) -> None:
@@ -141,6 +164,9 @@ PAGES = [
     "/authorisations/new",
     "/authorisations/channels",
     "/verify/not-a-real-code",
+    "/conduct",
+    "/conduct/new",
+    "/conduct/1",
     "/business-cases",
     "/business-cases/new",
     "/business-cases/1",

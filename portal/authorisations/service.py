@@ -15,7 +15,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -27,6 +27,7 @@ from portal.errors import DomainError, NotFound
 from portal.notifications.calendar import add_months
 from portal.people.models import Person, Role
 from portal.people.service import LEAVER_HOOKS
+from portal.references import next_reference
 from portal.templating import LONDON
 
 from .models import (
@@ -275,12 +276,6 @@ class PreconditionsUnmet(DomainError):
         self.missing = missing
 
 
-def _next_reference(session: Session, year: int) -> str:
-    prefix = f"PA-{year}-"
-    count = session.scalar(select(func.count()).where(AuthorisationIssue.reference.like(prefix + "%"))) or 0
-    return f"{prefix}{count + 1:04d}"
-
-
 def issue(
     session: Session,
     signer: Person,
@@ -311,7 +306,7 @@ def issue(
     role = Role.TOWN_CLERK if Role.TOWN_CLERK in signer.roles else Role.MAYOR
     now = utcnow()
     code = secrets.token_urlsafe(18)  # 144 random bits: not guessable, not enumerable
-    reference = _next_reference(session, now.astimezone(LONDON).year)
+    reference = next_reference(session, AuthorisationIssue.reference, "PA", now)
     pdf = render_letter(
         request,
         reference=reference,
@@ -433,6 +428,29 @@ def requests_for(session: Session, viewer: Person) -> list[AuthorisationRequest]
             | (AuthorisationRequest.person_id == viewer.id)
         )
     return list(session.scalars(query))
+
+
+def authorisations_of(session: Session, person: Person) -> list[AuthorisationRequest]:
+    query = (
+        select(AuthorisationRequest)
+        .options(*_with_everything())
+        .where(AuthorisationRequest.person_id == person.id)
+    )
+    return list(session.scalars(query.order_by(AuthorisationRequest.id)))
+
+
+def status_on(request: AuthorisationRequest, on: date) -> str:
+    """What an authorisation was on a past day, by the end of that day: for evidence."""
+    from portal.policies.status import end_of_day
+
+    cutoff = end_of_day(on)
+    if request.issue is None or request.issue.signed_at >= cutoff:
+        return "not issued"
+    if request.revocation is not None and request.revocation.revoked_at < cutoff:
+        return "revoked"
+    if on < request.starts_on:
+        return "not yet started"
+    return "expired" if on > request.ends_on else "valid"
 
 
 def register(session: Session, on: date | None = None) -> list[AuthorisationRequest]:

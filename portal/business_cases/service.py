@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.access import can
@@ -20,6 +20,7 @@ from portal.db import utcnow
 from portal.errors import DomainError, NotFound
 from portal.notifications.calendar import add_months, bank_holidays_between
 from portal.people.models import Department, Person, Role
+from portal.references import next_reference
 from portal.templating import LONDON
 
 from .checks import Gap, RiskScores, gaps_in, may_moderate, risk_quality_problems
@@ -190,12 +191,6 @@ def departments_for(session: Session, person: Person) -> list[Department]:
     return list(session.scalars(query))
 
 
-def _next_reference(session: Session, year: int) -> str:
-    prefix = f"BC-{year}-"
-    count = session.scalar(select(func.count()).where(BusinessCase.reference.like(prefix + "%"))) or 0
-    return f"{prefix}{count + 1:04d}"
-
-
 def start_case(
     session: Session, author: Person, *, department_id: int, platform: str, account_name: str
 ) -> BusinessCase:
@@ -208,7 +203,7 @@ def start_case(
         raise DomainError("Give the account's proposed name or handle", field="account_name")
     now = utcnow()
     case = BusinessCase(
-        reference=_next_reference(session, now.astimezone(LONDON).year),
+        reference=next_reference(session, BusinessCase.reference, "BC", now),
         department_id=department_id,
         author_id=author.id,
         created_at=now,

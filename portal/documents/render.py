@@ -7,11 +7,12 @@ another host, so only inline `data:` resources (the QR code) are fetched.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import segno
 from flask import render_template
-from weasyprint import HTML
+from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher
 
 PDF_VARIANT = "pdf/a-3b"  # archival PDF; 3b also allows attachments
@@ -31,15 +32,36 @@ class InlineOnlyURLFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-def render_pdf_from_html(html: str, *, fetcher: InlineOnlyURLFetcher | None = None) -> bytes:
+@dataclass(frozen=True)
+class EmbeddedFile:
+    """A file carried inside the PDF (PDF/A-3 allows it): a receipt inside an evidence pack."""
+
+    name: str
+    content: bytes
+    description: str
+
+
+def render_pdf_from_html(
+    html: str, *, fetcher: InlineOnlyURLFetcher | None = None, embedded: tuple[EmbeddedFile, ...] = ()
+) -> bytes:
     fetcher = fetcher or InlineOnlyURLFetcher()
     # base_url=None: relative URLs have nothing to resolve against.
     document = HTML(string=html, base_url=None, url_fetcher=fetcher)
-    return document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+    attachments = [
+        Attachment(
+            string=f.content,
+            name=f.name,
+            description=f.description,
+            relationship="Source",
+            url_fetcher=fetcher,
+        )
+        for f in embedded
+    ]
+    return document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False, attachments=attachments)
 
 
-def render_pdf(template: str, **context: Any) -> bytes:
-    return render_pdf_from_html(render_template(template, **context))
+def render_pdf(template: str, *, embedded: tuple[EmbeddedFile, ...] = (), **context: Any) -> bytes:
+    return render_pdf_from_html(render_template(template, **context), embedded=embedded)
 
 
 def qr_code_data_uri(content: str) -> str:

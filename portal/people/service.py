@@ -56,7 +56,10 @@ def get_person(session: Session, person_id: int) -> Person:
 
 
 def find_by_email(session: Session, email: str) -> Person | None:
-    return session.scalar(select(Person).where(Person.email == normalise_email(email)))
+    query = (
+        select(Person).options(selectinload(Person.role_grants)).where(Person.email == normalise_email(email))
+    )
+    return session.scalar(query)
 
 
 def person_named_in_form(session: Session, email: str, *, field: str = "person_email") -> Person:

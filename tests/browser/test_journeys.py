@@ -392,3 +392,43 @@ def test_a_business_case_from_draft_to_approval_and_a_new_channel(page, demo_cou
     row = page.get_by_role("row").filter(has_text="Ashcombe Makers")
     expect(row).to_contain_text("Monday: Chloe Martin, cover Daniel Hughes")
     assert page.console_errors == []
+
+
+def test_hr_records_a_warning_with_the_evidence_and_only_the_employee_sees_it(page, demo_council):
+    sign_in(page, demo_email("hr"), DEMO_PASSWORD)
+    page.get_by_role("link", name="Disciplinary records").click()
+    page.get_by_role("link", name="Open a case").click()
+    page.get_by_label("Email address of the employee").fill(demo_email("grace.thornton"))
+    page.get_by_label("The allegation").fill("Posted that the office would be empty over Christmas.")
+    page.get_by_label("Date of the incident").fill(date.today().isoformat())
+    page.get_by_label("Policy").select_option(label="Social Media & Networking Policy")
+    page.get_by_label("Sections alleged to have been breached").fill("3.2")
+    page.get_by_label("Email address of the investigating officer").fill(demo_email("hr"))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Open the case").click()
+    expect(page.get_by_text("has been opened and the evidence frozen")).to_be_visible()
+    expect(page.get_by_text("Grace Thornton signed Social Media & Networking Policy")).to_be_visible()
+    assert run_axe(page) == []
+    case_url = page.url
+    page.get_by_label("Outcome stage").select_option(label="First written warning")
+    page.get_by_label("Outcome", exact=True).fill("A first written warning.")
+    page.get_by_label("Reasons").fill("The post told the public the office would be unattended.")
+    page.get_by_label("Date of the decision").fill(date.today().isoformat())
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record the outcome").click()
+    expect(page.get_by_text("has been recorded")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, demo_email("grace.thornton"), DEMO_PASSWORD)
+    page.get_by_role("link", name="There is something to read in your employment record").click()
+    page.get_by_role("link", name="Case DC-").click()
+    expect(page.get_by_text("First written warning", exact=True)).to_be_visible()
+    expect(page.get_by_text("This warning stays live until")).to_be_visible()
+    assert run_axe(page) == []
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, demo_email("finance.manager"), DEMO_PASSWORD)
+    response = page.goto(case_url)
+    assert response.status == 404
+    assert "Grace Thornton" not in page.locator("main").inner_text()
+    assert page.console_errors == [] or all("404" in e for e in page.console_errors)

@@ -96,6 +96,15 @@ SAMPLE_ROWS = {
         "INSERT INTO case_submissions (id, case_id, number, submitted_by_id, submitted_at, content, "
         "content_sha256) VALUES (1, 1, 1, 1, '2026-01-06 09:00:00', '{}', 'sha')",
     ],
+    "0007": [
+        "INSERT INTO disciplinary_cases (id, reference, subject_id, allegation, incident_date, "
+        "policy_version_id, sections, investigating_officer_id, opened_by_id, opened_at, status, "
+        "companion_kind, companion_name, stage_skip_reason, outcome, outcome_reasons, appeal_late_reason, "
+        "appeal_outcome) VALUES (1, 'DC-2026-0001', 1, 'Kept allegation', '2026-01-06', 1, '[\"3.2\"]', 1, 1, "
+        "'2026-01-07 09:00:00', 'open', '', '', '', '', '', '', '')",
+        "INSERT INTO disciplinary_evidence (id, case_id, taken_at, content, content_sha256) VALUES "
+        "(1, 1, '2026-01-07 09:00:00', '{}', 'kept-evidence')",
+    ],
 }
 
 

@@ -1,0 +1,1 @@
+"""Disciplinary records linked to the evidence that the person knew the rule."""

@@ -1,0 +1,110 @@
+"""The evidence pack: one PDF with the case, its timeline, the frozen evidence, the
+receipt (embedded as a file) and a manifest of SHA-256 hashes. The pack's own hash is
+kept, so a copy given to the employee or a tribunal can be checked later."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.audit.service import record
+from portal.db import utcnow
+from portal.documents.render import EmbeddedFile, render_pdf
+from portal.people.models import Person
+
+from .models import STAGE_LABELS, DisciplinaryCase, EvidencePack
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    on: date | datetime
+    what: str
+
+
+def timeline(case: DisciplinaryCase) -> list[TimelineEntry]:
+    entries = [
+        TimelineEntry(case.incident_date, "Incident"),
+        TimelineEntry(
+            case.opened_at.date(),
+            f"Case opened; evidence frozen (SHA-256 {case.evidence.content_sha256[:12]}…)",
+        ),  # type: ignore[union-attr]
+    ]
+    for meeting in case.meetings:
+        entries.append(TimelineEntry(meeting.held_on, f"Meeting: {meeting.title}"))
+        if meeting.shared_on:
+            entries.append(
+                TimelineEntry(meeting.shared_on, f"Notes of “{meeting.title}” shared with the employee")
+            )
+    if case.hearing_on:
+        entries.append(TimelineEntry(case.hearing_on, "Hearing"))
+    if case.decided_on and case.stage:
+        entries.append(TimelineEntry(case.decided_on, f"Outcome: {STAGE_LABELS[case.stage]}"))
+    if case.appeal_lodged_on:
+        entries.append(TimelineEntry(case.appeal_lodged_on, "Appeal lodged"))
+    if case.appeal_hearing_on:
+        entries.append(TimelineEntry(case.appeal_hearing_on, "Appeal hearing"))
+    return sorted(entries, key=lambda e: e.on if isinstance(e.on, date) else e.on.date())
+
+
+def build_pack(session: Session, actor: Person, case: DisciplinaryCase) -> EvidencePack:
+    evidence = case.evidence
+    assert evidence is not None
+    content = json.loads(evidence.content)
+    manifest = [("Evidence set (canonical JSON)", evidence.content_sha256)]
+    embedded: tuple[EmbeddedFile, ...] = ()
+    if evidence.receipt_pdf is not None:
+        receipt_hash = hashlib.sha256(evidence.receipt_pdf).hexdigest()
+        manifest.append((f"Receipt {content['receipt']['code']} (embedded PDF)", receipt_hash))
+        embedded = (
+            EmbeddedFile(
+                f"receipt-{content['receipt']['code']}.pdf",
+                evidence.receipt_pdf,
+                "The signed acknowledgement's receipt, as issued",
+            ),
+        )
+    if content["acknowledgement"]:
+        manifest.append(("Acknowledgement record", content["acknowledgement"]["evidence_sha256"]))
+    manifest.append(
+        (
+            f"Policy text, version {content['version_in_force']['label']}",
+            content["version_in_force"]["content_sha256"],
+        )
+    )
+    pdf = render_pdf(
+        "documents/evidence_pack.html",
+        embedded=embedded,
+        case=case,
+        evidence=content,
+        timeline=timeline(case),
+        manifest=manifest,
+        stage_labels=STAGE_LABELS,
+        generated_by=actor.name,
+        generated_at=utcnow(),
+    )
+    pack = EvidencePack(
+        generated_by_id=actor.id, generated_at=utcnow(), pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest()
+    )
+    case.packs.append(pack)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="conduct.pack_generated",
+        object_type="disciplinary_case",
+        object_id=case.id,
+        details={"reference": case.reference, "pack_sha256": pack.sha256},
+    )
+    return pack
+
+
+def pack_matching(session: Session, case: DisciplinaryCase, content: bytes) -> EvidencePack | None:
+    """The stored pack a copy is identical to, if any."""
+    digest = hashlib.sha256(content).hexdigest()
+    return session.scalar(
+        select(EvidencePack).where(EvidencePack.case_id == case.id, EvidencePack.sha256 == digest)
+    )

@@ -1,0 +1,318 @@
+"""Disciplinary cases: who may handle them, opening one with its evidence, the outcome
+under the ACAS Code's stages, meetings and appeals.
+
+Only the Town Clerk, HR and the case's investigating officer can see a case; the
+subject sees their own (shared notes, outcome, warnings). A case about the Town Clerk
+is handled by HR alone, acting for the staffing committee. Every view is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from portal.access import can
+from portal.audit.service import record
+from portal.db import utcnow
+from portal.errors import DomainError, NotFound
+from portal.notifications.calendar import add_months, add_working_days
+from portal.people.models import Person, Role
+from portal.policies.models import Policy
+from portal.policies.service import get_version
+from portal.policies.status import version_in_force
+from portal.references import next_reference
+from portal.templating import LONDON
+
+from .evidence import gather, seal
+from .models import STAGE_LABELS, STAGES, CaseMeeting, DisciplinaryCase, EvidenceSnapshot
+
+# How long a warning stays live by default (ACAS Code; the council can change each case).
+LIVE_MONTHS = {"first_written": 6, "final_written": 12}
+ESCALATION = ("informal", "first_written", "final_written", "dismissal")
+APPEAL_WORKING_DAYS = 5
+
+
+def today() -> date:
+    return datetime.now(LONDON).date()
+
+
+def _with_everything() -> list:  # type: ignore[type-arg]
+    return [
+        selectinload(DisciplinaryCase.subject).selectinload(Person.role_grants),
+        selectinload(DisciplinaryCase.investigating_officer),
+        selectinload(DisciplinaryCase.policy_version),
+        selectinload(DisciplinaryCase.meetings),
+        selectinload(DisciplinaryCase.evidence),
+        selectinload(DisciplinaryCase.packs),
+    ]
+
+
+def get_case(session: Session, case_id: int) -> DisciplinaryCase:
+    found = session.scalar(
+        select(DisciplinaryCase).options(*_with_everything()).where(DisciplinaryCase.id == case_id)
+    )
+    if found is None:
+        raise NotFound("No such case")
+    return found
+
+
+def may_handle(viewer: Person, case: DisciplinaryCase) -> bool:
+    if viewer.id == case.subject_id:
+        return False  # nobody handles their own case
+    if Role.TOWN_CLERK in case.subject.roles:
+        return Role.HR in viewer.roles  # the staffing committee, through HR
+    return can(viewer, "manage_disciplinary_records") or viewer.id == case.investigating_officer_id
+
+
+def record_view(session: Session, viewer: Person, case: DisciplinaryCase, *, as_subject: bool) -> None:
+    """Every look at a case is in the audit trail (ids only: the trail is widely readable)."""
+    record(
+        session,
+        actor=viewer,
+        action="conduct.case_viewed_by_subject" if as_subject else "conduct.case_viewed",
+        object_type="disciplinary_case",
+        object_id=case.id,
+    )
+
+
+def _audit(session: Session, actor: Person, case: DisciplinaryCase, what: str, details=None) -> None:  # type: ignore[no-untyped-def]
+    record(
+        session,
+        actor=actor,
+        action=f"conduct.{what}",
+        object_type="disciplinary_case",
+        object_id=case.id,
+        details={"reference": case.reference, **(details or {})},
+    )
+
+
+def cases_handled_by(session: Session, viewer: Person) -> list[DisciplinaryCase]:
+    query = select(DisciplinaryCase).options(*_with_everything()).order_by(DisciplinaryCase.id.desc())
+    if not can(viewer, "manage_disciplinary_records"):
+        query = query.where(DisciplinaryCase.investigating_officer_id == viewer.id)
+    return [c for c in session.scalars(query) if may_handle(viewer, c)]
+
+
+def cases_about(session: Session, subject: Person) -> list[DisciplinaryCase]:
+    query = (
+        select(DisciplinaryCase).options(*_with_everything()).where(DisciplinaryCase.subject_id == subject.id)
+    )
+    return list(session.scalars(query.order_by(DisciplinaryCase.id.desc())))
+
+
+def has_something_to_read(session: Session, subject: Person) -> bool:
+    """For the subject's home page: a link only, never the content."""
+    shared = (
+        select(func.count())
+        .select_from(DisciplinaryCase)
+        .outerjoin(CaseMeeting, CaseMeeting.case_id == DisciplinaryCase.id)
+        .where(
+            DisciplinaryCase.subject_id == subject.id,
+            or_(DisciplinaryCase.status == "decided", CaseMeeting.shared_on.is_not(None)),
+        )
+    )
+    return bool(session.scalar(shared))
+
+
+def live_warnings(
+    session: Session, subject: Person, on: date, *, besides: int | None = None
+) -> list[DisciplinaryCase]:
+    """Warnings still live on `on`; expired ones no longer count towards escalation."""
+    query = select(DisciplinaryCase).where(
+        DisciplinaryCase.subject_id == subject.id,
+        DisciplinaryCase.status == "decided",
+        DisciplinaryCase.stage.in_(("first_written", "final_written")),
+        DisciplinaryCase.warning_live_until >= on,
+    )
+    if besides is not None:
+        query = query.where(DisciplinaryCase.id != besides)
+    return list(session.scalars(query.order_by(DisciplinaryCase.decided_on)))
+
+
+# Opening -------------------------------------------------------------------------
+
+
+@dataclass
+class Allegation:
+    subject: Person
+    allegation: str
+    incident_date: date
+    policy: Policy
+    sections: list[str]
+    investigating_officer: Person
+
+
+def open_case(session: Session, actor: Person, details: Allegation) -> DisciplinaryCase:
+    """Opens a case and freezes the evidence that stood on the incident date. A case can
+    be opened where no acknowledgement exists: that absence is part of the evidence."""
+    subject = details.subject
+    if subject.id == actor.id:
+        raise DomainError("You cannot open a case about yourself", field="subject_email")
+    if Role.TOWN_CLERK in subject.roles and Role.HR not in actor.roles:
+        raise DomainError(
+            "A case about the Town Clerk is handled by HR, for the staffing committee", field="subject_email"
+        )
+    if details.investigating_officer.id == subject.id:
+        raise DomainError(
+            "The investigating officer cannot be the subject", field="investigating_officer_email"
+        )
+    if not details.allegation.strip():
+        raise DomainError("Describe the allegation", field="allegation")
+    if details.incident_date > today():
+        raise DomainError("The incident date cannot be in the future", field="incident_date")
+    in_force = version_in_force(details.policy, details.incident_date)
+    if in_force is None:
+        raise DomainError(
+            f"No version of the {details.policy.title} was in force on that date", field="incident_date"
+        )
+    version = get_version(session, details.policy, in_force.id)
+    known = {s.section_id for s in version.sections}
+    unknown = [s for s in details.sections if s not in known]
+    if unknown or not details.sections:
+        raise DomainError(
+            f"Version {version.label} has no section {', '.join(unknown)}"
+            if unknown
+            else "Give the sections alleged to have been breached, for example 3.2",
+            field="sections",
+        )
+    content, receipt_pdf = gather(session, subject, details.policy, version, details.incident_date)
+    text, digest = seal(content)
+    now = utcnow()
+    case = DisciplinaryCase(
+        reference=next_reference(session, DisciplinaryCase.reference, "DC", now),
+        subject=subject,
+        allegation=details.allegation.strip(),
+        incident_date=details.incident_date,
+        policy_version=version,
+        sections=details.sections,
+        investigating_officer=details.investigating_officer,
+        opened_by_id=actor.id,
+        opened_at=now,
+        status="open",
+        meetings=[],
+        packs=[],
+        evidence=EvidenceSnapshot(taken_at=now, content=text, content_sha256=digest, receipt_pdf=receipt_pdf),
+    )
+    session.add(case)
+    session.flush()
+    _audit(session, actor, case, "case_opened", {"evidence_sha256": digest})
+    return case
+
+
+# Handling ------------------------------------------------------------------------
+
+
+def add_meeting(
+    session: Session, actor: Person, case: DisciplinaryCase, *, held_on: date, title: str, notes: str
+) -> CaseMeeting:
+    if not title.strip() or not notes.strip():
+        raise DomainError("Give the meeting a title and its notes", field="notes")
+    meeting = CaseMeeting(held_on=held_on, title=title.strip(), notes=notes.strip(), shared_on=None)
+    case.meetings.append(meeting)
+    session.flush()
+    _audit(session, actor, case, "meeting_added", {"meeting_id": meeting.id})
+    return meeting
+
+
+def share_notes(
+    session: Session, actor: Person, case: DisciplinaryCase, meeting_id: int, shared_on: date
+) -> None:
+    meeting = next((m for m in case.meetings if m.id == meeting_id), None)
+    if meeting is None:
+        raise NotFound("No such meeting")
+    if meeting.shared_on is not None:
+        return
+    meeting.shared_on = shared_on
+    session.flush()
+    _audit(session, actor, case, "notes_shared", {"meeting_id": meeting.id, "shared_on": shared_on})
+
+
+@dataclass
+class Outcome:
+    stage: str
+    outcome: str
+    reasons: str
+    decided_on: date
+    hearing_on: date | None
+    companion_kind: str
+    companion_name: str
+    warning_live_until: date | None = None
+    gross_misconduct_reason: str = ""
+
+
+def expected_highest_stage(live: list[DisciplinaryCase]) -> str:
+    """The furthest stage open without skipping one: one past the highest live warning
+    (a first written warning when there is none)."""
+    highest = max((ESCALATION.index(c.stage) for c in live if c.stage), default=0)
+    return ESCALATION[min(highest + 1, len(ESCALATION) - 1)]
+
+
+def record_outcome(session: Session, actor: Person, case: DisciplinaryCase, outcome: Outcome) -> None:
+    if outcome.stage not in STAGES:
+        raise DomainError("Choose the stage from the list", field="stage")
+    if not outcome.outcome.strip() or not outcome.reasons.strip():
+        raise DomainError("Give the outcome and the reasons for it", field="reasons")
+    if outcome.companion_kind and not outcome.companion_name.strip():
+        raise DomainError("Give the companion's name", field="companion_name")
+    live = live_warnings(session, case.subject, outcome.decided_on, besides=case.id)
+    allowed = expected_highest_stage(live)
+    skipped = outcome.stage in ESCALATION and ESCALATION.index(outcome.stage) > ESCALATION.index(allowed)
+    if skipped and not outcome.gross_misconduct_reason.strip():
+        raise DomainError(
+            f"{STAGE_LABELS[outcome.stage]} skips a stage: the furthest without one is "
+            f"{STAGE_LABELS[allowed].lower()}. Record why this is gross misconduct",
+            field="gross_misconduct_reason",
+        )
+    live_until = None
+    if outcome.stage in LIVE_MONTHS:
+        live_until = outcome.warning_live_until or add_months(outcome.decided_on, LIVE_MONTHS[outcome.stage])
+        if live_until <= outcome.decided_on:
+            raise DomainError(
+                "A warning must stay live after the day it is given", field="warning_live_until"
+            )
+    case.stage = outcome.stage
+    case.outcome, case.outcome_reasons = outcome.outcome.strip(), outcome.reasons.strip()
+    case.decided_on = outcome.decided_on
+    case.hearing_on = outcome.hearing_on
+    case.companion_kind, case.companion_name = outcome.companion_kind, outcome.companion_name.strip()
+    case.stage_skip_reason = outcome.gross_misconduct_reason.strip() if skipped else ""
+    case.warning_live_until = live_until
+    case.appeal_deadline = add_working_days(outcome.decided_on, APPEAL_WORKING_DAYS)
+    case.status = "decided"
+    session.flush()
+    _audit(
+        session,
+        actor,
+        case,
+        "outcome_recorded",
+        {"stage": outcome.stage, "warning_live_until": live_until, "stage_skipped": skipped},
+    )
+
+
+@dataclass
+class Appeal:
+    lodged_on: date
+    late_reason: str
+    hearing_on: date | None
+    outcome: str
+
+
+def record_appeal(session: Session, actor: Person, case: DisciplinaryCase, appeal: Appeal) -> None:
+    if case.status != "decided" or case.appeal_deadline is None:
+        raise DomainError("An appeal can be recorded only once there is an outcome")
+    late = appeal.lodged_on > case.appeal_deadline
+    if late and not appeal.late_reason.strip():
+        raise DomainError(
+            f"The appeal was lodged after its deadline ({case.appeal_deadline.isoformat()}). "
+            "Record why it is heard anyway",
+            field="late_reason",
+        )
+    case.appeal_lodged_on = appeal.lodged_on
+    case.appeal_late_reason = appeal.late_reason.strip() if late else ""
+    case.appeal_hearing_on = appeal.hearing_on
+    case.appeal_outcome = appeal.outcome.strip()
+    session.flush()
+    _audit(session, actor, case, "appeal_recorded", {"late": late, "decided": bool(appeal.outcome.strip())})

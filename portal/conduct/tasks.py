@@ -1,0 +1,35 @@
+"""Home page tasks: cases to investigate, and (a link only, never the content) a note to
+the employee that there is something to read in their record."""
+
+from __future__ import annotations
+
+from flask import url_for
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.home.tasks import TASK_SOURCES, Task
+from portal.people.models import Person
+
+from . import service
+from .models import DisciplinaryCase
+
+
+def investigation_tasks(session: Session, person: Person) -> list[Task]:
+    rows = session.execute(
+        select(DisciplinaryCase.reference, DisciplinaryCase.id).where(
+            DisciplinaryCase.investigating_officer_id == person.id, DisciplinaryCase.status == "open"
+        )
+    )
+    return [
+        Task(f"Investigate case {reference}", url_for("conduct.show", case_id=case_id))
+        for reference, case_id in rows
+    ]
+
+
+def record_tasks(session: Session, person: Person) -> list[Task]:
+    if not service.has_something_to_read(session, person):
+        return []
+    return [Task("There is something to read in your employment record", url_for("conduct.index"))]
+
+
+TASK_SOURCES.extend([investigation_tasks, record_tasks])

@@ -1,0 +1,259 @@
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
+from wtforms.fields.choices import SelectChoice
+
+from portal.access import requires, signed_in
+from portal.db import get_session
+from portal.downloads import pdf_download
+from portal.errors import DomainError
+from portal.forms import attach_domain_error
+from portal.people.service import person_named_in_form
+from portal.policies.service import get_policy, list_policies
+
+from . import service
+from .forms import AppealForm, MeetingForm, OpenCaseForm, OutcomeForm
+from .models import STAGE_LABELS, DisciplinaryCase
+from .pack import build_pack, pack_matching, timeline
+
+blueprint = Blueprint("conduct", __name__, url_prefix="/conduct")
+
+
+def _handled(case_id: int) -> DisciplinaryCase:
+    """The case, for someone who may handle it. Anyone else, the subject included, gets
+    404 for every id, so a guessed id reveals nothing."""
+    g.personal_data = True
+    found = service.get_case(get_session(), case_id)
+    if not service.may_handle(current_user, found):
+        abort(404)
+    return found
+
+
+@blueprint.get("")
+@signed_in
+def index() -> str:
+    g.personal_data = True
+    db = get_session()
+    return render_template(
+        "conduct/index.html",
+        handled=service.cases_handled_by(db, current_user),
+        mine=service.cases_about(db, current_user),
+        stage_labels=STAGE_LABELS,
+    )
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@requires("manage_disciplinary_records")
+def new() -> str | WerkzeugResponse:
+    g.personal_data = True
+    db = get_session()
+    form = OpenCaseForm()
+    form.policy.choices = [SelectChoice("", "Choose the policy")] + [
+        SelectChoice(p.slug, p.title) for p in list_policies(db)
+    ]
+    if request.method == "POST" and form.policy.data not in {c.value for c in form.policy.choices}:
+        abort(400)
+    if form.validate_on_submit():
+        assert form.incident_date.data
+        try:
+            subject = person_named_in_form(db, form.subject_email.data or "", field="subject_email")
+            officer = person_named_in_form(
+                db, form.investigating_officer_email.data or "", field="investigating_officer_email"
+            )
+            case = service.open_case(
+                db,
+                current_user,
+                service.Allegation(
+                    subject=subject,
+                    allegation=form.allegation.data or "",
+                    incident_date=form.incident_date.data,
+                    policy=get_policy(db, form.policy.data),
+                    sections=[
+                        s.strip()
+                        for s in (form.sections.data or "").replace(";", ",").split(",")
+                        if s.strip()
+                    ],
+                    investigating_officer=officer,
+                ),
+            )
+        except DomainError as error:
+            attach_domain_error(form, error)
+        else:
+            flash(f"Case {case.reference} has been opened and the evidence frozen.", "success")
+            return redirect(url_for("conduct.show", case_id=case.id))
+    return render_template("conduct/new.html", form=form)
+
+
+def _show(case: DisciplinaryCase, **forms) -> str:  # type: ignore[no-untyped-def]
+    db = get_session()
+    return render_template(
+        "conduct/show.html",
+        case=case,
+        evidence=json.loads(case.evidence.content) if case.evidence else None,
+        live=service.live_warnings(db, case.subject, service.today(), besides=case.id),
+        timeline=timeline(case),
+        stage_labels=STAGE_LABELS,
+        meeting_form=forms.get("meeting_form") or MeetingForm(prefix="meeting"),
+        outcome_form=forms.get("outcome_form") or OutcomeForm(prefix="outcome"),
+        appeal_form=forms.get("appeal_form") or AppealForm(prefix="appeal"),
+    )
+
+
+@blueprint.get("/<int:case_id>")
+@signed_in
+def show(case_id: int) -> str:
+    db = get_session()
+    g.personal_data = True
+    found = service.get_case(db, case_id)
+    if found.subject_id == current_user.id:
+        service.record_view(db, current_user, found, as_subject=True)
+        return render_template("conduct/mine.html", case=found, stage_labels=STAGE_LABELS)
+    if not service.may_handle(current_user, found):
+        abort(404)
+    service.record_view(db, current_user, found, as_subject=False)
+    return _show(found)
+
+
+@blueprint.post("/<int:case_id>/meetings")
+@signed_in
+def add_meeting(case_id: int) -> str | WerkzeugResponse:
+    case = _handled(case_id)
+    form = MeetingForm(prefix="meeting")
+    if form.validate_on_submit():
+        assert form.held_on.data
+        try:
+            service.add_meeting(
+                get_session(),
+                current_user,
+                case,
+                held_on=form.held_on.data,
+                title=form.title.data or "",
+                notes=form.notes.data or "",
+            )
+        except DomainError as error:
+            attach_domain_error(form, error)
+        else:
+            flash("The meeting has been added.", "success")
+            return redirect(url_for("conduct.show", case_id=case.id))
+    return _show(case, meeting_form=form)
+
+
+@blueprint.post("/<int:case_id>/meetings/<int:meeting_id>/share")
+@signed_in
+def share_notes(case_id: int, meeting_id: int) -> WerkzeugResponse:
+    case = _handled(case_id)
+    service.share_notes(get_session(), current_user, case, meeting_id, service.today())
+    flash("The notes are now shared with the employee.", "success")
+    return redirect(url_for("conduct.show", case_id=case.id))
+
+
+@blueprint.post("/<int:case_id>/outcome")
+@signed_in
+def outcome(case_id: int) -> str | WerkzeugResponse:
+    case = _handled(case_id)
+    form = OutcomeForm(prefix="outcome")
+    if form.validate_on_submit():
+        assert form.decided_on.data
+        try:
+            service.record_outcome(
+                get_session(),
+                current_user,
+                case,
+                service.Outcome(
+                    stage=form.stage.data,
+                    outcome=form.outcome.data or "",
+                    reasons=form.reasons.data or "",
+                    decided_on=form.decided_on.data,
+                    hearing_on=form.hearing_on.data,
+                    companion_kind=form.companion_kind.data or "",
+                    companion_name=form.companion_name.data or "",
+                    warning_live_until=form.warning_live_until.data,
+                    gross_misconduct_reason=form.gross_misconduct_reason.data or "",
+                ),
+            )
+        except DomainError as error:
+            attach_domain_error(form, error)
+        else:
+            flash(f"The outcome of {case.reference} has been recorded.", "success")
+            return redirect(url_for("conduct.show", case_id=case.id))
+    return _show(case, outcome_form=form)
+
+
+@blueprint.post("/<int:case_id>/appeal")
+@signed_in
+def appeal(case_id: int) -> str | WerkzeugResponse:
+    case = _handled(case_id)
+    form = AppealForm(prefix="appeal")
+    if form.validate_on_submit():
+        assert form.lodged_on.data
+        try:
+            service.record_appeal(
+                get_session(),
+                current_user,
+                case,
+                service.Appeal(
+                    lodged_on=form.lodged_on.data,
+                    late_reason=form.late_reason.data or "",
+                    hearing_on=form.hearing_on.data,
+                    outcome=form.outcome.data or "",
+                ),
+            )
+        except DomainError as error:
+            attach_domain_error(form, error)
+        else:
+            flash("The appeal has been recorded.", "success")
+            return redirect(url_for("conduct.show", case_id=case.id))
+    return _show(case, appeal_form=form)
+
+
+@blueprint.post("/<int:case_id>/packs")
+@signed_in
+def make_pack(case_id: int) -> WerkzeugResponse:
+    case = _handled(case_id)
+    pack = build_pack(get_session(), current_user, case)
+    flash(f"An evidence pack has been made. Its SHA-256 is {pack.sha256}.", "success")
+    return redirect(url_for("conduct.show", case_id=case.id))
+
+
+@blueprint.get("/<int:case_id>/packs/<int:pack_id>.pdf")
+@signed_in
+def pack_pdf(case_id: int, pack_id: int) -> Response:
+    case = _handled(case_id)
+    found = next((p for p in case.packs if p.id == pack_id), None)
+    if found is None:
+        abort(404)
+    return pdf_download(found.pdf, f"{case.reference}-evidence-pack-{found.id}.pdf")
+
+
+@blueprint.post("/<int:case_id>/packs/check")
+@signed_in
+def check_pack(case_id: int) -> WerkzeugResponse:
+    case = _handled(case_id)
+    upload = request.files.get("pack")
+    content = upload.read() if upload else b""
+    if not content:
+        flash("Choose the PDF to check.", "error")
+    elif (found := pack_matching(get_session(), case, content)) is not None:
+        flash(
+            f"This copy is identical to evidence pack {found.id}, made on {found.generated_at:%d %B %Y}.",
+            "success",
+        )
+    else:
+        flash(
+            "This file matches no evidence pack of this case: it has been changed, or is not from it.",
+            "error",
+        )
+    return redirect(url_for("conduct.show", case_id=case.id))
+
+
+@blueprint.get("/<int:case_id>/evidence/receipt.pdf")
+@signed_in
+def evidence_receipt(case_id: int) -> Response:
+    case = _handled(case_id)
+    if case.evidence is None or case.evidence.receipt_pdf is None:
+        abort(404)
+    return pdf_download(case.evidence.receipt_pdf, f"{case.reference}-receipt.pdf")
