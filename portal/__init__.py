@@ -24,6 +24,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from portal import access, db, navigation, ratelimit, security, templating
     from portal.auth import sessions
     from portal.business_cases.risk import RiskMatrix
+    from portal.conduct.retention import parse_retention
 
     database = db.Database.connect(settings.database_url, echo=settings.echo_sql)
     db.init_app(app, database)
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     ratelimit.init_app(app, settings.ratelimit_storage_url)
     # Read once at start-up so that a mistyped matrix stops the portal, not a review.
     app.extensions["risk_matrix"] = RiskMatrix.parse(settings.risk_scores, settings.risk_bands)
+    app.extensions["retention_months"] = parse_retention(settings.retention_months)
 
     _register_blueprints(app)
     access.init_app(app)
@@ -111,10 +113,18 @@ def _register_blueprints(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     from portal.audit.cli import audit_commands
     from portal.cli import db_commands, demo_commands
+    from portal.conduct.cli import retention_commands
     from portal.policies.cli import policies_commands
     from portal.training.cli import quizzes_commands
 
-    for group in (db_commands, demo_commands, audit_commands, policies_commands, quizzes_commands):
+    for group in (
+        db_commands,
+        demo_commands,
+        audit_commands,
+        policies_commands,
+        quizzes_commands,
+        retention_commands,
+    ):
         app.cli.add_command(group)
 
 

@@ -56,6 +56,8 @@ class Settings:
     # likelihood × impact; bands give the lowest score of medium, high and very high.
     risk_scores: str = ""
     risk_bands: str = "medium=5,high=10,very_high=16"
+    # Disciplinary retention, in months per record type (see portal/conduct/retention.py).
+    retention_months: str = "warning=6,no_warning=6,dismissal=72"
 
     @property
     def is_production(self) -> bool:
@@ -82,6 +84,7 @@ class Settings:
             ratelimit_storage_url=env.get("PORTAL_RATELIMIT_STORAGE_URL", "memory://"),
             risk_scores=env.get("PORTAL_RISK_SCORES", ""),
             risk_bands=env.get("PORTAL_RISK_BANDS", cls.risk_bands),
+            retention_months=env.get("PORTAL_RETENTION_MONTHS", cls.retention_months),
         )
         known = {f.name for f in fields(cls)}
         for key, value in overrides.items():

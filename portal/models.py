@@ -18,7 +18,7 @@ from portal.business_cases.models import (
     RiskAction,
     RiskItem,
 )
-from portal.conduct.models import CaseMeeting, DisciplinaryCase, EvidencePack, EvidenceSnapshot
+from portal.conduct.models import CaseMeeting, DisciplinaryCase, EvidencePack, EvidenceSnapshot, LinkedReceipt
 from portal.db import Base
 from portal.people.models import Department, Person, PersonRole
 from portal.policies.models import Acknowledgement, PaperScan, Policy, PolicySection, PolicyVersion, Receipt
@@ -55,6 +55,7 @@ __all__ = [
     "DisciplinaryCase",
     "EvidencePack",
     "EvidenceSnapshot",
+    "LinkedReceipt",
     "ModerationSlot",
     "PaperScan",
     "PasswordToken",

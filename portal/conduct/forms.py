@@ -68,3 +68,11 @@ class AppealForm(FlaskForm):
     late_reason = TextAreaField("Why a late appeal is heard", validators=[Optional(), LONG])
     hearing_on = DateField("Date of the appeal hearing", validators=[Optional()])
     outcome = TextAreaField("Outcome of the appeal", validators=[Optional(), LONG])
+
+
+class HoldForm(FlaskForm):
+    reason = TextAreaField("Reason", validators=[DataRequired("Give the reason"), Length(max=2000)])
+
+
+class LinkReceiptForm(FlaskForm):
+    code = StringField("Receipt code", validators=[DataRequired("Enter the receipt's code"), Length(max=40)])

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, LargeBinary, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, UTCDateTime
 from portal.people.models import Person
-from portal.policies.models import PolicyVersion
+from portal.policies.models import PolicyVersion, Receipt
 
 # The ACAS Code's stages, in the order a case escalates; "no_action" ends without one.
 STAGES = ("informal", "first_written", "final_written", "dismissal", "no_action")
@@ -60,6 +60,9 @@ class DisciplinaryCase(Base):
     appeal_late_reason: Mapped[str] = mapped_column(Text, default="")
     appeal_hearing_on: Mapped[date | None] = mapped_column(Date)
     appeal_outcome: Mapped[str] = mapped_column(Text, default="")
+    # A legal hold stops the retention schedule removing the case (a claim, a tribunal).
+    legal_hold_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    legal_hold_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     subject: Mapped[Person] = relationship(foreign_keys=[subject_id], lazy="raise")
     investigating_officer: Mapped[Person] = relationship(
@@ -69,6 +72,11 @@ class DisciplinaryCase(Base):
     meetings: Mapped[list[CaseMeeting]] = relationship(lazy="raise", order_by="CaseMeeting.held_on")
     evidence: Mapped[EvidenceSnapshot | None] = relationship(lazy="raise")
     packs: Mapped[list[EvidencePack]] = relationship(lazy="raise", order_by="EvidencePack.id")
+    linked_receipts: Mapped[list[LinkedReceipt]] = relationship(lazy="raise", order_by="LinkedReceipt.id")
+
+    @property
+    def under_legal_hold(self) -> bool:
+        return self.legal_hold_since is not None
 
 
 class CaseMeeting(Base):
@@ -109,3 +117,19 @@ class EvidencePack(Base):
     generated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class LinkedReceipt(Base):
+    """Another of the subject's receipts linked to the case as evidence (for example a
+    signature of the Communication Policy). Only the subject's own can be linked."""
+
+    __tablename__ = "disciplinary_linked_receipts"
+    __table_args__ = (UniqueConstraint("case_id", "receipt_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("disciplinary_cases.id"), index=True)
+    receipt_id: Mapped[int] = mapped_column(ForeignKey("receipts.id"))
+    linked_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    receipt: Mapped[Receipt] = relationship(lazy="raise")

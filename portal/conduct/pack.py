@@ -67,6 +67,13 @@ def build_pack(session: Session, actor: Person, case: DisciplinaryCase) -> Evide
                 "The signed acknowledgement's receipt, as issued",
             ),
         )
+    for link in case.linked_receipts:
+        manifest.append((f"Linked receipt {link.receipt.code} (embedded PDF)", link.receipt.pdf_sha256))
+        embedded += (
+            EmbeddedFile(
+                f"receipt-{link.receipt.code}.pdf", link.receipt.pdf, "A further receipt linked to the case"
+            ),
+        )
     if content["acknowledgement"]:
         manifest.append(("Acknowledgement record", content["acknowledgement"]["evidence_sha256"]))
     manifest.append(

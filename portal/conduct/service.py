@@ -27,7 +27,7 @@ from portal.references import next_reference
 from portal.templating import LONDON
 
 from .evidence import gather, seal
-from .models import STAGE_LABELS, STAGES, CaseMeeting, DisciplinaryCase, EvidenceSnapshot
+from .models import STAGE_LABELS, STAGES, CaseMeeting, DisciplinaryCase, EvidenceSnapshot, LinkedReceipt
 
 # How long a warning stays live by default (ACAS Code; the council can change each case).
 LIVE_MONTHS = {"first_written": 6, "final_written": 12}
@@ -47,6 +47,7 @@ def _with_everything() -> list:  # type: ignore[type-arg]
         selectinload(DisciplinaryCase.meetings),
         selectinload(DisciplinaryCase.evidence),
         selectinload(DisciplinaryCase.packs),
+        selectinload(DisciplinaryCase.linked_receipts).selectinload(LinkedReceipt.receipt),
     ]
 
 
@@ -194,6 +195,7 @@ def open_case(session: Session, actor: Person, details: Allegation) -> Disciplin
         status="open",
         meetings=[],
         packs=[],
+        linked_receipts=[],
         evidence=EvidenceSnapshot(taken_at=now, content=text, content_sha256=digest, receipt_pdf=receipt_pdf),
     )
     session.add(case)
@@ -316,3 +318,34 @@ def record_appeal(session: Session, actor: Person, case: DisciplinaryCase, appea
     case.appeal_outcome = appeal.outcome.strip()
     session.flush()
     _audit(session, actor, case, "appeal_recorded", {"late": late, "decided": bool(appeal.outcome.strip())})
+
+
+def link_receipt(session: Session, actor: Person, case: DisciplinaryCase, code: str) -> LinkedReceipt:
+    """Adds another of the employee's receipts to the evidence. Someone else's receipt is
+    refused: it proves nothing about what this employee knew."""
+    from portal.policies.models import Acknowledgement, Receipt
+    from portal.policies.receipts import normalise_code
+
+    found = session.execute(
+        select(Receipt, Acknowledgement.person_id)
+        .join(Acknowledgement, Acknowledgement.id == Receipt.acknowledgement_id)
+        .where(Receipt.code == normalise_code(code))
+    ).first()
+    if found is None:
+        raise DomainError("No receipt has that code", field="code")
+    receipt, person_id = found
+    if person_id != case.subject_id:
+        raise DomainError(
+            "That receipt belongs to someone else: only the employee's own receipts can be linked",
+            field="code",
+        )
+    existing = next((link for link in case.linked_receipts if link.receipt_id == receipt.id), None)
+    if existing is not None:
+        return existing
+    link = LinkedReceipt(receipt=receipt, linked_by_id=actor.id, linked_at=utcnow())
+    case.linked_receipts.append(link)
+    session.flush()
+    _audit(
+        session, actor, case, "receipt_linked", {"receipt": receipt.code, "pdf_sha256": receipt.pdf_sha256}
+    )
+    return link

@@ -15,8 +15,8 @@ from portal.forms import attach_domain_error
 from portal.people.service import person_named_in_form
 from portal.policies.service import get_policy, list_policies
 
-from . import service
-from .forms import AppealForm, MeetingForm, OpenCaseForm, OutcomeForm
+from . import retention, service
+from .forms import AppealForm, HoldForm, LinkReceiptForm, MeetingForm, OpenCaseForm, OutcomeForm
 from .models import STAGE_LABELS, DisciplinaryCase
 from .pack import build_pack, pack_matching, timeline
 
@@ -100,6 +100,9 @@ def _show(case: DisciplinaryCase, **forms) -> str:  # type: ignore[no-untyped-de
         meeting_form=forms.get("meeting_form") or MeetingForm(prefix="meeting"),
         outcome_form=forms.get("outcome_form") or OutcomeForm(prefix="outcome"),
         appeal_form=forms.get("appeal_form") or AppealForm(prefix="appeal"),
+        hold_form=forms.get("hold_form") or HoldForm(prefix="hold"),
+        link_form=forms.get("link_form") or LinkReceiptForm(prefix="link"),
+        kept_until=retention.kept_until(case, retention.configured_months()),
     )
 
 
@@ -257,3 +260,43 @@ def evidence_receipt(case_id: int) -> Response:
     if case.evidence is None or case.evidence.receipt_pdf is None:
         abort(404)
     return pdf_download(case.evidence.receipt_pdf, f"{case.reference}-receipt.pdf")
+
+
+@blueprint.post("/<int:case_id>/receipts")
+@signed_in
+def link_receipt(case_id: int) -> str | WerkzeugResponse:
+    case = _handled(case_id)
+    form = LinkReceiptForm(prefix="link")
+    if form.validate_on_submit():
+        try:
+            link = service.link_receipt(get_session(), current_user, case, form.code.data or "")
+        except DomainError as error:
+            attach_domain_error(form, error)
+        else:
+            flash(f"Receipt {link.receipt.code} has been linked to the case.", "success")
+            return redirect(url_for("conduct.show", case_id=case.id))
+    return _show(case, link_form=form)
+
+
+def _hold(case_id: int, action, done: str) -> str | WerkzeugResponse:  # type: ignore[no-untyped-def]
+    case = _handled(case_id)
+    form = HoldForm(prefix="hold")
+    if form.validate_on_submit():
+        action(get_session(), current_user, case, form.reason.data or "")
+        flash(done, "success")
+        return redirect(url_for("conduct.show", case_id=case.id))
+    return _show(case, hold_form=form)
+
+
+@blueprint.post("/<int:case_id>/hold")
+@requires("manage_disciplinary_records")
+def place_hold(case_id: int) -> str | WerkzeugResponse:
+    return _hold(
+        case_id, retention.place_hold, "The case is under a legal hold: the retention schedule will keep it."
+    )
+
+
+@blueprint.post("/<int:case_id>/hold/lift")
+@requires("manage_disciplinary_records")
+def lift_hold(case_id: int) -> str | WerkzeugResponse:
+    return _hold(case_id, retention.lift_hold, "The legal hold has been lifted.")

@@ -1,0 +1,143 @@
+"""The retention schedule for disciplinary records, and legal holds.
+
+A record is kept for a set number of months after a starting point that depends on
+its type (PORTAL_RETENTION_MONTHS, for example "warning=6,no_warning=6,dismissal=72"):
+- warning: a first or final written warning, counted from when the warning expires;
+- no_warning: informal action or no action, counted from the decision;
+- dismissal: counted from the decision (six years covers the time limit for claims).
+Open cases are never due. `flask --app wsgi retention run` deletes what is due, except
+cases under a legal hold, and leaves an audit entry with no personal details.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import delete, select, text
+from sqlalchemy.orm import Session
+
+from portal.audit.service import record
+from portal.db import utcnow
+from portal.errors import DomainError
+from portal.notifications.calendar import add_months
+from portal.people.models import Person
+
+from .models import CaseMeeting, DisciplinaryCase, EvidencePack, EvidenceSnapshot, LinkedReceipt
+
+RECORD_TYPES = {
+    "warning": "a written warning, from when it expires",
+    "no_warning": "informal action or no action, from the decision",
+    "dismissal": "a dismissal, from the decision",
+}
+
+
+class BadRetentionSettings(ValueError):
+    """PORTAL_RETENTION_MONTHS cannot be read."""
+
+
+def parse_retention(setting: str) -> dict[str, int]:
+    months: dict[str, int] = {}
+    for part in filter(None, (p.strip() for p in setting.split(","))):
+        name, _, value = part.partition("=")
+        if name.strip() not in RECORD_TYPES or not value.strip().isdigit():
+            raise BadRetentionSettings(f"PORTAL_RETENTION_MONTHS: cannot read {part!r}")
+        months[name.strip()] = int(value)
+    if set(months) != set(RECORD_TYPES):
+        raise BadRetentionSettings("PORTAL_RETENTION_MONTHS must give " + ", ".join(RECORD_TYPES))
+    return months
+
+
+def configured_months() -> dict[str, int]:
+    return current_app.extensions["retention_months"]
+
+
+def record_type(case: DisciplinaryCase) -> str | None:
+    if case.status != "decided" or case.stage is None:
+        return None
+    if case.stage in ("first_written", "final_written"):
+        return "warning"
+    return "dismissal" if case.stage == "dismissal" else "no_warning"
+
+
+def kept_until(case: DisciplinaryCase, months: dict[str, int]) -> date | None:
+    """The day after which the case is removed; None while it is open."""
+    kind = record_type(case)
+    if kind is None:
+        return None
+    start = case.warning_live_until if kind == "warning" else case.decided_on
+    assert start is not None
+    return add_months(start, months[kind])
+
+
+def cases_due(session: Session, on: date, months: dict[str, int]) -> list[DisciplinaryCase]:
+    decided = session.scalars(
+        select(DisciplinaryCase).where(DisciplinaryCase.status == "decided").order_by(DisciplinaryCase.id)
+    )
+    return [c for c in decided if not c.under_legal_hold and (kept_until(c, months) or date.max) < on]
+
+
+def _remove(session: Session, case: DisciplinaryCase, months: dict[str, int]) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        # Lets this transaction, and only it, delete evidence and packs (migration 0008).
+        session.execute(text("SET LOCAL portal.retention_purge = 'on'"))
+    for model in (CaseMeeting, EvidenceSnapshot, EvidencePack, LinkedReceipt):
+        session.execute(delete(model).where(model.case_id == case.id))
+    details = {
+        "reference": case.reference,
+        "record_type": record_type(case),
+        "kept_until": kept_until(case, months),
+    }
+    session.execute(delete(DisciplinaryCase).where(DisciplinaryCase.id == case.id))
+    record(
+        session,
+        actor=None,
+        action="conduct.removed_by_retention",
+        object_type="disciplinary_case",
+        details=details,
+    )
+
+
+def run(session: Session, on: date, months: dict[str, int], *, dry_run: bool) -> list[str]:
+    """The references of the cases removed (or, with dry_run, that would be)."""
+    due = cases_due(session, on, months)
+    references = [c.reference for c in due]
+    if not dry_run:
+        for case in due:
+            _remove(session, case, months)
+        session.flush()
+    return references
+
+
+def place_hold(session: Session, actor: Person, case: DisciplinaryCase, reason: str) -> None:
+    if not reason.strip():
+        raise DomainError("Give the reason for the legal hold", field="reason")
+    if case.under_legal_hold:
+        return
+    case.legal_hold_since, case.legal_hold_reason = utcnow(), reason.strip()
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="conduct.legal_hold_placed",
+        object_type="disciplinary_case",
+        object_id=case.id,
+        details={"reference": case.reference, "reason": reason.strip()},
+    )
+
+
+def lift_hold(session: Session, actor: Person, case: DisciplinaryCase, reason: str) -> None:
+    if not reason.strip():
+        raise DomainError("Give the reason for lifting the legal hold", field="reason")
+    if not case.under_legal_hold:
+        return
+    case.legal_hold_since, case.legal_hold_reason = None, ""
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="conduct.legal_hold_lifted",
+        object_type="disciplinary_case",
+        object_id=case.id,
+        details={"reference": case.reference, "reason": reason.strip()},
+    )
