@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.policies import library_views, tasks  # noqa: F401 (routes and task source register themselves)
     from portal.policies.views import blueprint as policies_blueprint
     from portal.policies.views import receipts_blueprint
+    from portal.privacy.views import blueprint as privacy_blueprint
     from portal.training import programme  # noqa: F401 (its task source registers itself)
     from portal.training.views import blueprint as training_blueprint
 
@@ -106,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
         verify_blueprint,
         business_cases_blueprint,
         conduct_blueprint,
+        privacy_blueprint,
     ):
         app.register_blueprint(blueprint)
 

@@ -29,6 +29,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # (see business_cases.service.may_see).
     "write_business_case": frozenset({R.MANAGER, R.TOWN_CLERK, R.DEPUTY_CLERK}),
     "manage_disciplinary_records": frozenset({R.TOWN_CLERK, R.HR}),
+    # A subject access export holds everything, disciplinary records included: HR only.
+    "export_subject_access": frozenset({R.HR}),
     "publish_policy_version": frozenset({R.TOWN_CLERK}),
     # Drafting, previewing, comparing and archiving; publishing stays the Clerk's.
     "manage_policies": frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK}),

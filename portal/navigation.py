@@ -28,6 +28,7 @@ NAVIGATION: list[NavigationItem] = [
     NavigationItem("Posting for the council", "authorisations.index"),
     NavigationItem("Business cases", "business_cases.index", "write_business_case"),
     NavigationItem("Disciplinary records", "conduct.index", "manage_disciplinary_records"),
+    NavigationItem("Subject access", "privacy.find", "export_subject_access"),
     NavigationItem("Who has signed", "policies.status", "view_policy_status"),
     NavigationItem("People", "people.index", "manage_people"),
     NavigationItem("Audit trail", "audit.index", "view_audit_trail"),

@@ -154,6 +154,10 @@ EXPECTED: dict[str, tuple[str, str, str | frozenset[Role]]] = {
         frozenset({R.TOWN_CLERK}),
     ),
     "verify.verify": ("GET", "/verify/{code}", PUBLIC),
+    "privacy.find": ("GET", "/privacy/subject-access", frozenset({R.HR})),
+    "privacy.subject_access": ("GET", "/privacy/subject-access/{person}", frozenset({R.HR})),
+    "privacy.subject_access_json": ("GET", "/privacy/subject-access/{person}.json", frozenset({R.HR})),
+    "privacy.subject_access_pdf": ("GET", "/privacy/subject-access/{person}.pdf", frozenset({R.HR})),
     "conduct.index": ("GET", "/conduct", SIGNED_IN),
     "conduct.new": ("GET", "/conduct/new", frozenset({R.TOWN_CLERK, R.HR})),
     # A disciplinary case: the Town Clerk and HR (and its investigating officer, and its
@@ -214,6 +218,7 @@ EXPECTED_PERMISSIONS = {
     "review_business_case": {R.TOWN_CLERK, R.DEPUTY_CLERK},
     "write_business_case": {R.MANAGER, R.TOWN_CLERK, R.DEPUTY_CLERK},
     "manage_disciplinary_records": {R.TOWN_CLERK, R.HR},
+    "export_subject_access": {R.HR},
     "publish_policy_version": {R.TOWN_CLERK},
     "manage_people": {R.ADMINISTRATOR},
     "view_audit_trail": {R.TOWN_CLERK, R.ADMINISTRATOR},

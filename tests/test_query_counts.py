@@ -34,7 +34,7 @@ def _council(session, size: int):
     for person in people:
         record(session, actor=person, action="test.activity", object_type="person", object_id=person.id)
     session.commit()
-    clerk = make_person(session, roles={Role.ADMINISTRATOR, Role.TOWN_CLERK}, manager=people[0])
+    clerk = make_person(session, roles={Role.ADMINISTRATOR, Role.TOWN_CLERK, Role.HR}, manager=people[0])
     versions = [make_policy(session, clerk=clerk, slug=slug)[1] for slug in ("test-policy", "policy-1")]
     # Some have signed (rows written directly: the amount of data, not signing, is under test).
     for number, person in enumerate(people):
@@ -164,6 +164,9 @@ PAGES = [
     "/authorisations/new",
     "/authorisations/channels",
     "/verify/not-a-real-code",
+    "/privacy/subject-access",
+    "/privacy/subject-access/{someone}",
+    "/privacy/subject-access/{someone}.json",
     "/conduct",
     "/conduct/new",
     "/conduct/1",

@@ -28,9 +28,10 @@ from portal.training.models import Completion, Quiz
 
 
 def _quiz_passes(session: Session, person: Person, on: date) -> list[dict[str, Any]]:
-    """Every pass recorded by the end of the incident date, and whether it still counted."""
+    """Every pass recorded by the end of the incident date, whether it still counted, and
+    the topics it covered."""
     rows = session.execute(
-        select(Completion, Quiz.title, Quiz.quiz_key)
+        select(Completion, Quiz.title, Quiz.quiz_key, Quiz.definition)
         .join(Quiz, Quiz.id == Completion.quiz_id)
         .where(Completion.person_id == person.id, Completion.completed_at < end_of_day(on))
         .order_by(Completion.completed_at)
@@ -42,8 +43,10 @@ def _quiz_passes(session: Session, person: Person, on: date) -> list[dict[str, A
             "passed_at": completion.completed_at.isoformat(timespec="seconds"),
             "expires_on": completion.expires_on.isoformat(),
             "current_on_incident_date": completion.expires_on > on,
+            # What the quiz covers, so a hearing can see whether it taught the rule at issue.
+            "topics": sorted({rule["topic"] for rule in definition.get("draw", []) if "topic" in rule}),
         }
-        for completion, title, key in rows
+        for completion, title, key, definition in rows
     ]
 
 

@@ -18,7 +18,7 @@ from portal.notifications.calendar import add_months, add_working_days
 from portal.people.models import Role
 from tests.business_cases.helpers import pdf_text
 from tests.conduct.helpers import only_case, open_case
-from tests.factories import make_person
+from tests.factories import make_person, make_policy
 
 TODAY = date.today()
 
@@ -271,3 +271,23 @@ def test_the_investigating_officer_is_given_the_case_on_their_home_page(client, 
     open_case(client, staff)
     client.sign_in_as(staff.officer)
     assert "Investigate case DC-" in client.get("/").get_data(as_text=True)
+
+
+def test_quiz_passes_by_the_incident_date_are_in_the_evidence_with_their_topics(client, session, staff):
+    from portal.training import attempts
+    from portal.training.sync import sync
+    from tests.training.conftest import TEST_BANK
+    from tests.training.helpers import answer_all
+
+    make_policy(session, clerk=staff.clerk)  # the test bank cites the test policy
+    sync(session, TEST_BANK)
+    quiz = attempts.get_quiz(session, "basics")
+    attempt = attempts.start_attempt(session, staff.subject, quiz)
+    answer_all(session, staff.subject, attempt, right=True)
+    attempts.submit(session, staff.subject, attempt)
+    session.commit()
+    client.sign_in_as(staff.hr)
+    open_case(client, staff)
+    (passed,) = json.loads(only_case(session).evidence.content)["quiz_passes"]
+    assert passed["quiz"] == "basics" and passed["current_on_incident_date"] is True
+    assert "confidentiality" in passed["topics"] and "private-use" in passed["topics"]

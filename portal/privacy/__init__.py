@@ -1,0 +1,1 @@
+"""Data protection: the subject access export."""

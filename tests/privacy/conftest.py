@@ -1,0 +1,2 @@
+from tests.conduct.conftest import staff  # noqa: F401 (the same fixture)
+from tests.policies.conftest import sign_as  # noqa: F401 (the same fixture)
