@@ -116,6 +116,7 @@ def _register_commands(app: Flask) -> None:
     from portal.audit.cli import audit_commands
     from portal.cli import db_commands, demo_commands
     from portal.conduct.cli import retention_commands
+    from portal.notifications.cli import outbox_commands
     from portal.policies.cli import policies_commands
     from portal.training.cli import quizzes_commands
 
@@ -126,6 +127,7 @@ def _register_commands(app: Flask) -> None:
         policies_commands,
         quizzes_commands,
         retention_commands,
+        outbox_commands,
     ):
         app.cli.add_command(group)
 

@@ -56,6 +56,17 @@ class Settings:
     # likelihood × impact; bands give the lowest score of medium, high and very high.
     risk_scores: str = ""
     risk_bands: str = "medium=5,high=10,very_high=16"
+    # Outgoing email (flask outbox send). No host: messages wait in the outbox.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True
+    smtp_from: str = "portal@council.example"
+    smtp_timeout_seconds: float = 20.0
+    # Reminders (flask reminders run), in England and Wales working days.
+    reminder_days_before_due: int = 3
+    escalate_after_overdue_days: int = 5
     # Disciplinary retention, in months per record type (see portal/conduct/retention.py).
     retention_months: str = "warning=6,no_warning=6,dismissal=72"
 
@@ -85,6 +96,18 @@ class Settings:
             risk_scores=env.get("PORTAL_RISK_SCORES", ""),
             risk_bands=env.get("PORTAL_RISK_BANDS", cls.risk_bands),
             retention_months=env.get("PORTAL_RETENTION_MONTHS", cls.retention_months),
+            smtp_host=env.get("PORTAL_SMTP_HOST", ""),
+            smtp_port=int(env.get("PORTAL_SMTP_PORT", cls.smtp_port)),
+            smtp_username=env.get("PORTAL_SMTP_USERNAME", ""),
+            smtp_password=env.get("PORTAL_SMTP_PASSWORD", ""),
+            smtp_starttls=_flag("PORTAL_SMTP_STARTTLS", True),
+            smtp_from=env.get("PORTAL_SMTP_FROM", cls.smtp_from),
+            reminder_days_before_due=int(
+                env.get("PORTAL_REMINDER_DAYS_BEFORE_DUE", cls.reminder_days_before_due)
+            ),
+            escalate_after_overdue_days=int(
+                env.get("PORTAL_ESCALATE_AFTER_OVERDUE_DAYS", cls.escalate_after_overdue_days)
+            ),
         )
         known = {f.name for f in fields(cls)}
         for key, value in overrides.items():

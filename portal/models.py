@@ -20,6 +20,7 @@ from portal.business_cases.models import (
 )
 from portal.conduct.models import CaseMeeting, DisciplinaryCase, EvidencePack, EvidenceSnapshot, LinkedReceipt
 from portal.db import Base
+from portal.notifications.models import NotificationPreference, OutboxMessage
 from portal.people.models import Department, Person, PersonRole
 from portal.policies.models import Acknowledgement, PaperScan, Policy, PolicySection, PolicyVersion, Receipt
 from portal.training.models import (
@@ -57,6 +58,8 @@ __all__ = [
     "EvidenceSnapshot",
     "LinkedReceipt",
     "ModerationSlot",
+    "NotificationPreference",
+    "OutboxMessage",
     "PaperScan",
     "PasswordToken",
     "Person",

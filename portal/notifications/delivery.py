@@ -1,0 +1,181 @@
+"""Sending the outbox through SMTP (flask --app wsgi outbox send).
+
+Each message is claimed in its own transaction with SELECT ... FOR UPDATE SKIP LOCKED,
+sent, and marked sent before the transaction commits. Several senders can run at once
+on PostgreSQL: a row one of them holds is skipped by the others, so each message goes
+once. (SQLite has no row locks; its writers queue behind each other instead.)
+
+A refused address is a permanent failure: the message is marked failed with the
+server's reason and the batch goes on. A server that is down or slow is temporary:
+the message waits (1, 2, 4 ... minutes, up to a day) and is tried again, up to
+MAX_ATTEMPTS times; nothing is lost while the server is away.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.config import Settings
+from portal.db import utcnow
+
+from .models import OutboxMessage
+
+MAX_ATTEMPTS = 10
+MAX_BACKOFF = timedelta(hours=24)
+
+
+class TemporaryFailure(Exception):
+    """Try again later: the server is down, slow or busy."""
+
+
+class PermanentFailure(Exception):
+    """Trying again will not help: the address is refused or malformed."""
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(timedelta(minutes=2 ** (attempts - 1)), MAX_BACKOFF)
+
+
+def build_email(message: OutboxMessage, settings: Settings) -> EmailMessage:
+    email = EmailMessage()
+    email["Subject"] = message.subject
+    email["From"] = f"{settings.council_name} <{settings.smtp_from}>"
+    email["To"] = message.to_address
+    email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}")
+    email.set_content(message.text_body)
+    email.add_alternative(message.html_body, subtype="html")
+    if message.attachment is not None and message.attachment_name:
+        email.add_attachment(
+            message.attachment, maintype="application", subtype="pdf", filename=message.attachment_name
+        )
+    return email
+
+
+class SmtpConnection:
+    """One connection for a batch, opened when first needed."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.client: smtplib.SMTP | None = None
+
+    def send(self, email: EmailMessage) -> None:
+        try:
+            if self.client is None:
+                self.client = smtplib.SMTP(
+                    self.settings.smtp_host,
+                    self.settings.smtp_port,
+                    timeout=self.settings.smtp_timeout_seconds,
+                )
+                if self.settings.smtp_starttls:
+                    self.client.starttls()
+                if self.settings.smtp_username:
+                    self.client.login(self.settings.smtp_username, self.settings.smtp_password)
+            refused = self.client.send_message(email)
+        except smtplib.SMTPRecipientsRefused as error:
+            reasons = "; ".join(
+                f"{addr}: {code} {text.decode(errors='replace')}"
+                for addr, (code, text) in error.recipients.items()
+            )
+            raise PermanentFailure(f"address refused ({reasons})") from error
+        except smtplib.SMTPResponseException as error:
+            text = error.smtp_error
+            reason = f"{error.smtp_code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+            # A 5xx reply to a message is final; greeting refusals (connect errors) are not.
+            if 500 <= error.smtp_code < 600 and not isinstance(error, smtplib.SMTPConnectError):
+                raise PermanentFailure(reason) from error
+            self.close()
+            raise TemporaryFailure(reason) from error
+        except (OSError, smtplib.SMTPException) as error:  # refused, timed out, dropped
+            self.close()
+            raise TemporaryFailure(f"{type(error).__name__}: {error}") from error
+        if refused:
+            raise PermanentFailure("address refused: " + ", ".join(refused))
+
+    def close(self) -> None:
+        if self.client is not None:
+            with suppress(OSError, smtplib.SMTPException):
+                self.client.quit()
+            self.client = None
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    failed: int = 0
+    retrying: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _claim_next(session: Session, now: datetime, skip: set[int]) -> OutboxMessage | None:
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    if skip:
+        query = query.where(OutboxMessage.id.not_in(skip))
+    return session.scalar(query)
+
+
+def send_due(
+    session_factory: Callable[[], Session],
+    settings: Settings,
+    *,
+    now: datetime | None = None,
+    limit: int = 500,
+) -> SendReport:
+    """Sends what is due, one transaction per message. Stops early when the server is
+    unreachable: the rest simply wait for the next run."""
+    report = SendReport()
+    connection = SmtpConnection(settings)
+    tried: set[int] = set()
+    try:
+        for _ in range(limit):
+            with session_factory() as session, session.begin():
+                message = _claim_next(session, now or utcnow(), tried)
+                if message is None:
+                    break
+                tried.add(message.id)
+                try:
+                    connection.send(build_email(message, settings))
+                except PermanentFailure as failure:
+                    message.status, message.last_error = "failed", str(failure)[:2000]
+                    message.attempts += 1
+                    report.failed += 1
+                    report.errors.append(f"message {message.id}: {failure}")
+                except TemporaryFailure as failure:
+                    message.attempts += 1
+                    message.last_error = str(failure)[:2000]
+                    if message.attempts >= MAX_ATTEMPTS:
+                        message.status = "failed"
+                        report.failed += 1
+                    else:
+                        message.next_attempt_at = (now or utcnow()) + backoff(message.attempts)
+                        report.retrying += 1
+                    report.errors.append(f"message {message.id}: {failure}")
+                    if isinstance(failure.__cause__, OSError):
+                        break  # the server is away: leave the rest queued
+                else:
+                    message.status, message.sent_at = "sent", utcnow()
+                    message.attempts += 1
+                    message.last_error = ""
+                    report.sent += 1
+    finally:
+        connection.close()
+    return report
+
+
+def retry(session: Session, message: OutboxMessage) -> None:
+    """The administrator sends a failed message again, now."""
+    message.status, message.next_attempt_at = "queued", utcnow()

@@ -1,0 +1,87 @@
+"""Queueing email in the outbox, in the caller's transaction.
+
+A message is a subject, a greeting, a few short paragraphs and at most one link; the
+plain-text and HTML parts are rendered from the same content (templates/emails/), with
+the council's name. Messages carry what the recipient needs and no more: for a
+disciplinary matter, a link and never the content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app, render_template
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from portal.db import utcnow
+from portal.people.models import Person
+
+from .models import OutboxMessage
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    paragraphs: list[str]
+    link_text: str = ""
+    link_path: str = ""  # a path in the portal, made absolute with PORTAL_BASE_URL
+    attachment_name: str | None = None
+    attachment: bytes | None = field(default=None, repr=False)
+
+
+def absolute(path: str) -> str:
+    return current_app.config["PORTAL_SETTINGS"].base_url + path
+
+
+def queue(
+    session: Session,
+    recipient: Person,
+    kind: str,
+    message: Message,
+    *,
+    dedupe_key: str | None = None,
+    now: datetime | None = None,
+) -> OutboxMessage | None:
+    """Adds the message to the outbox; None when it is a repeat (same dedupe_key) or the
+    recipient has left."""
+    if not recipient.is_active:
+        return None
+    if dedupe_key is not None and session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
+    ):
+        return None
+    context = {
+        "name": recipient.name,
+        "message": message,
+        "link": absolute(message.link_path) if message.link_path else "",
+    }
+    created = OutboxMessage(
+        created_at=now or utcnow(),
+        kind=kind,
+        person_id=recipient.id,
+        to_address=recipient.email,
+        subject=message.subject,
+        text_body=render_template("emails/message.txt", **context),
+        html_body=render_template("emails/message.html", **context),
+        attachment_name=message.attachment_name,
+        attachment=message.attachment,
+        dedupe_key=dedupe_key,
+        status="queued",
+        attempts=0,
+        next_attempt_at=now or utcnow(),
+        last_error="",
+    )
+    if dedupe_key is None:
+        session.add(created)
+        session.flush()
+        return created
+    try:
+        # A savepoint: if another run queued the same key a moment ago, only this insert is undone.
+        with session.begin_nested():
+            session.add(created)
+    except IntegrityError:
+        return None
+    return created
