@@ -57,21 +57,8 @@ def upgrade() -> None:
         batch_op.create_index("ix_outbox_messages_due", ["status", "next_attempt_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_outbox_messages_person_id"), ["person_id"], unique=False)
 
-    with op.batch_alter_table("disciplinary_cases", schema=None) as batch_op:
-        batch_op.alter_column(
-            "legal_hold_reason", existing_type=sa.TEXT(), server_default="", existing_nullable=False
-        )
-
 
 def downgrade() -> None:
-    with op.batch_alter_table("disciplinary_cases", schema=None) as batch_op:
-        batch_op.alter_column(
-            "legal_hold_reason",
-            existing_type=sa.TEXT(),
-            server_default=sa.text("('')"),
-            existing_nullable=False,
-        )
-
     with op.batch_alter_table("outbox_messages", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_outbox_messages_person_id"))
         batch_op.drop_index("ix_outbox_messages_due")
