@@ -17,6 +17,7 @@ from portal.db import get_session
 from portal.downloads import csv_download, pdf_download
 from portal.errors import DomainError
 from portal.forms import attach_domain_error
+from portal.notifications import notices
 from portal.people.service import departments, person_named_in_form
 from portal.ratelimit import limiter
 
@@ -171,7 +172,8 @@ def issue(request_id: int) -> str | WerkzeugResponse:
         except DomainError as error:
             attach_domain_error(form, error)
         else:
-            flash(f"Authorisation {found.issue.reference} has been issued.", "success")
+            notices.authorisation_issued(db, found, f"{found.issue.reference}.pdf", found.issue.letter_pdf)
+            flash(f"Authorisation {found.issue.reference} has been issued and emailed.", "success")
             return redirect(url_for("authorisations.show", request_id=found.id))
     return render_template(
         "authorisations/show.html",
@@ -214,7 +216,11 @@ def decline(request_id: int) -> str | WerkzeugResponse:
 @blueprint.post("/<int:request_id>/revoke")
 @requires("revoke_posting_authorisation")
 def revoke(request_id: int) -> str | WerkzeugResponse:
-    return _with_reason(request_id, service.revoke, "The authorisation has been revoked. It ended at once.")
+    def revoke_and_tell(session, actor, found, reason):  # type: ignore[no-untyped-def]
+        service.revoke(session, actor, found, reason)
+        notices.authorisation_revoked(session, service.get_request(session, found.id), reason)
+
+    return _with_reason(request_id, revoke_and_tell, "The authorisation has been revoked. It ended at once.")
 
 
 @blueprint.get("/<int:request_id>/letter.pdf")

@@ -12,6 +12,7 @@ from portal.db import get_session
 from portal.downloads import pdf_download
 from portal.errors import DomainError
 from portal.forms import attach_domain_error
+from portal.notifications import notices
 
 from . import review, service
 from .checks import gaps_in
@@ -333,6 +334,7 @@ def submit(case_id: int) -> str | WerkzeugResponse:
     case = _visible(case_id)
     try:
         submission = service.submit(get_session(), current_user, case, current_matrix())
+        notices.business_case_submitted(get_session(), case, submission.number)
     except service.CaseHasGaps as unmet:
         flash(f"The case has not been submitted: {len(unmet.gaps)} things are still missing.", "error")
         return redirect(url_for("business_cases.show", case_id=case.id, _anchor="gaps"))
@@ -396,6 +398,7 @@ def decide(case_id: int) -> str | WerkzeugResponse:
         )
         try:
             decision = review.decide(db, current_user, case, details)
+            notices.business_case_decided(db, case, decision)
         except service.UnknownChoice:
             abort(400)
         except DomainError as error:

@@ -12,6 +12,7 @@ from portal.db import get_session
 from portal.downloads import pdf_download
 from portal.errors import DomainError
 from portal.forms import attach_domain_error
+from portal.notifications import notices
 from portal.people.service import person_named_in_form
 from portal.policies.service import get_policy, list_policies
 
@@ -150,6 +151,7 @@ def add_meeting(case_id: int) -> str | WerkzeugResponse:
 def share_notes(case_id: int, meeting_id: int) -> WerkzeugResponse:
     case = _handled(case_id)
     service.share_notes(get_session(), current_user, case, meeting_id, service.today())
+    notices.something_to_read(get_session(), case.subject, case.id, f"notes-{meeting_id}")
     flash("The notes are now shared with the employee.", "success")
     return redirect(url_for("conduct.show", case_id=case.id))
 
@@ -181,6 +183,7 @@ def outcome(case_id: int) -> str | WerkzeugResponse:
         except DomainError as error:
             attach_domain_error(form, error)
         else:
+            notices.something_to_read(get_session(), case.subject, case.id, "outcome")
             flash(f"The outcome of {case.reference} has been recorded.", "success")
             return redirect(url_for("conduct.show", case_id=case.id))
     return _show(case, outcome_form=form)

@@ -27,13 +27,19 @@ class Message:
     subject: str
     paragraphs: list[str]
     link_text: str = ""
-    link_path: str = ""  # a path in the portal, made absolute with PORTAL_BASE_URL
+    link_path: str = ""  # a path in the portal (made absolute with PORTAL_BASE_URL), or a full URL
     attachment_name: str | None = None
     attachment: bytes | None = field(default=None, repr=False)
 
 
 def absolute(path: str) -> str:
+    if path.startswith(("https://", "http://")):
+        return path
     return current_app.config["PORTAL_SETTINGS"].base_url + path
+
+
+def message_with_link(message: Message, url: str) -> Message:
+    return Message(message.subject, message.paragraphs, message.link_text, url)
 
 
 def queue(

@@ -10,6 +10,7 @@ from portal.auth.service import issue_password_token
 from portal.db import get_session
 from portal.errors import DomainError
 from portal.forms import attach_domain_error
+from portal.notifications import notices
 from portal.people import service
 from portal.people.forms import ActionForm, DepartmentForm, ImportForm, LeaverForm, PersonForm
 from portal.people.importing import ImportRejected, import_people
@@ -143,7 +144,8 @@ def send_link(person_id: int) -> str | Response:
         flash(error.message, "info")
         return redirect(url_for("people.show", person_id=person.id))
     link = url_for("auth.set_password", token=raw, _external=True)
-    return render_template("people/link.html", person=person, link=link, purpose=purpose)
+    notices.invitation(get_session(), person, link, purpose=purpose)
+    return render_template("people/link.html", person=person, purpose=purpose)
 
 
 @blueprint.route("/import", methods=["GET", "POST"])

@@ -13,6 +13,7 @@ from portal.access import requires
 from portal.db import get_session
 from portal.errors import DomainError
 from portal.forms import attach_domain_error
+from portal.notifications import notices
 from portal.people.forms import ActionForm
 from portal.people.models import EngagementType, Role
 from portal.people.service import person_named_in_form
@@ -165,8 +166,15 @@ def _change_version(slug: str, version_id: int, change, done: str) -> Response: 
 @blueprint.post("/<slug>/versions/<int:version_id>/publish")
 @requires("publish_policy_version")
 def publish(slug: str, version_id: int) -> Response:
+    def publish_and_tell(session, actor, policy, version):  # type: ignore[no-untyped-def]
+        service.publish_version(session, actor, policy, version)
+        notices.policy_published(session, policy.slug)  # everyone who must now sign, by email
+
     return _change_version(
-        slug, version_id, service.publish_version, "Version {label} of the {title} is published."
+        slug,
+        version_id,
+        publish_and_tell,
+        "Version {label} of the {title} is published. Everyone who must sign it is emailed.",
     )
 
 

@@ -12,6 +12,7 @@ from portal.db import get_session
 from portal.downloads import csv_download
 from portal.errors import DomainError
 from portal.forms import attach_domain_error
+from portal.notifications import notices
 from portal.people.models import Person
 from portal.people.service import person_named_in_form
 from portal.training import analysis, attempts, programme
@@ -215,9 +216,9 @@ def assign() -> str | WerkzeugResponse:
             person = person_named_in_form(db, form.person_email.data or "")
             if not can(current_user, "view_everyones_training") and person.line_manager_id != current_user.id:
                 raise DomainError("You can only assign training to people in your team", field="person_email")
-            programme.assign(
-                db, current_user, person, attempts.get_quiz(db, form.quiz.data), form.reason.data or ""
-            )
+            quiz = attempts.get_quiz(db, form.quiz.data)
+            assignment = programme.assign(db, current_user, person, quiz, form.reason.data or "")
+            notices.quiz_to_take(db, person, quiz.title, quiz.quiz_key, assignment.due_on)
         except DomainError as error:
             attach_domain_error(form, error)
         else:

@@ -119,13 +119,20 @@ def test_changing_your_password_needs_the_current_one(client, session):
     assert client.get("/").status_code == 200
 
 
-def test_an_administrator_creates_a_link_that_is_shown_once(client, session):
+def test_an_invitation_is_emailed_to_the_person_and_never_shown_to_the_administrator(client, session):
+    from portal.notifications.models import OutboxMessage
+
     admin = make_person(session, roles={Role.ADMINISTRATOR})
-    newcomer = make_person(session, name="Newcomer", with_password=False)
+    newcomer = make_person(session, name="Newcomer", email="newcomer@council.example", with_password=False)
     client.sign_in_as(admin)
     response = client.post(f"/people/{newcomer.id}/sign-in-link")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Invitation link created" in html
-    assert "/set-password/" in html
+    assert "Invitation sent" in html and "newcomer@council.example" in html
+    assert "/set-password/" not in html
     assert response.headers["Cache-Control"] == "no-store"
+    message = session.scalar(select(OutboxMessage))
+    assert (message.kind, message.to_address) == ("invitation", "newcomer@council.example")
+    assert "/set-password/" in message.text_body and "/set-password/" in message.html_body
+    link = message.text_body.split("Choose your password: ")[1].split()[0]
+    assert client.another_browser().get(link.replace("http://127.0.0.1:5000", "")).status_code == 200

@@ -11,6 +11,7 @@ from portal.audit.models import AuditEvent
 from portal.audit.service import verify_chain
 from portal.authorisations import service
 from portal.authorisations.models import AuthorisationIssue, AuthorisationRevocation
+from portal.notifications.models import OutboxMessage
 from portal.people.models import Role
 from portal.ratelimit import limiter
 from portal.training import attempts
@@ -178,6 +179,12 @@ def test_the_town_clerk_issues_a_letter_that_the_person_and_requester_can_downlo
 
     assert hashlib.sha256(letter.letter_pdf).hexdigest() == letter.letter_sha256
     assert verify_chain(session).ok
+    # Issued twice, emailed once each to the person and the requester, with the letter attached.
+    emails = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "authorisation_issued")).all()
+    assert sorted(e.to_address for e in emails) == sorted([member.email, manager.email])
+    assert all(
+        e.attachment == letter.letter_pdf and e.attachment_name == f"{letter.reference}.pdf" for e in emails
+    )
 
 
 def test_nobody_authorises_themselves(session, council, sign_as):
@@ -276,6 +283,11 @@ def test_revoke_verify_and_expiry(app, client, session, council, sign_as):
     assert session.scalar(select(func.count()).select_from(AuthorisationRevocation)) == 1
     assert "Revoked" in client.get(f"/verify/{code}").get_data(as_text=True)
     assert session.scalar(select(func.count()).where(AuditEvent.action == "authorisations.revoked")) == 1
+    revoked = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "authorisation_revoked")
+    ).all()
+    assert {e.to_address for e in revoked} == {member.email, request.requested_by.email}
+    assert all("Posted a political message" in e.text_body for e in revoked)
 
 
 def test_a_leaver_loses_their_authorisations_at_once(app, client, session, council, sign_as):

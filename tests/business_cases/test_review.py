@@ -15,6 +15,7 @@ from portal.audit.models import AuditEvent
 from portal.audit.service import canonical_json, verify_chain
 from portal.authorisations.models import Channel
 from portal.business_cases.models import CaseDecision, CaseSubmission
+from portal.notifications.models import OutboxMessage
 from tests.business_cases.helpers import (
     DETAILS,
     GOOD_RISK,
@@ -81,6 +82,12 @@ def test_the_database_refuses_to_change_a_submission(database_url, session, subm
 
 
 def test_the_full_journey_with_changes_requested_then_approval(client, session, council, submitted):
+    submitted_emails = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "business_case_submitted")
+    )
+    assert sorted(e.to_address for e in submitted_emails) == sorted(
+        [council.clerk.email, council.deputy.email]
+    )
     client.sign_in_as(council.deputy)
     assert "BC-" in client.get("/business-cases").get_data(as_text=True)  # awaiting review
     assert "Review business case BC-" in client.get("/").get_data(as_text=True)  # on their home page
@@ -94,6 +101,9 @@ def test_the_full_journey_with_changes_requested_then_approval(client, session, 
     assert response.status_code == 302
     found = case(session, submitted)
     assert found.status == "draft" and found.reviews[0].decision.outcome == "changes_requested"
+    decided = session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "business_case_decided"))
+    assert decided.to_address == council.manager.email and "needs changes" in decided.subject
+    assert decided.attachment == found.reviews[0].decision.letter_pdf
     assert found.reviews[0].decision.letter_pdf.startswith(b"%PDF")
 
     client.sign_in_as(council.manager)

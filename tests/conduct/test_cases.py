@@ -15,6 +15,7 @@ from portal.audit.models import AuditEvent
 from portal.audit.service import verify_chain
 from portal.conduct.models import DisciplinaryCase
 from portal.notifications.calendar import add_months, add_working_days
+from portal.notifications.models import OutboxMessage
 from portal.people.models import Role
 from tests.business_cases.helpers import pdf_text
 from tests.conduct.helpers import only_case, open_case
@@ -131,6 +132,9 @@ def test_the_subject_sees_only_shared_notes_and_the_outcome(client, session, sta
     assert "There is something to read in your employment record" in home and "Shared words" not in home
     page = client.get(f"/conduct/{case_id}").get_data(as_text=True)
     assert "Shared words" in page and "Private words" not in page
+    (notice,) = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "employment_record")).all()
+    assert notice.to_address == staff.subject.email and f"/conduct/{case_id}" in notice.text_body
+    assert "Shared words" not in notice.text_body + notice.html_body  # a link, never the content
     assert staff.officer.name not in page and "Witness interview" not in page
 
 
