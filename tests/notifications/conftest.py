@@ -13,6 +13,7 @@ from aiosmtpd.controller import Controller
 
 from portal.config import Settings
 from tests.conftest import settings_for
+from tests.training.conftest import bank_folder, loaded  # noqa: F401 (the same fixtures)
 
 
 def free_port() -> int:

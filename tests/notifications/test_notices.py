@@ -8,7 +8,6 @@ from sqlalchemy import select
 from portal.notifications.models import OutboxMessage
 from portal.people.models import EngagementType, Role
 from tests.factories import add_version, make_clerk, make_person, make_policy
-from tests.training.conftest import bank_folder, loaded  # noqa: F401 (the same fixtures)
 
 
 def _to(session, kind: str) -> list[str]:
