@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 
 from portal.db import database
 
+from . import reminders
 from .delivery import send_due
 
 outbox_commands = AppGroup("outbox", help="Send the email waiting in the outbox.")
@@ -28,3 +29,21 @@ def send(limit: int) -> None:
     click.echo(f"{report.sent} sent, {report.retrying} to retry, {report.failed} failed.")
     for line in report.errors:
         click.echo(f"  {line}", err=True)
+
+
+reminders_commands = AppGroup("reminders", help="Queue reminders, overdue notices, escalations and digests.")
+
+
+@reminders_commands.command("run")
+def run_reminders() -> None:
+    """Idempotent: run it every day; running it twice sends nothing twice."""
+    settings = current_app.config["PORTAL_SETTINGS"]
+    # Links in the messages need the portal's address outside any web request.
+    with (
+        current_app.test_request_context(base_url=settings.base_url),
+        database().session_factory() as session,
+    ):
+        counts = reminders.run(session, settings, reminders.today())
+        session.commit()
+    summary = ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "nothing new"
+    click.echo(f"Reminders queued: {summary}.")

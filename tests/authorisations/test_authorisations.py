@@ -389,3 +389,25 @@ def test_a_renewal_is_a_new_authorisation_linked_to_the_old_one(app, client, ses
     other_manager = client.another_browser()
     other_manager.sign_in_as(make_person(session, roles={Role.MANAGER}))
     assert other_manager.get(f"/authorisations/new?renews={old.id}").status_code == 404  # not theirs to see
+
+
+def test_an_authorisation_ending_within_30_days_is_announced_once(
+    app, session, council, sign_as, database_url
+):
+    from portal.notifications import reminders
+    from tests.conftest import settings_for
+
+    clerk, _, manager, member, _ = council
+    request = _issued(session, council, sign_as)
+    with app.app_context():
+        service.issue(session, clerk, request, password=PASSWORD, typed_name=clerk.name, ip_address=None)
+    session.commit()
+    for _ in range(2):
+        with app.test_request_context():
+            reminders.run(session, settings_for(database_url), date.today())
+        session.commit()
+    expiring = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "authorisation_expiring")
+    ).all()
+    assert sorted(m.to_address for m in expiring) == sorted([member.email, manager.email])
+    assert all(request.issue.reference in m.subject for m in expiring)
