@@ -87,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.conduct import tasks as conduct_tasks  # noqa: F401 (its task sources register themselves)
     from portal.conduct.views import blueprint as conduct_blueprint
     from portal.home.views import blueprint as home_blueprint
+    from portal.notifications.views import blueprint as notifications_blueprint
     from portal.people.views import blueprint as people_blueprint
     from portal.policies import library_views, tasks  # noqa: F401 (routes and task source register themselves)
     from portal.policies.views import blueprint as policies_blueprint
@@ -108,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
         business_cases_blueprint,
         conduct_blueprint,
         privacy_blueprint,
+        notifications_blueprint,
     ):
         app.register_blueprint(blueprint)
 

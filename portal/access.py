@@ -50,6 +50,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "request_posting_authorisation": frozenset({R.MANAGER, R.TOWN_CLERK}),
     "manage_channels": frozenset({R.TOWN_CLERK}),
     "manage_people": frozenset({R.ADMINISTRATOR}),
+    "view_outbox": frozenset({R.ADMINISTRATOR}),
     "view_audit_trail": frozenset({R.TOWN_CLERK, R.ADMINISTRATOR}),
 }
 

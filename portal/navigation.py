@@ -31,6 +31,7 @@ NAVIGATION: list[NavigationItem] = [
     NavigationItem("Subject access", "privacy.find", "export_subject_access"),
     NavigationItem("Who has signed", "policies.status", "view_policy_status"),
     NavigationItem("People", "people.index", "manage_people"),
+    NavigationItem("Outbox", "notifications.outbox", "view_outbox"),
     NavigationItem("Audit trail", "audit.index", "view_audit_trail"),
     NavigationItem("Your account", "auth.account"),
 ]

@@ -154,6 +154,9 @@ EXPECTED: dict[str, tuple[str, str, str | frozenset[Role]]] = {
         frozenset({R.TOWN_CLERK}),
     ),
     "verify.verify": ("GET", "/verify/{code}", PUBLIC),
+    "notifications.outbox": ("GET", "/outbox", frozenset({R.ADMINISTRATOR})),
+    "notifications.retry": ("POST", "/outbox/{outbox_message}/retry", frozenset({R.ADMINISTRATOR})),
+    "notifications.preferences": ("GET", "/account/notifications", SIGNED_IN),
     "privacy.find": ("GET", "/privacy/subject-access", frozenset({R.HR})),
     "privacy.subject_access": ("GET", "/privacy/subject-access/{person}", frozenset({R.HR})),
     "privacy.subject_access_json": ("GET", "/privacy/subject-access/{person}.json", frozenset({R.HR})),
@@ -221,6 +224,7 @@ EXPECTED_PERMISSIONS = {
     "export_subject_access": {R.HR},
     "publish_policy_version": {R.TOWN_CLERK},
     "manage_people": {R.ADMINISTRATOR},
+    "view_outbox": {R.ADMINISTRATOR},
     "view_audit_trail": {R.TOWN_CLERK, R.ADMINISTRATOR},
     "manage_policies": {R.TOWN_CLERK, R.DEPUTY_CLERK},
     "record_acknowledgement": {R.TOWN_CLERK},
@@ -334,6 +338,7 @@ def test_access_matrix(app, client, session, visitor: Visitor):
     with app.app_context():
         cases = _business_cases(session, clerk)
         cases |= _disciplinary_case(session, clerk, subject, policy)
+        cases["outbox_message"] = _outbox_message(session, subject)
     session.commit()
     ids = {
         **cases,
@@ -393,6 +398,14 @@ def _business_cases(session, clerk) -> dict[str, int]:
         "bc_decided": decided.id,
         "bc_review": review.id,
     }
+
+
+def _outbox_message(session, person) -> int:
+    from portal.notifications.outbox import Message, queue
+
+    message = queue(session, person, "test", Message("Hello", ["Text."]))
+    message.status = "failed"
+    return message.id
 
 
 def _disciplinary_case(session, clerk, subject, policy) -> dict[str, int]:

@@ -86,6 +86,11 @@ def _council(session, size: int):
     session.commit()
     _business_cases(session, clerk, people, departments, size)
     _disciplinary_cases(session, clerk, people, size)
+    from portal.notifications.outbox import Message, queue
+
+    for person in people:
+        queue(session, person, "test", Message("Hello", ["Text."]))
+    session.commit()
     return people, clerk
 
 
@@ -164,6 +169,9 @@ PAGES = [
     "/authorisations/new",
     "/authorisations/channels",
     "/verify/not-a-real-code",
+    "/outbox",
+    "/outbox?status=queued",
+    "/account/notifications",
     "/privacy/subject-access",
     "/privacy/subject-access/{someone}",
     "/privacy/subject-access/{someone}.json",
