@@ -11,11 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from portal.people.models import Person, Role
 
-from .outbox import Message, message_with_link, queue
-
-
-def _day(value: date) -> str:
-    return value.strftime("%-d %B %Y")
+from .outbox import Message, day_text, message_with_link, queue
 
 
 def invitation(session: Session, person: Person, link: str, *, purpose: str) -> None:
@@ -52,7 +48,7 @@ def policy_to_sign(
         "policy_assigned",
         Message(
             f"Please read and sign the {title}",
-            [f"The council asks you to read and sign the {title} by {_day(due)}."],
+            [f"The council asks you to read and sign the {title} by {day_text(due)}."],
             "Read and sign it",
             url_for("policies.show", slug=slug),
         ),
@@ -67,7 +63,7 @@ def quiz_to_take(session: Session, person: Person, title: str, key: str, due: da
         "quiz_assigned",
         Message(
             f"Training to take: {title}",
-            [f"Please take the {title} by {_day(due)}. It takes about ten minutes."],
+            [f"Please take the {title} by {day_text(due)}. It takes about ten minutes."],
             "Start the training",
             url_for("training.quiz", key=key),
         ),
@@ -111,8 +107,8 @@ def authorisation_issued(session: Session, request, letter_name: str, letter: by
             Message(
                 f"Written authorisation {request.issue.reference} issued",
                 [
-                    f"{words} post for the council on {', '.join(c.label for c in request.channels)}, "
-                    f"from {_day(request.starts_on)} to {_day(request.ends_on)}, on the terms in the letter.",
+                    f"{words} post for the council on {', '.join(c.label for c in request.channels)}, from "
+                    f"{day_text(request.starts_on)} to {day_text(request.ends_on)}, as the letter sets out.",
                 ],
                 "See the authorisation",
                 path,

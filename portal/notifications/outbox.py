@@ -9,7 +9,7 @@ disciplinary matter, a link and never the content.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import current_app, render_template
 from sqlalchemy import select
@@ -30,6 +30,11 @@ class Message:
     link_path: str = ""  # a path in the portal (made absolute with PORTAL_BASE_URL), or a full URL
     attachment_name: str | None = None
     attachment: bytes | None = field(default=None, repr=False)
+
+
+def day_text(value: date) -> str:
+    """A date as people write it in a letter: 7 March 2027."""
+    return value.strftime("%-d %B %Y")
 
 
 def absolute(path: str) -> str:

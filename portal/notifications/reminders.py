@@ -27,17 +27,13 @@ from portal.templating import LONDON
 
 from . import notices
 from .models import NotificationPreference
-from .outbox import Message, queue
+from .outbox import Message, day_text, queue
 
 EXPIRY_NOTICE_DAYS = 30
 
 
 def today() -> date:
     return datetime.now(LONDON).date()
-
-
-def _day(value: date) -> str:
-    return value.strftime("%-d %B %Y")
 
 
 @dataclass(frozen=True)
@@ -59,13 +55,16 @@ def _deadline_messages(
     planned: list[tuple[str, Person, Message, str]] = []
     if today <= due and working_days_between(today, due) <= settings.reminder_days_before_due:
         message = Message(
-            f"Reminder: {what} by {_day(due)}", [f"Please {what} by {_day(due)}."], "Do it now", task.link
+            f"Reminder: {what} by {day_text(due)}",
+            [f"Please {what} by {day_text(due)}."],
+            "Do it now",
+            task.link,
         )
         planned.append(("reminders", person, message, "reminder"))
     if today > due:
         message = Message(
             f"Overdue: {what}",
-            [f"You were asked to {what} by {_day(due)}. Please do it now."],
+            [f"You were asked to {what} by {day_text(due)}. Please do it now."],
             "Do it now",
             task.link,
         )
@@ -74,7 +73,7 @@ def _deadline_messages(
         escalation = Message(
             f"{person.name} is overdue",
             [
-                f"{person.name} was asked to {what} by {_day(due)} and has not yet done so. "
+                f"{person.name} was asked to {what} by {day_text(due)} and has not yet done so. "
                 "Please remind them, or let the Town Clerk know if there is a reason.",
             ],
             "See your team's progress",
@@ -154,10 +153,10 @@ def run(session: Session, settings: Settings, today: date) -> Counter[str]:
                 recipient,
                 "authorisation_expiring",
                 Message(
-                    f"Authorisation {request.issue.reference} ends on {_day(request.ends_on)}",
+                    f"Authorisation {request.issue.reference} ends on {day_text(request.ends_on)}",
                     [
                         f"The written authorisation for {request.person.name} to post for the council "
-                        f"ends on {_day(request.ends_on)}. Ask for a renewal in good time if it is needed.",
+                        f"ends on {day_text(request.ends_on)}. Ask for a renewal in good time if needed.",
                     ],
                     "See the authorisation",
                     url_for("authorisations.show", request_id=request.id),
@@ -176,7 +175,7 @@ def run(session: Session, settings: Settings, today: date) -> Counter[str]:
         period = _digest_period(preferences.get(clerk.id, "weekly"), today)
         if period is None:
             continue
-        overdue_sorted = [f"{t.person.name}: {t.what}, due {_day(t.due)}" for t in overdue]
+        overdue_sorted = [f"{t.person.name}: {t.what}, due {day_text(t.due)}" for t in overdue]
         paragraphs = [
             f"Overdue: {len(overdue_sorted)}."
             + (
@@ -187,7 +186,7 @@ def run(session: Session, settings: Settings, today: date) -> Counter[str]:
                 + ("; and more." if len(overdue_sorted) > 20 else ".")
             ),
             f"Posting authorisations ending within {EXPIRY_NOTICE_DAYS} days: {len(expiring)}."
-            + "".join(f" {r.person.name} ({r.issue.reference}), {_day(r.ends_on)}." for r in expiring),
+            + "".join(f" {r.person.name} ({r.issue.reference}), {day_text(r.ends_on)}." for r in expiring),
             f"Business cases awaiting review: {len(waiting)}. Reviews due: {len(due_reviews)}.",
         ]
         if queue(
