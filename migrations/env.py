@@ -26,7 +26,9 @@ def _configure(connection: object) -> None:
         # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
         render_as_batch=True,
         compare_type=True,
-        compare_server_default=True,
+        # Off: SQLite and PostgreSQL spell the same default differently ('' and ''::text),
+        # so autogenerate would keep proposing table rebuilds. Defaults are written by hand.
+        compare_server_default=False,
     )
 
 

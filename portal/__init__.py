@@ -93,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.policies.views import blueprint as policies_blueprint
     from portal.policies.views import receipts_blueprint
     from portal.privacy.views import blueprint as privacy_blueprint
+    from portal.reports.views import blueprint as reports_blueprint
     from portal.training import programme  # noqa: F401 (its task source registers itself)
     from portal.training.views import blueprint as training_blueprint
 
@@ -110,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
         conduct_blueprint,
         privacy_blueprint,
         notifications_blueprint,
+        reports_blueprint,
     ):
         app.register_blueprint(blueprint)
 

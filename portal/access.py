@@ -39,6 +39,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Managers see their own team only; the others see everyone (see policies.views.status).
     "view_policy_status": frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK, R.HR, R.MANAGER}),
     "view_everyones_policy_status": frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK, R.HR}),
+    # The compliance overview: managers see their own team (see reports.views).
+    "view_compliance": frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK, R.HR, R.MANAGER}),
     # The "as at" look-up and anyone's receipts: evidence for disciplinary matters.
     "look_up_evidence": frozenset({R.TOWN_CLERK, R.HR}),
     # Training progress: managers see their own team only (see training.views.progress).

@@ -20,3 +20,24 @@ def csv_download(text: str, filename: str) -> Response:
     return attachment(
         text if text.startswith("\ufeff") else "\ufeff" + text, filename, "text/csv; charset=utf-8"
     )
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> str:
+    """A cell that a spreadsheet will show as text, never run as a formula (OWASP CSV
+    injection): a leading = + - @ tab or carriage return gets an apostrophe before it."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_text(header: list[str], rows: list[list[object]]) -> str:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([csv_safe(h) for h in header])
+    writer.writerows([csv_safe(v) for v in row] for row in rows)
+    return buffer.getvalue()

@@ -23,6 +23,7 @@ from portal.db import Base
 from portal.notifications.models import NotificationPreference, OutboxMessage
 from portal.people.models import Department, Person, PersonRole
 from portal.policies.models import Acknowledgement, PaperScan, Policy, PolicySection, PolicyVersion, Receipt
+from portal.reports.models import ComplianceSnapshot
 from portal.training.models import (
     Attempt,
     AttemptOverride,
@@ -52,6 +53,7 @@ __all__ = [
     "Channel",
     "Completion",
     "CaseMeeting",
+    "ComplianceSnapshot",
     "Department",
     "DisciplinaryCase",
     "EvidencePack",

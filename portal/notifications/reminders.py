@@ -197,5 +197,8 @@ def run(session: Session, settings: Settings, today: date) -> Counter[str]:
             dedupe_key=f"digest:{clerk.id}:{period}",
         ):
             counts["digests"] += 1
+    from portal.reports.history import take_snapshot
+
+    take_snapshot(session, today)  # for the overview's chart of completion over time
     session.flush()
     return counts

@@ -1,0 +1,1 @@
+"""The compliance overview for the Town Clerk and managers, its exports and charts."""

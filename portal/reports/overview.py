@@ -1,0 +1,280 @@
+"""Who has signed the current policies, passed their training and may post for the
+council; who has not, and since when.
+
+The overview is computed for a scope (everyone, or a manager's team) in a fixed number
+of queries, then cached until the data changes: every change in the portal writes an
+audit event, so the newest audit event's id is an exact version stamp. A page view or
+an export under the same filters after no change costs one small query.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from threading import Lock
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload, selectinload, subqueryload
+
+from portal.audit.models import AuditEvent
+from portal.people.models import Department, EngagementType, Person
+from portal.templating import LONDON
+
+DONE, DUE, OVERDUE, DECLINED = "done", "due", "overdue", "declined"
+CELL_LABELS = {DONE: "Done", DUE: "To do", OVERDUE: "Overdue", DECLINED: "Declined"}
+PERSON_STATUSES = {
+    "complete": "Everything done",
+    "incomplete": "Something to do",
+    "overdue": "Something overdue",
+}
+
+
+def today() -> date:
+    return datetime.now(LONDON).date()
+
+
+@dataclass(frozen=True)
+class Requirement:
+    key: str  # "policy:<slug>" or "quiz:<key>"
+    label: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    status: str  # done, due, overdue or declined
+    due: date | None
+    overdue_days: int = 0
+
+    @property
+    def label(self) -> str:
+        return CELL_LABELS[self.status]
+
+
+@dataclass(frozen=True)
+class Row:
+    person_id: int
+    name: str
+    department: str
+    department_id: int | None
+    engagement: str
+    cells: dict[str, Cell]
+    authorisation: str  # "", or the status of their latest posting authorisation
+
+    @property
+    def complete(self) -> bool:
+        return all(c.status == DONE for c in self.cells.values())
+
+    @property
+    def overdue(self) -> bool:
+        return any(c.status == OVERDUE for c in self.cells.values())
+
+
+@dataclass(frozen=True)
+class OverdueItem:
+    name: str
+    requirement: str
+    due: date
+    days: int
+
+
+@dataclass
+class Overview:
+    requirements: list[Requirement]
+    rows: list[Row]
+    departments: list[tuple[int, str]]
+    expiring: list[tuple[str, str, date]] = field(default_factory=list)  # name, reference, ends on
+    cases_awaiting: list[tuple[int, str, str]] = field(default_factory=list)  # id, reference, account
+    reviews_due: list[tuple[int, str, str, date]] = field(default_factory=list)
+
+    def filtered(self, *, department_id: int | None, engagement: str, status: str) -> list[Row]:
+        rows = self.rows
+        if department_id:
+            rows = [r for r in rows if r.department_id == department_id]
+        if engagement:
+            rows = [r for r in rows if r.engagement == engagement]
+        if status == "complete":
+            rows = [r for r in rows if r.complete]
+        elif status == "incomplete":
+            rows = [r for r in rows if not r.complete]
+        elif status == "overdue":
+            rows = [r for r in rows if r.overdue]
+        return rows
+
+
+@dataclass(frozen=True)
+class Summary:
+    people: int
+    complete: int
+    by_requirement: list[tuple[Requirement, int, int]]  # requirement, done, required
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.complete / self.people) if self.people else 100
+
+
+def summarise(requirements: list[Requirement], rows: list[Row]) -> Summary:
+    by_requirement = []
+    for requirement in requirements:
+        cells = [r.cells[requirement.key] for r in rows if requirement.key in r.cells]
+        by_requirement.append((requirement, sum(c.status == DONE for c in cells), len(cells)))
+    return Summary(len(rows), sum(r.complete for r in rows), by_requirement)
+
+
+def overdue_items(requirements: list[Requirement], rows: list[Row]) -> list[OverdueItem]:
+    """Every overdue item, the longest overdue first."""
+    labels = {r.key: r.label for r in requirements}
+    items = [
+        OverdueItem(row.name, labels[key], cell.due, cell.overdue_days)
+        for row in rows
+        for key, cell in row.cells.items()
+        if cell.status == OVERDUE and cell.due is not None
+    ]
+    return sorted(items, key=lambda i: (-i.days, i.name, i.requirement))
+
+
+def percent_by_department(rows: list[Row]) -> list[tuple[str, int, int]]:
+    """(department, people complete, people) for each department in the rows."""
+    totals: dict[str, list[int]] = {}
+    for row in rows:
+        counts = totals.setdefault(row.department or "No department", [0, 0])
+        counts[0] += row.complete
+        counts[1] += 1
+    return [(name, done, people) for name, (done, people) in sorted(totals.items())]
+
+
+# Building ------------------------------------------------------------------------
+
+
+def _policy_cell(found, on: date) -> Cell:  # type: ignore[no-untyped-def]
+    from portal.policies.status import Status
+
+    if found.status == Status.CURRENT:
+        return Cell(DONE, found.due)
+    if found.status == Status.DECLINED:
+        return Cell(DECLINED, found.due)
+    if found.status == Status.OVERDUE:
+        return Cell(OVERDUE, found.due, (on - found.due).days)
+    return Cell(DUE, found.due)
+
+
+def _quiz_cell(found, on: date) -> Cell:  # type: ignore[no-untyped-def]
+    from portal.training.programme import TrainingStatus
+
+    if found.status == TrainingStatus.PASSED:
+        return Cell(DONE, found.due)
+    if found.status == TrainingStatus.OVERDUE or (found.status == TrainingStatus.LOCKED and on > found.due):
+        return Cell(OVERDUE, found.due, (on - found.due).days)
+    return Cell(DUE, found.due)
+
+
+def build(session: Session, *, manager_id: int | None, on: date) -> Overview:
+    """Everyone (manager_id None) or one manager's direct reports. A fixed number of queries."""
+    from portal.authorisations.models import AuthorisationRequest
+    from portal.authorisations.service import register, status_of
+    from portal.business_cases.service import awaiting_review, reviews_due
+    from portal.policies.status import load_policies, statuses_for_people
+    from portal.training.programme import statuses_for
+
+    # joinedload / subqueryload rather than selectinload: selectin loads in batches of
+    # 500 ids, so a council past 500 people would cost an extra query per 500.
+    query = (
+        select(Person)
+        .options(subqueryload(Person.role_grants), joinedload(Person.department))
+        .where(Person.is_active.is_(True))
+        .order_by(Person.name, Person.id)
+    )
+    if manager_id is not None:
+        query = query.where(Person.line_manager_id == manager_id)
+    people = list(session.scalars(query))
+    policies = [p for p in load_policies(session) if any(v.published_at for v in p.versions)]
+    policy_statuses = statuses_for_people(session, people, today=on, policies=policies)
+    quiz_statuses = statuses_for(session, people, today=on)
+    requests = session.execute(
+        select(AuthorisationRequest.person_id, AuthorisationRequest)
+        .options(
+            selectinload(AuthorisationRequest.issue),
+            selectinload(AuthorisationRequest.decline),
+            selectinload(AuthorisationRequest.revocation),
+        )
+        .order_by(AuthorisationRequest.id)
+    )
+    latest_request = {person_id: request for person_id, request in requests}
+    requirements = [Requirement(f"policy:{p.slug}", p.title) for p in policies]
+    quiz_titles: dict[str, str] = {}
+    rows = []
+    for person in people:
+        cells = {f"policy:{s.policy.slug}": _policy_cell(s, on) for s in policy_statuses.get(person.id, [])}
+        for found in quiz_statuses.get(person.id, []):
+            quiz_titles[found.quiz.quiz_key] = found.quiz.title
+            cells[f"quiz:{found.quiz.quiz_key}"] = _quiz_cell(found, on)
+        request = latest_request.get(person.id)
+        rows.append(
+            Row(
+                person.id,
+                person.name,
+                person.department.name if person.department else "",
+                person.department_id,
+                person.engagement_type,
+                cells,
+                status_of(request, on) if request is not None else "",
+            )
+        )
+    requirements += [Requirement(f"quiz:{key}", title) for key, title in sorted(quiz_titles.items())]
+    in_scope = {p.id for p in people}
+    departments = sorted(
+        {(p.department_id, p.department.name) for p in people if p.department}, key=lambda d: d[1]
+    )
+    expiring = [
+        (r.person.name, r.issue.reference, r.ends_on)
+        for r in register(session, on)
+        if (r.ends_on - on).days <= 30 and r.person_id in in_scope
+    ]
+    overview = Overview(requirements, rows, departments, expiring)
+    if manager_id is None:  # business cases are the reviewers' business, not a team view's
+        overview.cases_awaiting = [(c.id, c.reference, c.account_name) for c in awaiting_review(session)]
+        overview.reviews_due = [
+            (c.id, c.reference, c.account_name, c.next_review_on) for c in reviews_due(session, on)
+        ]  # type: ignore[misc]
+    return overview
+
+
+# Caching -------------------------------------------------------------------------
+
+_CACHE: OrderedDict[tuple[object, ...], Overview] = OrderedDict()
+_CACHE_LOCK = Lock()
+CACHE_SIZE = 32
+
+
+def data_version(session: Session) -> int:
+    """Changes whenever anything changes: every state change writes an audit event."""
+    return session.scalar(select(func.max(AuditEvent.id))) or 0
+
+
+def overview_for(session: Session, *, manager_id: int | None, on: date | None = None) -> Overview:
+    on = on or today()
+    bind = session.get_bind()
+    key = (str(bind.url), manager_id, on, data_version(session))
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    found = build(session, manager_id=manager_id, on=on)
+    with _CACHE_LOCK:
+        _CACHE[key] = found
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return found
+
+
+def clear_cache() -> None:
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+def engagement_choices() -> list[tuple[str, str]]:
+    return [(e.value, e.label) for e in EngagementType]
+
+
+def all_departments(session: Session) -> list[Department]:
+    return list(session.scalars(select(Department).order_by(Department.name)))

@@ -1,0 +1,120 @@
+"""The compliance overview: matrix, filters, counts, overdue list, charts, scoping, exports."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+
+from portal.notifications.calendar import add_working_days
+from portal.people.models import Role
+from portal.reports import history
+from portal.reports.models import ComplianceSnapshot
+from tests.business_cases.helpers import pdf_text
+from tests.factories import make_person
+
+
+def _page(client, query: str = "") -> str:
+    response = client.get(f"/reports{query}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_the_clerk_sees_everyone_with_counts_and_the_matrix(client, session, council):
+    client.sign_in_as(council.clerk)
+    page = _page(client)
+    for person in (council.member, council.late, council.outsider, council.clerk):
+        assert person.name in page
+    # Everyone but Amy still has to sign: 1 of 5 (the clerk, the manager and three staff).
+    assert "1 of 5 people (20%) have everything done." in page
+    assert 'role="img"' in page and "Completion by department" in page and "Parks: 33% (1 of 3)" in page
+
+
+@pytest.mark.parametrize(
+    ("query", "shown", "hidden"),
+    [
+        ("?department={library}", ["Cat Outsider"], ["Amy Member", "Ben Late"]),
+        ("?engagement=volunteer", ["Cat Outsider"], ["Amy Member"]),
+        ("?status=complete", ["Amy Member"], ["Ben Late", "Cat Outsider"]),
+        ("?status=incomplete", ["Ben Late"], ["Amy Member"]),
+    ],
+)
+def test_filters(client, session, council, query, shown, hidden):
+    client.sign_in_as(council.clerk)
+    page = _page(client, query.format(library=council.library.id))
+    matrix = page.split("Everyone and what is required of them")[1]
+    assert all(name in matrix for name in shown) and not any(name in matrix for name in hidden)
+
+
+def test_a_manager_sees_only_their_team(client, session, council):
+    client.sign_in_as(council.manager)
+    page = _page(client)
+    assert "your team" in page and "Amy Member" in page and "Ben Late" in page
+    assert "Cat Outsider" not in page and "Clara Clerk" not in page
+    assert "1 of 2 people (50%)" in page
+    assert "Business cases" not in page.split("Everyone and what is required")[0].split("</h1>")[1]
+    csv = client.get("/reports/overview.csv").get_data(as_text=True)
+    assert "Cat Outsider" not in csv and "Amy Member" in csv
+
+
+def test_the_overdue_list_is_longest_first(client, session, council):
+    later = make_person(session, name="Dee Later", start_date=date.today() - timedelta(days=3))
+    due = add_working_days(date.today(), 20)
+    with time_machine.travel(due + timedelta(days=10), tick=True):
+        client.sign_in_as(council.clerk)
+        page = _page(client, "?status=overdue")
+    overdue = page.split("Overdue, longest first")[1].split("Posting authorisations ending")[0]
+    assert "Ben Late" in overdue and "Amy Member" not in overdue
+    assert later.name in overdue
+
+
+def test_the_chart_of_completion_over_time_uses_the_daily_snapshots(app, client, session, council):
+    with app.app_context():
+        for days_ago in (14, 7):
+            history.take_snapshot(session, date.today() - timedelta(days=days_ago))
+    session.commit()
+    assert session.query(ComplianceSnapshot).count() >= 4  # per department, per day
+    client.sign_in_as(council.clerk)
+    page = _page(client)
+    chart = page.split("Completion over time</h2>")[1].split("</details>")[0]
+    assert "polyline" in chart and chart.count("<circle") == 3  # two snapshots and today
+    assert "Share of people with everything done" in chart
+
+
+def test_the_csv_export_follows_the_filter_has_a_bom_and_is_safe_from_formulas(client, session, council):
+    make_person(session, name='=HYPERLINK("http://evil.example")', department=council.library)
+    make_person(session, name="@SUM(1+1)", department=council.library)
+    client.sign_in_as(council.clerk)
+    response = client.get(f"/reports/overview.csv?department={council.library.id}")
+    assert response.headers["Content-Type"].startswith("text/csv")
+    text = response.data.decode("utf-8")
+    assert text.startswith("\ufeff")
+    assert "'=HYPERLINK" in text and "'@SUM(1+1)" in text
+    assert "Cat Outsider" in text and "Amy Member" not in text
+    lines = text.strip().splitlines()
+    assert lines[0].lstrip("\ufeff").startswith("Name,Department,How they work,Test Policy")
+
+
+def test_the_pdf_report_follows_the_filter(client, session, council):
+    client.sign_in_as(council.clerk)
+    response = client.get("/reports/overview.pdf?status=complete")
+    assert response.data.startswith(b"%PDF")
+    words = pdf_text(response.data)
+    assert "Compliance report" in words and "Amy Member" in words and "Ben Late" not in words
+
+
+def test_a_change_shows_at_once(client, session, council, sign_as):
+    client.sign_in_as(council.clerk)
+    assert "1 of 5 people" in _page(client)
+    from portal.policies.service import get_policy
+
+    sign_as(council.late, get_policy(session, "test-policy"))
+    assert "2 of 5 people" in _page(client)  # the cache follows the audit trail
+
+
+@pytest.mark.parametrize("roles", [set(), {Role.ADMINISTRATOR}, {Role.MAYOR}])
+def test_who_cannot_see_the_overview(client, session, council, roles):
+    client.sign_in_as(make_person(session, roles=roles))
+    for url in ("/reports", "/reports/overview.csv", "/reports/overview.pdf"):
+        assert client.get(url).status_code == 403
