@@ -45,6 +45,7 @@ demo: migrate
 	PORTAL_DEMO=1 $(FLASK) demo load
 
 bench: setup
+	$(BIN)/pip install --quiet -e '.[test,bench]' 2>&1 | grep -v '^WARNING: Location' || true
 	$(BIN)/python -m bench
 
 lint: setup

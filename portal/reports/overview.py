@@ -87,6 +87,25 @@ class Overview:
     cases_awaiting: list[tuple[int, str, str]] = field(default_factory=list)  # id, reference, account
     reviews_due: list[tuple[int, str, str, date]] = field(default_factory=list)
 
+    # What each filter shows, worked out once per cached overview (see `view`).
+    views: dict[tuple[int | None, str, str], View] = field(default_factory=dict)
+
+    def view(self, *, department_id: int | None, engagement: str, status: str) -> View:
+        """The filtered rows with their counts, overdue list and department figures.
+        The overview itself is cached until the data changes, so this is too."""
+        key = (department_id, engagement, status)
+        found = self.views.get(key)
+        if found is None:
+            rows = self.filtered(department_id=department_id, engagement=engagement, status=status)
+            found = View(
+                rows,
+                summarise(self.requirements, rows),
+                overdue_items(self.requirements, rows),
+                percent_by_department(rows),
+            )
+            self.views[key] = found
+        return found
+
     def filtered(self, *, department_id: int | None, engagement: str, status: str) -> list[Row]:
         rows = self.rows
         if department_id:
@@ -111,6 +130,14 @@ class Summary:
     @property
     def percent(self) -> int:
         return round(100 * self.complete / self.people) if self.people else 100
+
+
+@dataclass(frozen=True)
+class View:
+    rows: list[Row]
+    summary: Summary
+    overdue: list[OverdueItem]
+    by_department: list[tuple[str, int, int]]
 
 
 def summarise(requirements: list[Requirement], rows: list[Row]) -> Summary:

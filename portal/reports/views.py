@@ -16,11 +16,9 @@ from .overview import (
     PERSON_STATUSES,
     Overview,
     Row,
+    View,
     engagement_choices,
-    overdue_items,
     overview_for,
-    percent_by_department,
-    summarise,
     today,
 )
 
@@ -49,17 +47,17 @@ class Filters:
         return {k: v for k, v in values.items() if v}
 
 
-def _scoped() -> tuple[Overview, list[Row], Filters, bool]:
+def _scoped() -> tuple[Overview, View, Filters, bool]:
     """The overview for whoever asks: everyone for the Clerk, Deputy and HR; a manager's
     own team otherwise. Filters apply to the matrix, the counts and the exports alike."""
     g.personal_data = True
     everyone = can(current_user, "view_everyones_policy_status")
     overview = overview_for(get_session(), manager_id=None if everyone else current_user.id)
     filters = Filters.from_request()
-    rows = overview.filtered(
+    shown = overview.view(
         department_id=filters.department_id, engagement=filters.engagement, status=filters.status
     )
-    return overview, rows, filters, everyone
+    return overview, shown, filters, everyone
 
 
 @dataclass(frozen=True)
@@ -71,7 +69,8 @@ class Page:
 @blueprint.get("")
 @requires("view_compliance")
 def index() -> str:
-    overview, rows, filters, everyone = _scoped()
+    overview, shown, filters, everyone = _scoped()
+    rows = shown.rows
     pages = max(1, -(-len(rows) // PER_PAGE))
     page = min(max(1, request.args.get("page", 1, type=int)), pages)
     on = today()
@@ -80,16 +79,16 @@ def index() -> str:
         if everyone
         else team_history(get_session(), current_user.id, on)
     )
-    summary = summarise(overview.requirements, rows)
+    summary = shown.summary
     return render_template(
         "reports/index.html",
         overview=overview,
         rows=rows[(page - 1) * PER_PAGE : page * PER_PAGE],
         pager=Page(page, pages),
         summary=summary,
-        overdue=overdue_items(overview.requirements, rows)[:50],
-        overdue_total=len(overdue_items(overview.requirements, rows)),
-        by_department=percent_by_department(rows),
+        overdue=shown.overdue[:50],
+        overdue_total=len(shown.overdue),
+        by_department=shown.by_department,
         history=history,
         today_point=(on, summary.complete, summary.people),
         filters=filters,
@@ -130,24 +129,23 @@ def _export_rows(overview: Overview, rows: list[Row]) -> tuple[list[str], list[l
 @blueprint.get("/overview.csv")
 @requires("view_compliance")
 def export_csv() -> Response:
-    overview, rows, _, _ = _scoped()
-    header, lines = _export_rows(overview, rows)
+    overview, shown, _, _ = _scoped()
+    header, lines = _export_rows(overview, shown.rows)
     return csv_download(csv_text(header, lines), f"compliance-{today().isoformat()}.csv")
 
 
 @blueprint.get("/overview.pdf")
 @requires("view_compliance")
 def export_pdf() -> Response:
-    overview, rows, filters, everyone = _scoped()
-    header, lines = _export_rows(overview, rows)
-    summary = summarise(overview.requirements, rows)
+    overview, shown, filters, everyone = _scoped()
+    header, lines = _export_rows(overview, shown.rows)
     pdf = render_pdf(
         "documents/compliance_report.html",
         header=header,
         lines=lines,
-        summary=summary,
-        overdue=overdue_items(overview.requirements, rows),
-        by_department=percent_by_department(rows),
+        summary=shown.summary,
+        overdue=shown.overdue,
+        by_department=shown.by_department,
         filters=filters,
         departments=dict(overview.departments),
         everyone=everyone,
