@@ -211,6 +211,8 @@ def _populate(url: str) -> None:
             ),
             {"at": now},
         )
+        if engine.dialect.name == "postgresql":
+            db.execute(text("ANALYZE"))  # fresh statistics after the bulk load, as autovacuum would give
     engine.dispose()
 
 

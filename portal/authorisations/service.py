@@ -64,7 +64,8 @@ def _with_everything() -> list:  # type: ignore[type-arg]
         selectinload(AuthorisationRequest.person).selectinload(Person.role_grants),
         selectinload(AuthorisationRequest.requested_by),
         selectinload(AuthorisationRequest.channels),
-        selectinload(AuthorisationRequest.issue),
+        # The letter itself is loaded only when it is downloaded.
+        selectinload(AuthorisationRequest.issue).defer(AuthorisationIssue.letter_pdf),
         selectinload(AuthorisationRequest.decline),
         selectinload(AuthorisationRequest.revocation),
     ]
@@ -453,17 +454,22 @@ def status_on(request: AuthorisationRequest, on: date) -> str:
     return "expired" if on > request.ends_on else "valid"
 
 
-def register(session: Session, on: date | None = None) -> list[AuthorisationRequest]:
-    """Who may speak for the council today, on which channels, until when."""
+def register(
+    session: Session, on: date | None = None, *, ending_by: date | None = None
+) -> list[AuthorisationRequest]:
+    """Who may speak for the council today, on which channels, until when; with
+    `ending_by`, only those whose authorisation ends by then."""
     on = on or today()
-    found = session.scalars(
+    query = (
         select(AuthorisationRequest)
         .options(*_with_everything())
         .join(AuthorisationIssue, AuthorisationIssue.request_id == AuthorisationRequest.id)
         .where(AuthorisationRequest.starts_on <= on, AuthorisationRequest.ends_on >= on)
         .order_by(AuthorisationRequest.ends_on, AuthorisationRequest.id)
     )
-    return [r for r in found if status_of(r, on) == "issued"]
+    if ending_by is not None:
+        query = query.where(AuthorisationRequest.ends_on <= ending_by)
+    return [r for r in session.scalars(query) if status_of(r, on) == "issued"]
 
 
 def by_code(session: Session, code: str) -> AuthorisationRequest | None:

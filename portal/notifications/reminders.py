@@ -140,9 +140,7 @@ def run(session: Session, settings: Settings, today: date) -> Counter[str]:
         _deadline_messages(session, task, clerks, today, settings, counts)
     overdue = sorted((t for t in tasks if today > t.due), key=lambda t: t.due)
 
-    expiring = [
-        r for r in register(session, today) if r.ends_on <= today + timedelta(days=EXPIRY_NOTICE_DAYS)
-    ]
+    expiring = register(session, today, ending_by=today + timedelta(days=EXPIRY_NOTICE_DAYS))
     for request in expiring:
         for recipient in {
             request.person.id: request.person,

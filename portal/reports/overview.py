@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from threading import Lock
 
 from sqlalchemy import func, select
@@ -19,7 +19,9 @@ from sqlalchemy.orm import Session, joinedload, selectinload, subqueryload
 
 from portal.audit.models import AuditEvent
 from portal.people.models import Department, EngagementType, Person
+from portal.policies.status import Status
 from portal.templating import LONDON
+from portal.training.programme import TrainingStatus
 
 DONE, DUE, OVERDUE, DECLINED = "done", "due", "overdue", "declined"
 CELL_LABELS = {DONE: "Done", DUE: "To do", OVERDUE: "Overdue", DECLINED: "Declined"}
@@ -174,8 +176,6 @@ def percent_by_department(rows: list[Row]) -> list[tuple[str, int, int]]:
 
 
 def _policy_cell(found, on: date) -> Cell:  # type: ignore[no-untyped-def]
-    from portal.policies.status import Status
-
     if found.status == Status.CURRENT:
         return Cell(DONE, found.due)
     if found.status == Status.DECLINED:
@@ -186,8 +186,6 @@ def _policy_cell(found, on: date) -> Cell:  # type: ignore[no-untyped-def]
 
 
 def _quiz_cell(found, on: date) -> Cell:  # type: ignore[no-untyped-def]
-    from portal.training.programme import TrainingStatus
-
     if found.status == TrainingStatus.PASSED:
         return Cell(DONE, found.due)
     if found.status == TrainingStatus.OVERDUE or (found.status == TrainingStatus.LOCKED and on > found.due):
@@ -254,8 +252,8 @@ def build(session: Session, *, manager_id: int | None, on: date) -> Overview:
     )
     expiring = [
         (r.person.name, r.issue.reference, r.ends_on)
-        for r in register(session, on)
-        if (r.ends_on - on).days <= 30 and r.person_id in in_scope
+        for r in register(session, on, ending_by=on + timedelta(days=30))
+        if r.person_id in in_scope
     ]
     overview = Overview(requirements, rows, departments, expiring)
     if manager_id is None:  # business cases are the reviewers' business, not a team view's
