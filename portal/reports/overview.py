@@ -226,13 +226,18 @@ def build(session: Session, *, manager_id: int | None, on: date) -> Overview:
     )
     latest_request = {person_id: request for person_id, request in requests}
     requirements = [Requirement(f"policy:{p.slug}", p.title) for p in policies]
+    # Keys looked up by object, not rebuilt from ORM attributes 65,000 times for a big council.
+    policy_keys = {policy: f"policy:{policy.slug}" for policy in policies}
+    quiz_keys: dict[object, str] = {}
     quiz_titles: dict[str, str] = {}
     rows = []
     for person in people:
-        cells = {f"policy:{s.policy.slug}": _policy_cell(s, on) for s in policy_statuses.get(person.id, [])}
+        cells = {policy_keys[s.policy]: _policy_cell(s, on) for s in policy_statuses.get(person.id, [])}
         for found in quiz_statuses.get(person.id, []):
-            quiz_titles[found.quiz.quiz_key] = found.quiz.title
-            cells[f"quiz:{found.quiz.quiz_key}"] = _quiz_cell(found, on)
+            if found.quiz not in quiz_keys:
+                quiz_keys[found.quiz] = f"quiz:{found.quiz.quiz_key}"
+                quiz_titles[found.quiz.quiz_key] = found.quiz.title
+            cells[quiz_keys[found.quiz]] = _quiz_cell(found, on)
         request = latest_request.get(person.id)
         rows.append(
             Row(
