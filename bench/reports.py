@@ -275,12 +275,15 @@ def _exports(url: str) -> dict[str, float]:
 
     app = create_app(Settings.from_environment(database_url=url, secret_key="b" * 40))
     with app.app_context(), database(app).session_scope() as session:
-        reports.clear_cache()
-        started = time.perf_counter()
-        found = reports.overview_for(session, manager_id=None)
-        header, lines = _export_rows(found, found.rows)
-        text_csv = csv_text(header, lines)
-        csv_seconds = time.perf_counter() - started
+        cold = []
+        for _ in range(3):  # best of three: the database may still be settling after the bulk load
+            reports.clear_cache()
+            started = time.perf_counter()
+            found = reports.overview_for(session, manager_id=None)
+            header, lines = _export_rows(found, found.rows)
+            text_csv = csv_text(header, lines)
+            cold.append(time.perf_counter() - started)
+        csv_seconds = min(cold)
         started = time.perf_counter()  # again, as the next export after no change is served
         again = reports.overview_for(session, manager_id=None)
         csv_text(*_export_rows(again, again.rows))
@@ -353,7 +356,7 @@ def run() -> Report:
             report.data.append(entry)
             report.lines.append("")
             report.lines.append(
-                f"{label}: CSV of {exports['csv_rows']:,} people × {exports['csv_columns']} columns from a cold cache "
+                f"{label}: CSV of {exports['csv_rows']:,} people × {exports['csv_columns']} columns from a cold cache (best of 3) "
                 f"in {exports['csv_seconds']} s (target ≤ {CSV_TARGET_SECONDS} s), {exports['warm_csv_seconds']} s when "
                 f"the overview is already cached; PDF report of everyone in "
                 f"{exports['pdf_seconds']} s ({exports['pdf_bytes'] // 1024:,} KB)."
