@@ -26,6 +26,7 @@ def render_letter(
 ) -> bytes:
     return render_pdf(
         "documents/authorisation_letter.html",
+        stylesheet="letter",
         request=request,
         reference=reference,
         code=code,

@@ -20,19 +20,24 @@ METHOD_LABELS = {
 }
 
 
+def verification_page() -> str:
+    return f"{current_app.config['PORTAL_SETTINGS'].base_url}/receipts/verify"
+
+
 def verification_url(code: str) -> str:
-    return f"{current_app.config['PORTAL_SETTINGS'].base_url}/receipts/verify?code={code}"
+    return f"{verification_page()}?code={code}"
 
 
 def render_receipt(ack: Acknowledgement, policy: Policy, *, code: str, actor_name: str) -> bytes:
     return render_pdf(
         "documents/receipt.html",
+        stylesheet="receipt",
         ack=ack,
         policy=policy,
         code=code,
         actor_name=actor_name,
         method_label=METHOD_LABELS[ack.method],
-        verify_url=verification_url(code),
+        verify_page=verification_page(),
         qr=qr_code_data_uri(verification_url(code)),
     )
 

@@ -14,6 +14,7 @@ from portal.documents.render import InlineOnlyURLFetcher, render_pdf_from_html
 from portal.people.models import EngagementType, Role
 from portal.policies.models import Acknowledgement, PaperScan, Receipt
 from portal.policies.signing import STATEMENT, evidence_hash, sha256
+from tests.business_cases.helpers import pdf_text
 from tests.factories import PASSWORD, POLICY_TEXT, add_version, make_clerk, make_person, make_policy
 
 
@@ -239,6 +240,19 @@ def test_the_receipt_is_pdfa_3b_and_only_its_owner_or_the_clerk_can_download_it(
     response = client.get(f"/policies/receipts/{ack.id}.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert _pdfa_identity(response.data) == ("3", "B")
+    words = pdf_text(response.data)
+    receipt = session.scalar(select(Receipt).where(Receipt.acknowledgement_id == ack.id))
+    for evidence in (
+        "Sam Starter (sam@council.example)",
+        f"Version: {ack.version_label}",
+        f"Text SHA-256: {ack.version_sha256}",
+        "How it was signed: Signed online by the person",
+        "Password re-entered: yes",
+        f"Record SHA-256: {ack.evidence_sha256}",
+        f"Verification code {receipt.code}",
+        " ".join(ack.statement_text.split()),
+    ):
+        assert evidence in words
     stranger = client.another_browser()
     stranger.sign_in_as(make_person(session))
     assert stranger.get(f"/policies/receipts/{ack.id}.pdf").status_code == 404
@@ -311,7 +325,7 @@ def test_the_pdf_renderer_refuses_files_and_remote_urls():
         fetcher=fetcher,
     )
     assert pdf.startswith(b"%PDF")
-    assert fetcher.refused == ["file:///etc/passwd", "file:///etc/hostname", "http://127.0.0.1:9/x.png"]
+    assert list(fetcher.refused) == ["file:///etc/passwd", "file:///etc/hostname", "http://127.0.0.1:9/x.png"]
 
 
 def test_a_name_typed_into_a_receipt_cannot_pull_in_files(client, session, monkeypatch):
