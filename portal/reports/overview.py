@@ -15,9 +15,10 @@ from datetime import date, datetime, timedelta
 from threading import Lock
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload, selectinload, subqueryload
+from sqlalchemy.orm import Session, joinedload, subqueryload
 
 from portal.audit.models import AuditEvent
+from portal.collector import cycle_collector_paused
 from portal.people.models import Department, EngagementType, Person
 from portal.policies.status import Status
 from portal.templating import LONDON
@@ -195,8 +196,7 @@ def _quiz_cell(found, on: date) -> Cell:  # type: ignore[no-untyped-def]
 
 def build(session: Session, *, manager_id: int | None, on: date) -> Overview:
     """Everyone (manager_id None) or one manager's direct reports. A fixed number of queries."""
-    from portal.authorisations.models import AuthorisationRequest
-    from portal.authorisations.service import register, status_of
+    from portal.authorisations.service import ending_soon, latest_status_by_person
     from portal.business_cases.service import awaiting_review, reviews_due
     from portal.policies.status import load_policies, statuses_for_people
     from portal.training.programme import statuses_for
@@ -215,16 +215,7 @@ def build(session: Session, *, manager_id: int | None, on: date) -> Overview:
     policies = [p for p in load_policies(session) if any(v.published_at for v in p.versions)]
     policy_statuses = statuses_for_people(session, people, today=on, policies=policies)
     quiz_statuses = statuses_for(session, people, today=on)
-    requests = session.execute(
-        select(AuthorisationRequest.person_id, AuthorisationRequest)
-        .options(
-            selectinload(AuthorisationRequest.issue),
-            selectinload(AuthorisationRequest.decline),
-            selectinload(AuthorisationRequest.revocation),
-        )
-        .order_by(AuthorisationRequest.id)
-    )
-    latest_request = {person_id: request for person_id, request in requests}
+    authorisation_status = latest_status_by_person(session, on)
     requirements = [Requirement(f"policy:{p.slug}", p.title) for p in policies]
     # Keys looked up by object, not rebuilt from ORM attributes 65,000 times for a big council.
     policy_keys = {policy: f"policy:{policy.slug}" for policy in policies}
@@ -238,7 +229,6 @@ def build(session: Session, *, manager_id: int | None, on: date) -> Overview:
                 quiz_keys[found.quiz] = f"quiz:{found.quiz.quiz_key}"
                 quiz_titles[found.quiz.quiz_key] = found.quiz.title
             cells[quiz_keys[found.quiz]] = _quiz_cell(found, on)
-        request = latest_request.get(person.id)
         rows.append(
             Row(
                 person.id,
@@ -247,7 +237,7 @@ def build(session: Session, *, manager_id: int | None, on: date) -> Overview:
                 person.department_id,
                 person.engagement_type,
                 cells,
-                status_of(request, on) if request is not None else "",
+                authorisation_status.get(person.id, ""),
             )
         )
     requirements += [Requirement(f"quiz:{key}", title) for key, title in sorted(quiz_titles.items())]
@@ -256,9 +246,9 @@ def build(session: Session, *, manager_id: int | None, on: date) -> Overview:
         {(p.department_id, p.department.name) for p in people if p.department}, key=lambda d: d[1]
     )
     expiring = [
-        (r.person.name, r.issue.reference, r.ends_on)
-        for r in register(session, on, ending_by=on + timedelta(days=30))
-        if r.person_id in in_scope
+        (e.person_name, e.reference, e.ends_on)
+        for e in ending_soon(session, on, on + timedelta(days=30))
+        if e.person_id in in_scope
     ]
     overview = Overview(requirements, rows, departments, expiring)
     if manager_id is None:  # business cases are the reviewers' business, not a team view's
@@ -289,7 +279,8 @@ def overview_for(session: Session, *, manager_id: int | None, on: date | None = 
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
-    found = build(session, manager_id=manager_id, on=on)
+    with cycle_collector_paused():
+        found = build(session, manager_id=manager_id, on=on)
     with _CACHE_LOCK:
         _CACHE[key] = found
         while len(_CACHE) > CACHE_SIZE:

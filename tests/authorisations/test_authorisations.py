@@ -15,6 +15,7 @@ from portal.notifications.models import OutboxMessage
 from portal.people.models import Role
 from portal.ratelimit import limiter
 from portal.training import attempts
+from tests.business_cases.helpers import pdf_text
 from tests.factories import PASSWORD, make_person
 from tests.training.helpers import answer_all
 
@@ -166,6 +167,15 @@ def test_the_town_clerk_issues_a_letter_that_the_person_and_requester_can_downlo
         clerk.name,
     )
     assert len(letter.verification_code) >= 24 and letter.ip_address == "127.0.0.1"
+    words = pdf_text(letter.letter_pdf)
+    for term in (
+        letter.reference,
+        f"Authorised person: {member.name}",
+        f"Channels: {channel.label}",
+        f"What they may publish: {request.scope}",
+        f"Signed by {clerk.name}, Town Clerk",
+    ):
+        assert term in words
     for viewer in (manager, member, clerk):
         browser = client.another_browser()
         browser.sign_in_as(viewer)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
 
+from portal.authorisations.models import (
+    AuthorisationDecline,
+    AuthorisationIssue,
+    AuthorisationRequest,
+    AuthorisationRevocation,
+)
 from portal.notifications.calendar import add_working_days
 from portal.people.models import Role
 from portal.reports import history
@@ -111,6 +117,68 @@ def test_a_change_shows_at_once(client, session, council, sign_as):
 
     sign_as(council.late, get_policy(session, "test-policy"))
     assert "2 of 5 people" in _page(client)  # the cache follows the audit trail
+
+
+def _authorisation(session, person, clerk, *, ends_in_days, outcome):  # type: ignore[no-untyped-def]
+    """A posting authorisation as it stands after `outcome`: issued, revoked or declined."""
+    now = datetime.now(UTC)
+    request = AuthorisationRequest(
+        person_id=person.id,
+        requested_by_id=clerk.id,
+        requested_at=now,
+        scope="Event notices",
+        conditions="",
+        starts_on=date.today() - timedelta(days=30),
+        ends_on=date.today() + timedelta(days=ends_in_days),
+        justification="Runs the events page",
+    )
+    session.add(request)
+    session.flush()
+    if outcome == "declined":
+        session.add(
+            AuthorisationDecline(request_id=request.id, declined_by_id=clerk.id, declined_at=now, reason="x")
+        )
+    else:
+        session.add(
+            AuthorisationIssue(
+                request_id=request.id,
+                reference=f"PA-TEST-{request.id:04d}",
+                verification_code=f"code-{request.id}",
+                signed_by_id=clerk.id,
+                signer_name=clerk.name,
+                signer_role="town_clerk",
+                typed_name=clerk.name,
+                signed_at=now,
+                letter_pdf=b"%PDF",
+                letter_sha256="0" * 64,
+            )
+        )
+    if outcome == "revoked":
+        session.add(
+            AuthorisationRevocation(request_id=request.id, revoked_by_id=clerk.id, revoked_at=now, reason="x")
+        )
+    session.commit()
+
+
+def test_posting_authorisations_in_the_matrix_and_those_ending_within_30_days(client, session, council):
+    _authorisation(session, council.member, council.clerk, ends_in_days=10, outcome="issued")
+    _authorisation(session, council.late, council.clerk, ends_in_days=10, outcome="revoked")
+    _authorisation(session, council.outsider, council.clerk, ends_in_days=10, outcome="declined")
+    _authorisation(session, council.manager, council.clerk, ends_in_days=60, outcome="issued")
+    client.sign_in_as(council.clerk)
+    page = _page(client)
+    ending = page.split("ending in the next 30 days", 1)[1].split("</ul>", 1)[0]
+    assert "Amy Member (PA-TEST-" in ending
+    assert "Ben Late" not in ending and "Cat Outsider" not in ending and "Mo Manager" not in ending
+    for name, shown in (
+        ("Amy Member", "Authorised"),
+        ("Ben Late", "Revoked"),
+        ("Cat Outsider", "Declined"),
+        ("Mo Manager", "Authorised"),
+        ("Clara Clerk", "None"),
+    ):
+        row = page.split(f'<th scope="row" class="govuk-table__header">{name}', 1)[1].split("</tr>", 1)[0]
+        assert row.rstrip().endswith(f'<td class="govuk-table__cell">{shown}</td>'), name
 
 
 @pytest.mark.parametrize("roles", [set(), {Role.ADMINISTRATOR}, {Role.MAYOR}])
