@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+import io
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from pypdf import PdfReader
 
 from portal.documents import render
 from portal.documents.render import decode_data_url, render_pdf_from_html
@@ -62,3 +64,14 @@ def test_a_stylesheet_is_parsed_once_per_thread():
         "<html><head><title>x</title></head><body><p>x</p></body></html>", stylesheet="letter"
     )
     assert render._resources.stylesheet("letter") is first
+
+
+def test_receipts_and_letters_are_set_in_liberation_sans():
+    """The faster face (see styles/receipt.css); .ci/run installs fonts-liberation."""
+    for stylesheet in ("receipt", "letter"):
+        pdf = render_pdf_from_html(
+            "<html><head><title>x</title></head><body><p>Ashcombe</p></body></html>", stylesheet=stylesheet
+        )
+        fonts = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"]
+        names = {str(font.get_object()["/BaseFont"]) for font in fonts.values()}
+        assert names and all(name.endswith("+Liberation-Sans") for name in names), names
