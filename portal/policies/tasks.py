@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from portal.access import can
@@ -31,10 +31,8 @@ def signing_tasks(session: Session, person: Person) -> list[Task]:
     return tasks
 
 
-def declined_tasks(session: Session, person: Person) -> list[Task]:
-    """The Town Clerk is told when someone declines: it stays on their list until resolved."""
-    if not can(person, "record_acknowledgement"):
-        return []
+def _open_declines_query() -> Select[tuple[int]]:
+    """How many people have a decline not followed by a later record on the same policy."""
     later, later_version, declined_version = (
         aliased(Acknowledgement),
         aliased(PolicyVersion),
@@ -49,11 +47,23 @@ def declined_tasks(session: Session, person: Person) -> list[Task]:
             later_version.policy_id == declined_version.policy_id,
         )
     )
-    open_declines = session.scalar(
+    return (
         select(func.count(func.distinct(Acknowledgement.person_id)))
         .join(declined_version, declined_version.id == Acknowledgement.version_id)
         .where(Acknowledgement.kind == RecordKind.DECLINED, ~superseded.exists())
     )
+
+
+# Built once: the statement has no parameters, and building its aliases again on every
+# home page took longer than running it.
+OPEN_DECLINES = _open_declines_query()
+
+
+def declined_tasks(session: Session, person: Person) -> list[Task]:
+    """The Town Clerk is told when someone declines: it stays on their list until resolved."""
+    if not can(person, "record_acknowledgement"):
+        return []
+    open_declines = session.scalar(OPEN_DECLINES)
     if not open_declines:
         return []
     people = "person has" if open_declines == 1 else "people have"
