@@ -88,6 +88,7 @@ def render_decision_letter(
 
     return render_pdf(
         "documents/business_case_decision.html",
+        stylesheet="report",
         case=case,
         review=review,
         decision=decision,
@@ -100,6 +101,7 @@ def render_decision_letter(
 def render_case_pdf(case: BusinessCase, submission: CaseSubmission, matrix: RiskMatrix) -> bytes:
     return render_pdf(
         "documents/business_case.html",
+        stylesheet="report",
         case=case,
         submission=submission,
         **_shared(json.loads(submission.content), matrix),

@@ -84,6 +84,7 @@ def build_pack(session: Session, actor: Person, case: DisciplinaryCase) -> Evide
     )
     pdf = render_pdf(
         "documents/evidence_pack.html",
+        stylesheet="report",
         embedded=embedded,
         case=case,
         evidence=content,

@@ -89,6 +89,7 @@ def subject_access_pdf(person_id: int) -> Response:
     names = [m["name"] for m in content["third_parties_to_consider_redacting"]]
     pdf = render_pdf(
         "documents/subject_access.html",
+        stylesheet="report",
         person=person,
         content=content,
         marked=lambda text: mark_names(text or "", names),

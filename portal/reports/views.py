@@ -141,6 +141,7 @@ def export_pdf() -> Response:
     header, lines = _export_rows(overview, shown.rows)
     pdf = render_pdf(
         "documents/compliance_report.html",
+        stylesheet="report",
         header=header,
         lines=lines,
         summary=shown.summary,

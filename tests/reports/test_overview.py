@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from pypdf import PdfReader
 
 from portal.authorisations.models import (
     AuthorisationDecline,
@@ -108,6 +110,9 @@ def test_the_pdf_report_follows_the_filter(client, session, council):
     assert response.data.startswith(b"%PDF")
     words = pdf_text(response.data)
     assert "Compliance report" in words and "Amy Member" in words and "Ben Late" not in words
+    # The report's own landscape page wins over the shared document stylesheet's A4.
+    page = PdfReader(io.BytesIO(response.data)).pages[0]
+    assert page.mediabox.width > page.mediabox.height
 
 
 def test_a_change_shows_at_once(client, session, council, sign_as):
