@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import io
 import threading
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 
+import pydyf
 import pytest
 from pypdf import PdfReader
 
@@ -75,3 +77,38 @@ def test_receipts_and_letters_are_set_in_liberation_sans():
         fonts = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"]
         names = {str(font.get_object()["/BaseFont"]) for font in fonts.values()}
         assert names and all(name.endswith("+Liberation-Sans") for name in names), names
+
+
+def test_streams_of_bytes_are_compressed_once_and_others_left_to_pydyf():
+    pdf = pydyf.PDF()
+    content = pydyf.Stream([b"BT", b"/F1 12 Tf", b"(Ashcombe) Tj", b"ET"], compress=True)
+    mixed = pydyf.Stream([b"q", 1.5, b"Q"], compress=True)
+    uncompressed = pydyf.Stream([b"raw"])
+    for stream in (content, mixed, uncompressed):
+        pdf.add_object(stream)
+
+    render.compress_streams_once(None, pdf)
+
+    assert content.compress is False and content.extra["Filter"] == "/FlateDecode"
+    assert zlib.decompress(content.stream[0]) == b"BT\n/F1 12 Tf\n(Ashcombe) Tj\nET"
+    assert mixed.compress is True and mixed.stream == [b"q", 1.5, b"Q"]
+    assert uncompressed.stream == [b"raw"] and "Filter" not in uncompressed.extra
+
+
+def test_every_document_goes_through_the_finisher_and_still_reads_back(monkeypatch):
+    finished = []
+
+    def spy(document, pdf):
+        finished.append(pdf)
+        render_compress(document, pdf)
+
+    render_compress = render.compress_streams_once
+    monkeypatch.setattr(render, "compress_streams_once", spy)
+    pdf = render_pdf_from_html(
+        "<html><head><title>x</title></head><body><p>Ashcombe Town Council</p></body></html>",
+        stylesheet="receipt",
+    )
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    assert page["/Contents"].get_object()["/Filter"] == "/FlateDecode"
+    assert "Ashcombe Town Council" in page.extract_text()
+    assert len(finished) == 1

@@ -244,10 +244,9 @@ def test_the_receipt_is_pdfa_3b_and_only_its_owner_or_the_clerk_can_download_it(
     receipt = session.scalar(select(Receipt).where(Receipt.acknowledgement_id == ack.id))
     for evidence in (
         "Sam Starter (sam@council.example)",
-        f"Version: {ack.version_label}",
+        f"Policy: {policy.title}, version {ack.version_label}",
         f"Text SHA-256: {ack.version_sha256}",
-        "How it was signed: Signed online by the person",
-        "Password re-entered: yes",
+        "How it was signed: Signed online by the person (password re-entered: yes)",
         f"Record SHA-256: {ack.evidence_sha256}",
         f"Verification code {receipt.code}",
         " ".join(ack.statement_text.split()),
