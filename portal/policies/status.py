@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -48,9 +49,9 @@ class Status(enum.StrEnum):
         return self in (Status.DUE, Status.OVERDUE, Status.SUPERSEDED)
 
 
-@dataclass(frozen=True)
-class RecordSummary:
-    """The few columns of an acknowledgement that status needs."""
+class RecordSummary(NamedTuple):
+    """The few columns of an acknowledgement that status needs (a tuple: a large council
+    has tens of thousands, built in one go)."""
 
     id: int
     person_id: int
@@ -74,14 +75,6 @@ def london_date(moment: datetime) -> date:
     return moment.astimezone(LONDON).date()
 
 
-def due_date(person: Person, baseline: PolicyVersion) -> date:
-    assert baseline.published_at is not None
-    published = london_date(baseline.published_at)
-    if person.start_date > published:
-        return add_working_days(person.start_date, NEW_STARTER_WORKING_DAYS)
-    return add_working_days(published, MATERIAL_CHANGE_WORKING_DAYS)
-
-
 def _latest(records: list[RecordSummary]) -> RecordSummary | None:
     return max(records, key=lambda r: (r.recorded_at, r.id)) if records else None
 
@@ -94,6 +87,9 @@ class SigningPlan:
     version: PolicyVersion
     baseline: PolicyVersion
     counting: frozenset[int]
+    # Worked out once per policy rather than once per person.
+    baseline_published_on: date
+    due_for_existing_staff: date
 
     @classmethod
     def of(cls, policy: Policy) -> SigningPlan | None:
@@ -106,7 +102,22 @@ class SigningPlan:
             for v in published_history(policy)
             if (v.published_at, v.id) >= (baseline.published_at, baseline.id)
         )
-        return cls(policy, version, baseline, counting)
+        assert baseline.published_at is not None
+        published_on = london_date(baseline.published_at)
+        return cls(
+            policy,
+            version,
+            baseline,
+            counting,
+            published_on,
+            add_working_days(published_on, MATERIAL_CHANGE_WORKING_DAYS),
+        )
+
+    def due_date(self, person: Person) -> date:
+        """A new starter (started after the version was published) has their own clock."""
+        if person.start_date > self.baseline_published_on:
+            return add_working_days(person.start_date, NEW_STARTER_WORKING_DAYS)
+        return self.due_for_existing_staff
 
 
 def status_of(
@@ -117,7 +128,7 @@ def status_of(
         return None
     policy, version = plan.policy, plan.version
     latest = _latest([r for r in records if r.version_id in plan.counting])
-    due = due_date(person, plan.baseline)
+    due = plan.due_date(person)
     if latest is not None and latest.kind == RecordKind.SIGNED:
         return PolicyStatus(person.id, policy, version, Status.CURRENT, due, latest.recorded_at, latest)
     if latest is not None and latest.kind == RecordKind.DECLINED:
