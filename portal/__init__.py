@@ -48,6 +48,9 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 def _configure(app: Flask, settings: Settings) -> None:
     secure_cookies = settings.environment != "development" or settings.base_url.startswith("https://")
+    # Over HTTPS the browser keeps a __Host- cookie only if it is Secure, for the whole
+    # site and for this host alone, so a sibling subdomain cannot plant or read it (ASVS 3.3).
+    prefix = "__Host-" if secure_cookies else ""
     app.config.update(
         PORTAL_SETTINGS=settings,
         SECRET_KEY=settings.secret_key,
@@ -56,11 +59,11 @@ def _configure(app: Flask, settings: Settings) -> None:
         MAX_CONTENT_LENGTH=settings.max_content_length,
         PERMANENT_SESSION_LIFETIME=settings.idle_timeout,
         SESSION_REFRESH_EACH_REQUEST=True,
-        SESSION_COOKIE_NAME="portal_session",
+        SESSION_COOKIE_NAME=f"{prefix}portal_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=secure_cookies,
-        REMEMBER_COOKIE_NAME="portal_remember",
+        REMEMBER_COOKIE_NAME=f"{prefix}portal_remember",
         REMEMBER_COOKIE_DURATION=settings.absolute_timeout,
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
@@ -88,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.conduct.views import blueprint as conduct_blueprint
     from portal.home.views import blueprint as home_blueprint
     from portal.notifications.views import blueprint as notifications_blueprint
+    from portal.people import tasks as people_tasks  # noqa: F401 (its task source registers itself)
     from portal.people.views import blueprint as people_blueprint
     from portal.policies import library_views, tasks  # noqa: F401 (routes and task source register themselves)
     from portal.policies.views import blueprint as policies_blueprint
@@ -121,6 +125,7 @@ def _register_commands(app: Flask) -> None:
     from portal.cli import db_commands, demo_commands
     from portal.conduct.cli import retention_commands
     from portal.notifications.cli import outbox_commands, reminders_commands
+    from portal.people.cli import roles_commands
     from portal.policies.cli import policies_commands
     from portal.training.cli import quizzes_commands
 
@@ -133,6 +138,7 @@ def _register_commands(app: Flask) -> None:
         retention_commands,
         outbox_commands,
         reminders_commands,
+        roles_commands,
     ):
         app.cli.add_command(group)
 

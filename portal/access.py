@@ -52,8 +52,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "request_posting_authorisation": frozenset({R.MANAGER, R.TOWN_CLERK}),
     "manage_channels": frozenset({R.TOWN_CLERK}),
     "manage_people": frozenset({R.ADMINISTRATOR}),
+    # Proposing and approving privileged role changes: never administrators, whose job
+    # is accounts, not access to HR files (separation of duties; see people.roles).
+    "manage_privileged_roles": frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK, R.HR, R.MAYOR}),
     "view_outbox": frozenset({R.ADMINISTRATOR}),
-    "view_audit_trail": frozenset({R.TOWN_CLERK, R.ADMINISTRATOR}),
+    # HR too: it follows disciplinary and subject access events (portal.audit.need_to_know).
+    "view_audit_trail": frozenset({R.TOWN_CLERK, R.HR, R.ADMINISTRATOR}),
 }
 
 PUBLIC = "public"
@@ -117,6 +121,11 @@ def enforce_access_rules() -> None:
         login_manager = current_app.login_manager  # type: ignore[attr-defined]
         abort(login_manager.unauthorized())
     if rule.kind == "permission" and not can(current_user, rule.action or ""):
+        # A refused attempt is a security event worth a line in the log (ASVS 16.3.2):
+        # ids only, never a name or an email address.
+        current_app.logger.warning(
+            "access refused: person %s, endpoint %s, needs %s", current_user.id, request.endpoint, rule.action
+        )
         abort(403)
 
 

@@ -11,13 +11,26 @@ import os
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105
 
 
 class UnsafeConfiguration(RuntimeError):
-    """Raised at start-up when production settings are unsafe."""
+    """Raised at start-up when settings are unsafe or cannot be understood."""
+
+
+# Exact, lower-case values: a mistyped PORTAL_ENV (say "Production") must not quietly
+# run a live council without the production checks.
+ENVIRONMENTS = ("development", "production")
+
+
+def check_environment(value: str) -> None:
+    if value not in ENVIRONMENTS:
+        raise UnsafeConfiguration(
+            f"PORTAL_ENV is {value!r}; it must be one of: {', '.join(ENVIRONMENTS)} (in lower case)"
+        )
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -70,9 +83,17 @@ class Settings:
     # Disciplinary retention, in months per record type (see portal/conduct/retention.py).
     retention_months: str = "warning=6,no_warning=6,dismissal=72"
 
+    def __post_init__(self) -> None:
+        check_environment(self.environment)
+
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def public_host(self) -> str:
+        """The host name in PORTAL_BASE_URL: the only Host production answers to."""
+        return urlsplit(self.base_url).hostname or ""
 
     @property
     def is_sqlite(self) -> bool:
@@ -114,6 +135,7 @@ class Settings:
             if key not in known:
                 raise TypeError(f"unknown setting {key!r}")
             setattr(settings, key, value)
+        check_environment(settings.environment)
         settings.database_url = normalise_database_url(settings.database_url)
         return settings
 
@@ -137,6 +159,9 @@ def check_production(settings: Settings, demo_accounts_present: bool) -> None:
         problems.append("PORTAL_DEBUG must be off")
     if settings.demo:
         problems.append("PORTAL_DEMO must be off")
+    if settings.base_url == Settings.base_url or not settings.public_host:
+        # Links in email are built from it, and requests for any other host are refused.
+        problems.append("PORTAL_BASE_URL must be set to the portal's public address")
     if demo_accounts_present:
         problems.append(
             "the database holds demo accounts; production needs a database without the demo council"

@@ -6,17 +6,19 @@ The schema itself is owned by Alembic (see migrations/); nothing here creates ta
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+from werkzeug.routing import IntegerConverter, Map
 
 # Constraint names are fixed by convention from the first revision, so that later
 # migrations (and SQLite batch mode) can refer to them by name.
@@ -29,6 +31,13 @@ NAMING_CONVENTION = {
 }
 
 READ_ONLY_OPTION = "portal_read_only"
+# Every id column is a plain INTEGER (32-bit on PostgreSQL): nothing can have a larger id.
+LARGEST_ID = 2**31 - 1
+# Endpoints found at run time to write on GET (see init_app): each worker learns them once.
+WRITING_READS = "portal_writing_reads"
+READING_METHODS = ("GET", "HEAD", "OPTIONS")
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def utcnow() -> datetime:
@@ -123,22 +132,90 @@ class Database:
 
 
 def database(app: Flask | None = None) -> Database:
-    from flask import current_app
-
     return (app or current_app).extensions["portal_db"]
+
+
+def writes_on_get(view: F) -> F:
+    """Declare a page that writes although it is a GET: one that records who looked
+    (an audit event for viewing a disciplinary case or a subject access export).
+
+    Its request takes SQLite's write lock when it begins, so parallel views queue on
+    busy_timeout instead of failing with "database is locked". An undeclared page
+    that turns out to write is retried once and then treated the same (init_app).
+    """
+    view.writes_on_get = True  # type: ignore[attr-defined]
+    return view
+
+
+def _takes_write_lock() -> bool:
+    if not has_request_context() or request.method not in READING_METHODS:
+        return True
+    endpoint = request.endpoint
+    if endpoint is None:
+        return False
+    view = current_app.view_functions.get(endpoint)
+    return bool(getattr(view, "writes_on_get", False)) or endpoint in current_app.extensions[WRITING_READS]
 
 
 def get_session() -> Session:
     """The request's session: created on first use, committed once by the request."""
     if "db_session" not in g:
         db = database()
-        read_only = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
-        g.db_session = (db.read_only_session_factory if read_only else db.session_factory)()
+        g.db_session = (db.session_factory if _takes_write_lock() else db.read_only_session_factory)()
     return g.db_session
+
+
+def _lost_read_lock(error: OperationalError) -> bool:
+    """A read-only SQLite transaction that tried to write after another writer began:
+    SQLite refuses the upgrade at once ("database is locked") rather than wait."""
+    session: Session | None = g.get("db_session")
+    if session is None or not has_request_context() or request.method not in READING_METHODS:
+        return False
+    bind = session.get_bind()
+    return (
+        bind.dialect.name == "sqlite"
+        and bool(bind.get_execution_options().get(READ_ONLY_OPTION))
+        and "database is locked" in str(error.orig)
+    )
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: a number no id column can hold is "not found" (404)
+    rather than a database error (500) when the query cannot bind it."""
+
+    def __init__(
+        self, map: Map, fixed_digits: int = 0, min: int | None = None, max: int = LARGEST_ID
+    ) -> None:
+        super().__init__(map, fixed_digits, min, max)
 
 
 def init_app(app: Flask, db: Database) -> None:
     app.extensions["portal_db"] = db
+    # Before any blueprint adds its routes, which bind their converters when added.
+    app.url_map.converters["int"] = IdConverter
+    app.extensions[WRITING_READS] = set()
+    dispatch = app.dispatch_request
+
+    def dispatch_with_write_lock_retry() -> Any:
+        # A GET that records an audit event without declaring @writes_on_get began
+        # read-only and lost the race for SQLite's write lock. Nothing was kept, so
+        # run the view again with the write lock taken up front, and remember the
+        # endpoint so that its next requests take it at once.
+        try:
+            return dispatch()
+        except OperationalError as error:
+            if not _lost_read_lock(error):
+                raise
+        app.logger.warning("%s writes on GET; retrying with the write lock", request.endpoint)
+        app.extensions[WRITING_READS].add(request.endpoint)
+        session: Session = g.pop("db_session")
+        session.rollback()
+        session.close()
+        # The signed-in person was loaded by the abandoned session: load them again.
+        g.pop("_login_user", None)
+        return dispatch()
+
+    app.dispatch_request = dispatch_with_write_lock_retry  # type: ignore[method-assign]
 
     @app.after_request
     def commit_request(response: Any) -> Any:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 from flask import Response
 
 
@@ -28,14 +31,14 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def csv_safe(value: object) -> str:
     """A cell that a spreadsheet will show as text, never run as a formula (OWASP CSV
     injection): a leading = + - @ tab or carriage return gets an apostrophe before it."""
+    if isinstance(value, int | float):
+        return str(value)  # a number is never a formula, and -3 must stay a number
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def csv_text(header: list[str], rows: list[list[object]]) -> str:
-    import csv
-    import io
-
+    """The one way the portal writes CSV: every cell goes through csv_safe."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([csv_safe(h) for h in header])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 
+from portal.db import LARGEST_ID
 from portal.errors import DomainError
 
 
@@ -18,3 +19,16 @@ def attach_domain_error(form: FlaskForm, error: DomainError) -> None:
 
 def has_errors(form: FlaskForm) -> bool:
     return bool(form.errors or form.form_errors)
+
+
+def posted_id(value: object) -> int | None:
+    """A record id typed into a form or a query string, or None.
+
+    Only ASCII digits count: str.isdigit() also accepts "²" and other digits that
+    int() refuses, and an id beyond the column's range would make the database fail.
+    """
+    text = value.strip() if isinstance(value, str) else ""
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
+        return None
+    number = int(text)
+    return number if number <= LARGEST_ID else None

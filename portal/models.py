@@ -18,11 +18,19 @@ from portal.business_cases.models import (
     RiskAction,
     RiskItem,
 )
-from portal.conduct.models import CaseMeeting, DisciplinaryCase, EvidencePack, EvidenceSnapshot, LinkedReceipt
+from portal.conduct.models import (
+    CaseMeeting,
+    DisciplinaryCase,
+    EvidencePack,
+    EvidenceSnapshot,
+    LegalHold,
+    LinkedReceipt,
+)
 from portal.db import Base
 from portal.notifications.models import NotificationPreference, OutboxMessage
-from portal.people.models import Department, Person, PersonRole
+from portal.people.models import Department, EmailChange, Person, PersonRole, RoleChange
 from portal.policies.models import Acknowledgement, PaperScan, Policy, PolicySection, PolicyVersion, Receipt
+from portal.privacy.models import SubjectAccessReference
 from portal.reports.models import ComplianceSnapshot
 from portal.training.models import (
     Attempt,
@@ -55,9 +63,11 @@ __all__ = [
     "CaseMeeting",
     "ComplianceSnapshot",
     "Department",
+    "EmailChange",
     "DisciplinaryCase",
     "EvidencePack",
     "EvidenceSnapshot",
+    "LegalHold",
     "LinkedReceipt",
     "ModerationSlot",
     "NotificationPreference",
@@ -75,6 +85,8 @@ __all__ = [
     "Receipt",
     "RiskAction",
     "RiskItem",
+    "RoleChange",
     "SignInFailure",
+    "SubjectAccessReference",
     "metadata",
 ]

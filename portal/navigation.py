@@ -32,6 +32,7 @@ NAVIGATION: list[NavigationItem] = [
     NavigationItem("Subject access", "privacy.find", "export_subject_access"),
     NavigationItem("Who has signed", "policies.status", "view_policy_status"),
     NavigationItem("People", "people.index", "manage_people"),
+    NavigationItem("Privileged roles", "people.roles", "manage_privileged_roles"),
     NavigationItem("Outbox", "notifications.outbox", "view_outbox"),
     NavigationItem("Audit trail", "audit.index", "view_audit_trail"),
     NavigationItem("Your account", "auth.account"),

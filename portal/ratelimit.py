@@ -12,6 +12,10 @@ from flask_limiter.util import get_remote_address
 
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
+# The public pages that check a code or a document (a receipt, a posting authorisation)
+# answer anyone: plenty for a person checking by hand, far too few to guess codes with.
+PUBLIC_CHECKS = "30 per minute"
+
 
 def init_app(app: Flask, storage_url: str) -> None:
     app.config["RATELIMIT_STORAGE_URI"] = storage_url

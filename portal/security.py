@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, g, render_template, request
+from flask import Flask, Response, abort, current_app, g, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound as HTTPNotFound
+from werkzeug.sansio.utils import host_is_trusted
 
 from portal.errors import NotFound
+
+HSTS = "max-age=31536000; includeSubDomains"  # a year, the minimum browsers' preload lists accept
 
 ERROR_PAGES = {
     400: (
@@ -49,17 +52,34 @@ def add_security_headers(response: Response) -> Response:
     script_src = "'self'" + (f" 'nonce-{nonce}'" if nonce else "")
     response.headers["Content-Security-Policy"] = (
         f"default-src 'self'; script-src {script_src}; style-src 'self'; img-src 'self' data:; "
-        "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+        "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
-    if request.endpoint != "static" and (current_user.is_authenticated or g.get("personal_data")):
+    if current_app.config["PORTAL_SETTINGS"].is_production:
+        # Browsers then refuse plain HTTP to the portal for a year, so a network
+        # attacker cannot strip HTTPS from a later visit.
+        response.headers["Strict-Transport-Security"] = HSTS
+    # A 500 is never cached, and deciding so must not load the signed-in person: the
+    # error may have been the database's (see templates/errors/error.html).
+    if request.endpoint != "static" and (
+        response.status_code >= 500 or g.get("personal_data") or current_user.is_authenticated
+    ):
         # Pages seen by a signed-in person carry personal data: keep them out of
         # shared and back-button caches.
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def refuse_foreign_hosts() -> None:
+    """Production answers only to the host in PORTAL_BASE_URL: a request that names any
+    other Host (a forged header, or a look-alike name pointed at the server) gets 400
+    before anything reads it, so no page, redirect or link is ever built on it."""
+    settings = current_app.config["PORTAL_SETTINGS"]
+    if settings.is_production and not host_is_trusted(request.host, [settings.public_host]):
+        abort(400)
 
 
 def render_error(error: HTTPException | Exception) -> tuple[str, int]:
@@ -75,6 +95,7 @@ def render_error(error: HTTPException | Exception) -> tuple[str, int]:
 
 
 def init_app(app: Flask) -> None:
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_foreign_hosts)  # first of all
     app.after_request(add_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     for code in ERROR_PAGES:

@@ -31,6 +31,8 @@ OWN_RECORD = "own_record"
 R = Role
 
 WRITERS = frozenset({R.MANAGER, R.TOWN_CLERK, R.DEPUTY_CLERK})
+# Never administrators: separation of duties (people.roles).
+PRIVILEGED = frozenset({R.TOWN_CLERK, R.DEPUTY_CLERK, R.HR, R.MAYOR})
 # role -> the statuses it gets; any other signed-in visitor gets 403.
 CASE_RECORD = {R.MANAGER: {404}, R.TOWN_CLERK: {200}, R.DEPUTY_CLERK: {200}}
 CASE_EDIT = {R.MANAGER: {404}, R.TOWN_CLERK: {403}, R.DEPUTY_CLERK: {403}}
@@ -56,7 +58,10 @@ EXPECTED: dict[str, tuple[str, str, str | frozenset[Role]]] = {
     "people.send_link": ("POST", "/people/{person}/sign-in-link", frozenset({R.ADMINISTRATOR})),
     "people.import_csv": ("GET", "/people/import", frozenset({R.ADMINISTRATOR})),
     "people.departments": ("GET", "/people/departments", frozenset({R.ADMINISTRATOR})),
-    "audit.index": ("GET", "/audit", frozenset({R.TOWN_CLERK, R.ADMINISTRATOR})),
+    "people.roles": ("GET", "/people/roles", PRIVILEGED),
+    "people.decide_role_change": ("POST", "/people/roles/{role_change}/refuse", PRIVILEGED),
+    "people.confirm_email": ("GET", "/people/confirm-email/{token}", PUBLIC),
+    "audit.index": ("GET", "/audit", frozenset({R.TOWN_CLERK, R.HR, R.ADMINISTRATOR})),
     "policies.index": ("GET", "/policies", SIGNED_IN),
     "policies.show": ("GET", "/policies/{slug}", SIGNED_IN),
     "policies.sign": ("POST", "/policies/{slug}/sign", SIGNED_IN),
@@ -235,8 +240,9 @@ EXPECTED_PERMISSIONS = {
     "export_subject_access": {R.HR},
     "publish_policy_version": {R.TOWN_CLERK},
     "manage_people": {R.ADMINISTRATOR},
+    "manage_privileged_roles": {R.TOWN_CLERK, R.DEPUTY_CLERK, R.HR, R.MAYOR},
     "view_outbox": {R.ADMINISTRATOR},
-    "view_audit_trail": {R.TOWN_CLERK, R.ADMINISTRATOR},
+    "view_audit_trail": {R.TOWN_CLERK, R.HR, R.ADMINISTRATOR},
     "manage_policies": {R.TOWN_CLERK, R.DEPUTY_CLERK},
     "record_acknowledgement": {R.TOWN_CLERK},
     "view_policy_status": {R.TOWN_CLERK, R.DEPUTY_CLERK, R.HR, R.MANAGER},
@@ -303,6 +309,23 @@ def _expected_status(method: str, who, visitor: Visitor, endpoint: str) -> set[i
     return {200} if method == "GET" else {200, 302}
 
 
+def _role_change(session, clerk, subject) -> int:
+    from portal.people.models import RoleChange
+
+    change = RoleChange(
+        person_id=subject.id,
+        kind="grant",
+        role="hr",
+        effective_on=date.today(),
+        lapses_on=date.today() + timedelta(days=7),
+        status="pending",
+        proposed_by_id=clerk.id,
+    )
+    session.add(change)
+    session.commit()
+    return change.id
+
+
 @pytest.mark.parametrize("visitor", VISITORS, ids=lambda v: v.label)
 def test_access_matrix(app, client, session, visitor: Visitor):
     subject = make_person(session, name="Subject Person")
@@ -366,6 +389,7 @@ def test_access_matrix(app, client, session, visitor: Visitor):
         "published": published.id,
         "draft": draft.id,
         "spare": spare.id,
+        "role_change": _role_change(session, clerk, subject),
     }
     if visitor.roles is not None:
         me = make_person(session, roles=visitor.roles)
@@ -459,3 +483,13 @@ def test_navigation_shows_only_what_the_role_can_use(client, session):
     admin_browser.sign_in_as(make_person(session, roles={Role.ADMINISTRATOR}))
     admin_home = admin_browser.get("/").get_data(as_text=True)
     assert "Audit trail" in admin_home and "/people" in admin_home
+
+
+def test_a_refused_attempt_is_logged_with_ids_only(client, session, caplog):
+    person = make_person(session, name="Curious Colleague", email="curious@council.example")
+    client.sign_in_as(person)
+    with caplog.at_level("WARNING"):
+        assert client.get("/people").status_code == 403
+    lines = [r.getMessage() for r in caplog.records if "access refused" in r.getMessage()]
+    assert lines == [f"access refused: person {person.id}, endpoint people.index, needs manage_people"]
+    assert "Curious" not in lines[0] and "curious@" not in lines[0]

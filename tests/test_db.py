@@ -84,3 +84,29 @@ def test_many_concurrent_audit_writers_keep_one_unbroken_chain(db):
     with db.session_factory() as session:
         report = verify_chain(session)
         assert report.ok and report.events_checked == 20
+
+
+def test_a_page_that_declares_it_writes_on_get_takes_the_write_lock_up_front(database_url):
+    from portal import create_app
+    from portal.access import public
+    from portal.db import READ_ONLY_OPTION, database, get_session, writes_on_get
+    from tests.conftest import settings_for
+
+    app = create_app(settings_for(database_url))
+
+    def lock_taken() -> str:
+        read_only = get_session().get_bind().get_execution_options().get(READ_ONLY_OPTION)
+        return "read-only" if read_only else "write lock"
+
+    def records_a_view() -> str:
+        return lock_taken()
+
+    def only_reads() -> str:
+        return lock_taken()
+
+    app.add_url_rule("/test/records-a-view", view_func=public(writes_on_get(records_a_view)))
+    app.add_url_rule("/test/only-reads", view_func=public(only_reads))
+    client = app.test_client()
+    assert client.get("/test/records-a-view").get_data(as_text=True) == "write lock"
+    assert client.get("/test/only-reads").get_data(as_text=True) == "read-only"
+    database(app).engine.dispose()

@@ -90,8 +90,28 @@ def _council(session, size: int):
 
     for person in people:
         queue(session, person, "test", Message("Hello", ["Text."]))
+    _role_changes(session, clerk, people, size)
     session.commit()
     return people, clerk
+
+
+def _role_changes(session, clerk, people, size: int) -> None:
+    from datetime import date
+
+    from portal.people.models import RoleChange
+
+    for person in people[: max(2, size // 20)]:
+        session.add(
+            RoleChange(
+                person_id=person.id,
+                kind="grant",
+                role="hr",
+                effective_on=date.today(),
+                lapses_on=date(2099, 1, 1),
+                status="pending",
+                proposed_by_id=clerk.id,
+            )
+        )
 
 
 def _disciplinary_cases(session, clerk, people, size: int) -> None:
@@ -148,6 +168,7 @@ PAGES = [
     "/people/new",
     "/people/import",
     "/people/departments",
+    "/people/roles",
     "/audit",
     "/audit?action=test.activity",
     "/accessibility",

@@ -1,4 +1,9 @@
-"""Reading the audit trail back, a page at a time, for the people allowed to."""
+"""Reading the audit trail back, a page at a time, for the people allowed to.
+
+Events about disciplinary cases and subject access are need-to-know (see
+need_to_know.py): the filters and the rows both go through it, so that neither a
+row nor a filter by record number tells a reader more than they may know.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,48 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, false, func, not_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from portal.audit.models import AuditEvent
+from portal.audit.need_to_know import NEED_TO_KNOW, NeedToKnow, Sensitive
 from portal.people.models import Person
 
 PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """One need-to-know kind of record, as the current reader may know it."""
+
+    entry: NeedToKnow
+    records: dict[str, Sensitive]
+
+    def about(self, action: str) -> bool:
+        return action.startswith(self.entry.action_prefix)
+
+    def hidden(self) -> ColumnElement[bool]:
+        seen = [key for key, found in self.records.items() if found.full]
+        return and_(
+            AuditEvent.action.startswith(self.entry.action_prefix, autoescape=True),
+            or_(AuditEvent.object_id.is_(None), AuditEvent.object_id.not_in(seen)),
+        )
+
+    def keys_for(self, reference: str) -> set[str]:
+        """The stored object ids of the record a reader knows by its opaque reference
+        (older events stored the database id). A number is never a reference, so a
+        filter by a case's or a person's id finds none of its hidden events."""
+        if reference.isdigit():
+            return set()
+        return {reference} | {key for key, found in self.records.items() if found.reference == reference}
+
+
+def _scopes(session: Session, viewer: Person) -> list[_Scope]:
+    return [_Scope(entry, entry.records(session, viewer)) for entry in NEED_TO_KNOW]
+
+
+def _hidden(scopes: list[_Scope]) -> ColumnElement[bool]:
+    return or_(false(), *(scope.hidden() for scope in scopes))
 
 
 @dataclass(frozen=True)
@@ -24,14 +64,30 @@ class AuditFilters:
     since: datetime | None = None
     before: datetime | None = None
 
-    def conditions(self) -> list[Any]:
-        found = []
+    def conditions(self, scopes: list[_Scope]) -> list[Any]:
+        found: list[Any] = []
+        hidden = _hidden(scopes)
         if self.action:
             found.append(AuditEvent.action == self.action)
         if self.object_type:
-            found.append(AuditEvent.object_type == self.object_type)
+            # A hidden event is found by the kind of record it is shown as, nothing more.
+            found.append(
+                or_(
+                    and_(not_(hidden), AuditEvent.object_type == self.object_type),
+                    *(s.hidden() for s in scopes if s.entry.object_type == self.object_type),
+                )
+            )
         if self.object_id:
-            found.append(AuditEvent.object_id == self.object_id)
+            found.append(
+                or_(
+                    and_(not_(hidden), AuditEvent.object_id == self.object_id),
+                    *(
+                        and_(s.hidden(), AuditEvent.object_id.in_(keys))
+                        for s in scopes
+                        if (keys := s.keys_for(self.object_id))
+                    ),
+                )
+            )
         if self.since:
             found.append(AuditEvent.occurred_at >= self.since)
         if self.before:
@@ -41,13 +97,58 @@ class AuditFilters:
 
 @dataclass(frozen=True)
 class AuditRow:
-    event: AuditEvent
-    actor_name: str | None
-    on_behalf_of_name: str | None
+    """One event as this reader may see it. A hidden row carries no actor, address or
+    details at all, so a template cannot show them by mistake."""
 
-    @property
-    def details(self) -> dict[str, Any]:
-        return json.loads(self.event.details)
+    id: int
+    occurred_at: datetime
+    action: str
+    object_type: str
+    object_id: str | None
+    hidden: bool
+    actor_name: str | None = None
+    on_behalf_of_name: str | None = None
+    ip_address: str | None = None
+    details: dict[str, Any] | None = None
+
+
+def _in_full(event: AuditEvent, actor: str | None, principal: str | None) -> AuditRow:
+    return AuditRow(
+        id=event.id,
+        occurred_at=event.occurred_at,
+        action=event.action,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        hidden=False,
+        actor_name=actor,
+        on_behalf_of_name=principal,
+        ip_address=event.ip_address,
+        details=json.loads(event.details),
+    )
+
+
+def _row(event: AuditEvent, actor: str | None, principal: str | None, scopes: list[_Scope]) -> AuditRow:
+    scope = next((s for s in scopes if s.about(event.action)), None)
+    if scope is None:
+        return _in_full(event, actor, principal)
+    found = scope.records.get(event.object_id or "")
+    if found is not None and found.full:
+        return _in_full(event, actor, principal)
+    if found is not None:
+        reference: str | None = found.reference
+    else:
+        # A record since removed (retention): a stored token still links its events;
+        # an old event's database id is not shown.
+        stored = event.object_id or ""
+        reference = stored if stored and not stored.isdigit() else None
+    return AuditRow(
+        id=event.id,
+        occurred_at=event.occurred_at,
+        action=event.action,
+        object_type=scope.entry.object_type,
+        object_id=reference,
+        hidden=True,
+    )
 
 
 @dataclass(frozen=True)
@@ -58,8 +159,9 @@ class AuditPage:
     pages: int
 
 
-def audit_page(session: Session, filters: AuditFilters, *, page: int = 1) -> AuditPage:
-    conditions = filters.conditions()
+def audit_page(session: Session, filters: AuditFilters, viewer: Person, *, page: int = 1) -> AuditPage:
+    scopes = _scopes(session, viewer)
+    conditions = filters.conditions(scopes)
     total = session.scalar(select(func.count()).select_from(AuditEvent).where(*conditions)) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
@@ -73,7 +175,7 @@ def audit_page(session: Session, filters: AuditFilters, *, page: int = 1) -> Aud
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
-    return AuditPage([AuditRow(e, a, p) for e, a, p in result], total, page, pages)
+    return AuditPage([_row(e, a, p, scopes) for e, a, p in result], total, page, pages)
 
 
 def known_actions(session: Session) -> list[str]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from flask import Blueprint, render_template, request
+from flask_login import current_user
 
 from portal.access import requires
 from portal.audit.viewer import AuditFilters, audit_page, known_actions
@@ -31,7 +32,7 @@ def index() -> str:
         before=datetime.combine(end + timedelta(days=1), time.min, LONDON) if end else None,
     )
     session = get_session()
-    page = audit_page(session, filters, page=request.args.get("page", 1, type=int) or 1)
+    page = audit_page(session, filters, current_user, page=request.args.get("page", 1, type=int) or 1)
     return render_template(
         "audit/index.html",
         page=page,

@@ -8,7 +8,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from flask import has_request_context, request
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from portal.audit.service import record
@@ -20,6 +21,9 @@ from portal.people.models import Person
 
 FAILURES_ALLOWED = 5
 FAILURE_WINDOW = timedelta(minutes=15)
+# Names the PostgreSQL advisory locks that serialise the attempts on one account
+# (the two-key form, so it never meets the audit chain's one-key lock).
+_THROTTLE_LOCK_CLASS = 15_003
 TOKEN_LIFETIME = timedelta(hours=72)
 
 
@@ -43,15 +47,43 @@ def end_all_sessions(person: Person) -> None:
 # Throttling -----------------------------------------------------------------------
 
 
+def _wait_text(wait: timedelta) -> str:
+    minutes = max(1, math.ceil(wait.total_seconds() / 60))
+    return f"Wait {minutes} {'minute' if minutes == 1 else 'minutes'}, then try again"
+
+
 class SignInThrottled(DomainError):
     def __init__(self, wait: timedelta) -> None:
-        minutes = max(1, math.ceil(wait.total_seconds() / 60))
-        unit = "minute" if minutes == 1 else "minutes"
         super().__init__(
-            f"Too many failed attempts to sign in to this account. Wait {minutes} {unit}, then try again",
-            field="email",
+            f"Too many failed attempts to sign in to this account. {_wait_text(wait)}", field="email"
         )
         self.wait = wait
+
+
+class PasswordThrottled(DomainError):
+    """A re-entered password refused unchecked: the account is waiting after too many failures."""
+
+    def __init__(self, wait: timedelta, *, field: str) -> None:
+        super().__init__(
+            f"Too many wrong passwords have been entered for your account. {_wait_text(wait)}",
+            field=field,
+        )
+        self.wait = wait
+
+
+def _lock_account(session: Session, account: str) -> None:
+    """Make the attempts on one account take turns until their transaction ends.
+
+    Without this, parallel wrong passwords on PostgreSQL each count the failures
+    before any of them records one, and more than FAILURES_ALLOWED get checked. The
+    lock is per account, so other accounts never wait. SQLite needs none: a request
+    that writes holds the database's write lock from its start (portal.db, BEGIN
+    IMMEDIATE), so its attempts already take turns.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    key = int.from_bytes(hashlib.sha256(account.encode()).digest()[:4], "big", signed=True)
+    session.execute(select(func.pg_advisory_xact_lock(_THROTTLE_LOCK_CLASS, key)))
 
 
 def throttle_wait(session: Session, account: str, now: datetime) -> timedelta | None:
@@ -90,6 +122,7 @@ def _find_by_email(session: Session, email: str) -> Person | None:
 
 def authenticate(session: Session, email: str, password: str, *, ip_address: str | None) -> Person:
     account = normalise_email(email)
+    _lock_account(session, account)
     now = utcnow()
     wait = throttle_wait(session, account, now)
     if wait is not None:
@@ -120,6 +153,48 @@ def record_sign_out(session: Session, person: Person) -> None:
     record(session, actor=person, action="auth.signed_out", object_type="person", object_id=person.id)
 
 
+def check_password_again(
+    session: Session,
+    person: Person,
+    password: str,
+    *,
+    purpose: str,
+    field: str = "password",
+    wrong: str = "Your password is not correct",
+) -> None:
+    """A signed-in person re-enters their password to confirm a serious act.
+
+    Each try counts as a sign-in attempt on their account (OWASP ASVS 5.0 V6.3.1:
+    the same throttle wherever a password is checked), so a borrowed or stolen
+    session cannot be used to guess the password without limit. A wrong password is
+    recorded and audited; while the account waits even the right one is refused.
+    `purpose` is a fixed code naming the act, kept in the audit event. Call it
+    before the act writes anything: the failure must be committed with the page
+    that says the password was wrong.
+    """
+    account = normalise_email(person.email)
+    _lock_account(session, account)
+    now = utcnow()
+    wait = throttle_wait(session, account, now)
+    if wait is not None:
+        raise PasswordThrottled(wait, field=field)
+    if not password_matches(person.password_hash, password):
+        ip_address = request.remote_addr if has_request_context() else None
+        session.add(SignInFailure(account=account, failed_at=now, ip_address=ip_address))
+        record(
+            session,
+            actor=person,
+            action="auth.password_check_failed",
+            object_type="person",
+            object_id=person.id,
+            details={"purpose": purpose},
+        )
+        raise DomainError(wrong, field=field)
+    # As at sign-in: the right password clears the count, so earlier typos do not
+    # leave the person one slip away from waiting.
+    session.execute(delete(SignInFailure).where(SignInFailure.account == account))
+
+
 # Passwords ------------------------------------------------------------------------
 
 
@@ -132,9 +207,17 @@ def _check_new_password(person: Person, password: str, confirmation: str) -> Non
 
 
 def change_password(session: Session, person: Person, current: str, new: str, confirmation: str) -> None:
-    """A person changes their own password; every other session of theirs ends."""
-    if not password_matches(person.password_hash, current):
-        raise DomainError("Your current password is not correct", field="current_password")
+    """A person changes their own password; every other session of theirs ends.
+
+    The current password is checked like a sign-in (check_password_again)."""
+    check_password_again(
+        session,
+        person,
+        current,
+        purpose="change_password",
+        field="current_password",
+        wrong="Your current password is not correct",
+    )
     _check_new_password(person, new, confirmation)
     person.password_hash = hash_password(new)
     end_all_sessions(person)

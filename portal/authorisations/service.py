@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from portal.access import can
 from portal.audit.service import record
-from portal.auth.passwords import password_matches
+from portal.auth.service import check_password_again
 from portal.db import utcnow
 from portal.errors import DomainError, NotFound
 from portal.notifications.calendar import add_months
@@ -311,6 +311,20 @@ class PreconditionsUnmet(DomainError):
         self.missing = missing
 
 
+# In order of preference: someone who is both is recorded as the Town Clerk, the
+# officer answerable for the register, so that the same person always signs as one role.
+SIGNING_ROLES = (Role.TOWN_CLERK, Role.MAYOR)
+
+
+def signing_role(signer: Person) -> Role:
+    """The role a signer issues an authorisation in: only the Mayor or the Town Clerk may
+    authorise anyone to post for the council (Networking Policy 3.2)."""
+    for role in SIGNING_ROLES:
+        if role in signer.roles:
+            return role
+    raise DomainError("Only the Mayor or the Town Clerk can issue an authorisation to post")
+
+
 def issue(
     session: Session,
     signer: Person,
@@ -320,15 +334,18 @@ def issue(
     typed_name: str,
     ip_address: str | None,
 ) -> AuthorisationIssue:
-    """The Mayor or the Town Clerk signs the authorisation (after re-entering their password)."""
+    """The Mayor or the Town Clerk signs the authorisation (after re-entering their password).
+
+    The signer's role is checked here as well as by the view's access rule, so that no
+    other caller (a command, a job, a future view) can issue in anyone else's name."""
+    role = signing_role(signer)
     if request.issue is not None:
         return request.issue  # issuing twice gives one result
     if status_of(request) != "requested":
         raise DomainError(f"This request has been {status_of(request)}, so it cannot be issued")
     if request.person_id == signer.id:
         raise DomainError("Nobody can authorise themselves. Ask the other signatory")
-    if not password_matches(signer.password_hash, password):
-        raise DomainError("Your password is not correct", field="password")
+    check_password_again(session, signer, password, purpose="issue_authorisation")
     if " ".join(typed_name.split()).casefold() != " ".join(signer.name.split()).casefold():
         raise DomainError(
             f"Type your full name exactly as the council has it: {signer.name}", field="typed_name"
@@ -338,7 +355,6 @@ def issue(
         raise PreconditionsUnmet(missing)
     from portal.authorisations.letters import render_letter
 
-    role = Role.TOWN_CLERK if Role.TOWN_CLERK in signer.roles else Role.MAYOR
     now = utcnow()
     code = secrets.token_urlsafe(18)  # 144 random bits: not guessable, not enumerable
     reference = next_reference(session, AuthorisationIssue.reference, "PA", now)

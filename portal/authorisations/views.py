@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -14,12 +11,12 @@ from portal.authorisations.forms import ChannelForm, IssueForm, ReasonForm, Requ
 from portal.authorisations.models import Channel
 from portal.business_cases.service import moderators_by_channel
 from portal.db import get_session
-from portal.downloads import csv_download, pdf_download
+from portal.downloads import csv_download, csv_text, pdf_download
 from portal.errors import DomainError
 from portal.forms import attach_domain_error
 from portal.notifications import notices
 from portal.people.service import departments, person_named_in_form
-from portal.ratelimit import limiter
+from portal.ratelimit import PUBLIC_CHECKS, limiter
 
 blueprint = Blueprint("authorisations", __name__, url_prefix="/authorisations")
 verify_blueprint = Blueprint("verify", __name__)
@@ -40,21 +37,20 @@ def index() -> str:
 @blueprint.get("/register.csv")
 @signed_in
 def register_csv() -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["reference", "person", "channels", "may publish", "from", "until"])
-    for item in service.register(get_session()):
-        writer.writerow(
-            [
-                item.issue.reference,
-                item.person.name,
-                "; ".join(c.label for c in item.channels),
-                item.scope,
-                item.starts_on.isoformat(),
-                item.ends_on.isoformat(),
-            ]
-        )
-    return csv_download(buffer.getvalue(), "posting-authorisations.csv")
+    # Names, channel labels and scopes are typed by staff: csv_text defuses formulas.
+    rows: list[list[object]] = [
+        [
+            item.issue.reference,
+            item.person.name,
+            "; ".join(c.label for c in item.channels),
+            item.scope,
+            item.starts_on.isoformat(),
+            item.ends_on.isoformat(),
+        ]
+        for item in service.register(get_session())
+    ]
+    header = ["reference", "person", "channels", "may publish", "from", "until"]
+    return csv_download(csv_text(header, rows), "posting-authorisations.csv")
 
 
 def _request_form() -> RequestForm:
@@ -277,7 +273,7 @@ def retire_channel(channel_id: int) -> WerkzeugResponse:
 
 @verify_blueprint.get("/verify/<code>")
 @public
-@limiter.limit("30 per minute")
+@limiter.limit(PUBLIC_CHECKS)
 def verify(code: str) -> str:
     g.personal_data = True
     found = service.by_code(get_session(), code)

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.audit.need_to_know import new_audit_reference
 from portal.db import Base, UTCDateTime
 from portal.people.models import Person
 from portal.policies.models import PolicyVersion, Receipt
@@ -63,6 +64,11 @@ class DisciplinaryCase(Base):
     # A legal hold stops the retention schedule removing the case (a claim, a tribunal).
     legal_hold_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     legal_hold_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The case's name in the audit trail for those who may not see it (portal.audit.need_to_know):
+    # random, so it gives away neither the database id nor the printed reference.
+    audit_reference: Mapped[str | None] = mapped_column(
+        String(32), unique=True, index=True, default=new_audit_reference
+    )
 
     subject: Mapped[Person] = relationship(foreign_keys=[subject_id], lazy="raise")
     investigating_officer: Mapped[Person] = relationship(
@@ -133,3 +139,23 @@ class LinkedReceipt(Base):
     linked_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     receipt: Mapped[Receipt] = relationship(lazy="raise")
+
+
+class LegalHold(Base):
+    """A legal hold on a case: when, by whom and why it was placed, and why it was lifted.
+
+    The reasons are kept here rather than in the audit trail (which holds only this
+    row's id), so that the retention schedule removes them with the case (UK GDPR
+    Article 5(1)(e)). Rows from before revision 0011 have no `placed_by_id`: the audit
+    trail says who placed them."""
+
+    __tablename__ = "disciplinary_legal_holds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("disciplinary_cases.id"), index=True)
+    placed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    placed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lifted_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    lift_reason: Mapped[str] = mapped_column(Text, default="")

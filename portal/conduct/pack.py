@@ -12,12 +12,12 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.audit.service import record
 from portal.db import utcnow
 from portal.documents.render import EmbeddedFile, render_pdf
 from portal.people.models import Person
 
 from .models import STAGE_LABELS, DisciplinaryCase, EvidencePack
+from .service import audit_case
 
 
 @dataclass(frozen=True)
@@ -99,14 +99,7 @@ def build_pack(session: Session, actor: Person, case: DisciplinaryCase) -> Evide
     )
     case.packs.append(pack)
     session.flush()
-    record(
-        session,
-        actor=actor,
-        action="conduct.pack_generated",
-        object_type="disciplinary_case",
-        object_id=case.id,
-        details={"reference": case.reference, "pack_sha256": pack.sha256},
-    )
+    audit_case(session, actor, case, "pack_generated", {"pack_id": pack.id, "pack_sha256": pack.sha256})
     return pack
 
 

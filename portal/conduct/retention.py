@@ -23,7 +23,9 @@ from portal.errors import DomainError
 from portal.notifications.calendar import add_months
 from portal.people.models import Person
 
-from .models import CaseMeeting, DisciplinaryCase, EvidencePack, EvidenceSnapshot, LinkedReceipt
+from .models import CaseMeeting, DisciplinaryCase, EvidencePack, EvidenceSnapshot, LegalHold, LinkedReceipt
+from .need_to_know import OBJECT_TYPE
+from .service import audit_case
 
 RECORD_TYPES = {
     "warning": "a written warning, from when it expires",
@@ -81,19 +83,23 @@ def _remove(session: Session, case: DisciplinaryCase, months: dict[str, int]) ->
     if session.get_bind().dialect.name == "postgresql":
         # Lets this transaction, and only it, delete evidence and packs (migration 0008).
         session.execute(text("SET LOCAL portal.retention_purge = 'on'"))
-    for model in (CaseMeeting, EvidenceSnapshot, EvidencePack, LinkedReceipt):
+    for model in (CaseMeeting, EvidenceSnapshot, EvidencePack, LinkedReceipt, LegalHold):
         session.execute(delete(model).where(model.case_id == case.id))
     details = {
         "reference": case.reference,
         "record_type": record_type(case),
         "kept_until": kept_until(case, months),
     }
+    reference = case.audit_reference
     session.execute(delete(DisciplinaryCase).where(DisciplinaryCase.id == case.id))
+    # Under the case's audit reference, so the removal is linked to the case's earlier
+    # events; only the reference, the record type and a date, nothing personal.
     record(
         session,
         actor=None,
         action="conduct.removed_by_retention",
-        object_type="disciplinary_case",
+        object_type=OBJECT_TYPE,
+        object_id=reference,
         details=details,
     )
 
@@ -109,35 +115,50 @@ def run(session: Session, on: date, months: dict[str, int], *, dry_run: bool) ->
     return references
 
 
+def _open_hold(session: Session, case: DisciplinaryCase) -> LegalHold | None:
+    return session.scalar(
+        select(LegalHold)
+        .where(LegalHold.case_id == case.id, LegalHold.lifted_at.is_(None))
+        .order_by(LegalHold.id.desc())
+        .limit(1)
+    )
+
+
 def place_hold(session: Session, actor: Person, case: DisciplinaryCase, reason: str) -> None:
+    """A legal hold keeps the case out of the retention schedule (a claim, a tribunal).
+    The reason is kept on the hold; the audit event names only the hold's id."""
     if not reason.strip():
         raise DomainError("Give the reason for the legal hold", field="reason")
     if case.under_legal_hold:
         return
-    case.legal_hold_since, case.legal_hold_reason = utcnow(), reason.strip()
-    session.flush()
-    record(
-        session,
-        actor=actor,
-        action="conduct.legal_hold_placed",
-        object_type="disciplinary_case",
-        object_id=case.id,
-        details={"reference": case.reference, "reason": reason.strip()},
+    now = utcnow()
+    case.legal_hold_since, case.legal_hold_reason = now, reason.strip()
+    hold = LegalHold(
+        case_id=case.id, placed_at=now, placed_by_id=actor.id, reason=reason.strip(), lift_reason=""
     )
+    session.add(hold)
+    session.flush()
+    audit_case(session, actor, case, "legal_hold_placed", {"hold_id": hold.id})
 
 
 def lift_hold(session: Session, actor: Person, case: DisciplinaryCase, reason: str) -> None:
+    """Lifting a hold returns the case to the schedule; why is kept on the hold."""
     if not reason.strip():
         raise DomainError("Give the reason for lifting the legal hold", field="reason")
     if not case.under_legal_hold:
         return
+    now = utcnow()
+    hold = _open_hold(session, case)
+    if hold is None:  # placed before holds had their own table and not carried over
+        hold = LegalHold(
+            case_id=case.id,
+            placed_at=case.legal_hold_since or now,
+            placed_by_id=None,
+            reason=case.legal_hold_reason,
+            lift_reason="",
+        )
+        session.add(hold)
+    hold.lifted_at, hold.lifted_by_id, hold.lift_reason = now, actor.id, reason.strip()
     case.legal_hold_since, case.legal_hold_reason = None, ""
     session.flush()
-    record(
-        session,
-        actor=actor,
-        action="conduct.legal_hold_lifted",
-        object_type="disciplinary_case",
-        object_id=case.id,
-        details={"reference": case.reference, "reason": reason.strip()},
-    )
+    audit_case(session, actor, case, "legal_hold_lifted", {"hold_id": hold.id})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -28,6 +29,7 @@ from portal.templating import LONDON
 
 from .evidence import gather, seal
 from .models import STAGE_LABELS, STAGES, CaseMeeting, DisciplinaryCase, EvidenceSnapshot, LinkedReceipt
+from .need_to_know import OBJECT_TYPE
 
 # How long a warning stays live by default (ACAS Code; the council can change each case).
 LIVE_MONTHS = {"first_written": 6, "final_written": 12}
@@ -69,23 +71,33 @@ def may_handle(viewer: Person, case: DisciplinaryCase) -> bool:
 
 
 def record_view(session: Session, viewer: Person, case: DisciplinaryCase, *, as_subject: bool) -> None:
-    """Every look at a case is in the audit trail (ids only: the trail is widely readable)."""
+    """Every look at a case is in the audit trail, under the case's opaque audit
+    reference: only HR and the Town Clerk see who looked (portal.audit.need_to_know)."""
     record(
         session,
         actor=viewer,
         action="conduct.case_viewed_by_subject" if as_subject else "conduct.case_viewed",
-        object_type="disciplinary_case",
-        object_id=case.id,
+        object_type=OBJECT_TYPE,
+        object_id=case.audit_reference,
     )
 
 
-def _audit(session: Session, actor: Person, case: DisciplinaryCase, what: str, details=None) -> None:  # type: ignore[no-untyped-def]
+def audit_case(
+    session: Session,
+    actor: Person | None,
+    case: DisciplinaryCase,
+    what: str,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """An event about the case. Its details hold ids, hashes and set values only, never
+    free text: reasons, notes and names stay in the case's own tables, where the
+    retention schedule removes them (UK GDPR Article 5(1)(c) and (e))."""
     record(
         session,
         actor=actor,
         action=f"conduct.{what}",
-        object_type="disciplinary_case",
-        object_id=case.id,
+        object_type=OBJECT_TYPE,
+        object_id=case.audit_reference,
         details={"reference": case.reference, **(details or {})},
     )
 
@@ -200,7 +212,7 @@ def open_case(session: Session, actor: Person, details: Allegation) -> Disciplin
     )
     session.add(case)
     session.flush()
-    _audit(session, actor, case, "case_opened", {"evidence_sha256": digest})
+    audit_case(session, actor, case, "case_opened", {"evidence_sha256": digest})
     return case
 
 
@@ -215,7 +227,7 @@ def add_meeting(
     meeting = CaseMeeting(held_on=held_on, title=title.strip(), notes=notes.strip(), shared_on=None)
     case.meetings.append(meeting)
     session.flush()
-    _audit(session, actor, case, "meeting_added", {"meeting_id": meeting.id})
+    audit_case(session, actor, case, "meeting_added", {"meeting_id": meeting.id})
     return meeting
 
 
@@ -229,7 +241,7 @@ def share_notes(
         return
     meeting.shared_on = shared_on
     session.flush()
-    _audit(session, actor, case, "notes_shared", {"meeting_id": meeting.id, "shared_on": shared_on})
+    audit_case(session, actor, case, "notes_shared", {"meeting_id": meeting.id, "shared_on": shared_on})
 
 
 @dataclass
@@ -285,7 +297,7 @@ def record_outcome(session: Session, actor: Person, case: DisciplinaryCase, outc
     case.appeal_deadline = add_working_days(outcome.decided_on, APPEAL_WORKING_DAYS)
     case.status = "decided"
     session.flush()
-    _audit(
+    audit_case(
         session,
         actor,
         case,
@@ -317,7 +329,9 @@ def record_appeal(session: Session, actor: Person, case: DisciplinaryCase, appea
     case.appeal_hearing_on = appeal.hearing_on
     case.appeal_outcome = appeal.outcome.strip()
     session.flush()
-    _audit(session, actor, case, "appeal_recorded", {"late": late, "decided": bool(appeal.outcome.strip())})
+    audit_case(
+        session, actor, case, "appeal_recorded", {"late": late, "decided": bool(appeal.outcome.strip())}
+    )
 
 
 def link_receipt(session: Session, actor: Person, case: DisciplinaryCase, code: str) -> LinkedReceipt:
@@ -345,7 +359,7 @@ def link_receipt(session: Session, actor: Person, case: DisciplinaryCase, code: 
     link = LinkedReceipt(receipt=receipt, linked_by_id=actor.id, linked_at=utcnow())
     case.linked_receipts.append(link)
     session.flush()
-    _audit(
-        session, actor, case, "receipt_linked", {"receipt": receipt.code, "pdf_sha256": receipt.pdf_sha256}
+    audit_case(
+        session, actor, case, "receipt_linked", {"receipt_id": receipt.id, "pdf_sha256": receipt.pdf_sha256}
     )
     return link

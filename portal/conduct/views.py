@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms.fields.choices import SelectChoice
 
 from portal.access import requires, signed_in
-from portal.db import get_session
+from portal.db import get_session, writes_on_get
 from portal.downloads import pdf_download
 from portal.errors import DomainError
 from portal.forms import attach_domain_error
@@ -108,6 +108,7 @@ def _show(case: DisciplinaryCase, **forms) -> str:  # type: ignore[no-untyped-de
 
 
 @blueprint.get("/<int:case_id>")
+@writes_on_get  # records who looked (an audit event)
 @signed_in
 def show(case_id: int) -> str:
     db = get_session()

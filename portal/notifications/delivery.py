@@ -6,7 +6,9 @@ on PostgreSQL: a row one of them holds is skipped by the others, so each message
 once. (SQLite has no row locks; its writers queue behind each other instead.)
 
 A refused address is a permanent failure: the message is marked failed with the
-server's reason and the batch goes on. A server that is down or slow is temporary:
+server's reason and the batch goes on. So is a message that cannot be built or
+that the server refuses for its content: one bad message never stops the mail
+queued behind it. A server that is down or slow is temporary:
 the message waits (1, 2, 4 ... minutes, up to a day) and is tried again, up to
 MAX_ATTEMPTS times; nothing is lost while the server is away.
 """
@@ -14,12 +16,13 @@ MAX_ATTEMPTS times; nothing is lost while the server is away.
 from __future__ import annotations
 
 import smtplib
+import ssl
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import formataddr, make_msgid
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +31,7 @@ from portal.config import Settings
 from portal.db import utcnow
 
 from .models import OutboxMessage
+from .outbox import clean_header
 
 MAX_ATTEMPTS = 10
 MAX_BACKOFF = timedelta(hours=24)
@@ -37,8 +41,12 @@ class TemporaryFailure(Exception):
     """Try again later: the server is down, slow or busy."""
 
 
+class ServerUnavailable(TemporaryFailure):
+    """The server could not be reached or would not let us in: the rest of the batch waits too."""
+
+
 class PermanentFailure(Exception):
-    """Trying again will not help: the address is refused or malformed."""
+    """Trying again will not help: the address is refused, or the message itself cannot be sent."""
 
 
 def backoff(attempts: int) -> timedelta:
@@ -46,9 +54,22 @@ def backoff(attempts: int) -> timedelta:
 
 
 def build_email(message: OutboxMessage, settings: Settings) -> EmailMessage:
+    """The message as it goes out; raises PermanentFailure if its own content cannot be sent.
+
+    Headers were cleaned when the message was queued; anything else that makes it
+    unbuildable (a row written some other way, an odd attachment) fails this message
+    alone, with the reason kept for the outbox page.
+    """
+    try:
+        return _build_email(message, settings)
+    except Exception as error:  # noqa: BLE001 (whatever the cause, it is this message's own)
+        raise PermanentFailure(f"the message could not be built ({type(error).__name__}: {error})") from error
+
+
+def _build_email(message: OutboxMessage, settings: Settings) -> EmailMessage:
     email = EmailMessage()
     email["Subject"] = message.subject
-    email["From"] = f"{settings.council_name} <{settings.smtp_from}>"
+    email["From"] = formataddr((clean_header(settings.council_name), settings.smtp_from))
     email["To"] = message.to_address
     email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}")
     email.set_content(message.text_body)
@@ -67,19 +88,36 @@ class SmtpConnection:
         self.settings = settings
         self.client: smtplib.SMTP | None = None
 
-    def send(self, email: EmailMessage) -> None:
+    def _connected(self) -> smtplib.SMTP:
+        if self.client is not None:
+            return self.client
         try:
-            if self.client is None:
-                self.client = smtplib.SMTP(
-                    self.settings.smtp_host,
-                    self.settings.smtp_port,
-                    timeout=self.settings.smtp_timeout_seconds,
-                )
-                if self.settings.smtp_starttls:
-                    self.client.starttls()
-                if self.settings.smtp_username:
-                    self.client.login(self.settings.smtp_username, self.settings.smtp_password)
-            refused = self.client.send_message(email)
+            self.client = client = smtplib.SMTP(
+                self.settings.smtp_host,
+                self.settings.smtp_port,
+                timeout=self.settings.smtp_timeout_seconds,
+            )
+            if self.settings.smtp_starttls:
+                # A default context checks the server's certificate and name; without
+                # one smtplib encrypts but would talk to anyone in the middle.
+                client.starttls(context=ssl.create_default_context())
+            if self.settings.smtp_username:
+                client.login(self.settings.smtp_username, self.settings.smtp_password)
+        except (OSError, smtplib.SMTPException) as error:
+            # Whatever the reply, no message was looked at yet: never the message's fault.
+            self.close()
+            raise ServerUnavailable(f"{type(error).__name__}: {error}") from error
+        return client
+
+    def send(self, email: EmailMessage) -> None:
+        client = self._connected()
+        try:
+            refused = client.send_message(email)
+        except (ValueError, UnicodeError, TypeError, LookupError) as error:
+            # The message could not be written out: its own content, not the server.
+            self.close()
+            reason = f"the message could not be sent ({type(error).__name__}: {error})"
+            raise PermanentFailure(reason) from error
         except smtplib.SMTPRecipientsRefused as error:
             reasons = "; ".join(
                 f"{addr}: {code} {text.decode(errors='replace')}"
@@ -89,8 +127,8 @@ class SmtpConnection:
         except smtplib.SMTPResponseException as error:
             text = error.smtp_error
             reason = f"{error.smtp_code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
-            # A 5xx reply to a message is final; greeting refusals (connect errors) are not.
-            if 500 <= error.smtp_code < 600 and not isinstance(error, smtplib.SMTPConnectError):
+            # A 5xx reply to a message is final (connecting is dealt with above).
+            if 500 <= error.smtp_code < 600:
                 raise PermanentFailure(reason) from error
             self.close()
             raise TemporaryFailure(reason) from error
@@ -148,6 +186,7 @@ def send_due(
                     break
                 tried.add(message.id)
                 try:
+                    # Built inside the try: a message that cannot be built fails alone.
                     connection.send(build_email(message, settings))
                 except PermanentFailure as failure:
                     message.status, message.last_error = "failed", str(failure)[:2000]
@@ -164,7 +203,7 @@ def send_due(
                         message.next_attempt_at = (now or utcnow()) + backoff(message.attempts)
                         report.retrying += 1
                     report.errors.append(f"message {message.id}: {failure}")
-                    if isinstance(failure.__cause__, OSError):
+                    if isinstance(failure, ServerUnavailable) or isinstance(failure.__cause__, OSError):
                         break  # the server is away: leave the rest queued
                 else:
                     message.status, message.sent_at = "sent", utcnow()

@@ -8,7 +8,8 @@ disciplinary matter, a link and never the content.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from flask import current_app, render_template
@@ -30,6 +31,17 @@ class Message:
     link_path: str = ""  # a path in the portal (made absolute with PORTAL_BASE_URL), or a full URL
     attachment_name: str | None = None
     attachment: bytes | None = field(default=None, repr=False)
+
+
+def clean_header(value: str, *, limit: int = 300) -> str:
+    """A value that is safe in a mail header: one line, no control characters.
+
+    Titles and names are typed by staff; a line break in one would otherwise make
+    the message impossible to build (and, in older mailers, could add headers of
+    its own). Line and paragraph separators and control characters become spaces.
+    """
+    spaced = "".join(" " if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char for char in value)
+    return " ".join(spaced.split())[:limit]
 
 
 def day_text(value: date) -> str:
@@ -55,11 +67,19 @@ def queue(
     *,
     dedupe_key: str | None = None,
     now: datetime | None = None,
+    to_address: str | None = None,
 ) -> OutboxMessage | None:
     """Adds the message to the outbox; None when it is a repeat (same dedupe_key) or the
-    recipient has left."""
+    recipient has left. `to_address` sends it elsewhere than their address on record
+    (a new address that must confirm itself)."""
     if not recipient.is_active:
         return None
+    # Cleaned before use: the subject is the HTML part's title too.
+    message = replace(
+        message,
+        subject=clean_header(message.subject, limit=300),
+        attachment_name=clean_header(message.attachment_name, limit=200) if message.attachment_name else None,
+    )
     if dedupe_key is not None and session.scalar(
         select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
     ):
@@ -73,7 +93,7 @@ def queue(
         created_at=now or utcnow(),
         kind=kind,
         person_id=recipient.id,
-        to_address=recipient.email,
+        to_address=to_address or recipient.email,
         subject=message.subject,
         text_body=render_template("emails/message.txt", **context),
         html_body=render_template("emails/message.html", **context),

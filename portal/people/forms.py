@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.people.models import ENGAGEMENT_LABELS, ROLE_LABELS
+from portal.people.models import ENGAGEMENT_LABELS, ORDINARY_ROLES, ROLE_LABELS
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -38,7 +38,9 @@ class PersonForm(FlaskForm):
     start_date = DateField("Start date", validators=[DataRequired("Enter their start date as a real date")])
     roles = MultiCheckboxField(
         "Roles",
-        choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()],
+        # Privileged roles are not offered: they change only through a proposal that a
+        # second person approves (see people.roles).
+        choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items() if r in ORDINARY_ROLES],
         validators=[Optional()],
     )
 
@@ -64,3 +66,31 @@ class DepartmentForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that changes something: just the CSRF token."""
+
+
+class RoleChangeForm(FlaskForm):
+    person_email = EmailField(
+        "Email address of the person",
+        validators=[
+            DataRequired("Enter the email address of the person whose role changes"),
+            Email("Enter an email address in the correct format, like name@example.org"),
+            Length(max=320),
+        ],
+    )
+    role = SelectField(
+        "Role",
+        choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items() if r not in ORDINARY_ROLES],
+        validators=[DataRequired("Choose the role")],
+    )
+    change = SelectField(
+        "Change",
+        choices=[
+            SelectChoice("grant", "Give them this role"),
+            SelectChoice("remove", "Remove this role from them"),
+        ],
+        validators=[DataRequired("Choose whether to give or remove the role")],
+    )
+    effective_on = DateField(
+        "Takes effect on",
+        validators=[Optional()],
+    )

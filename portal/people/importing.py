@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from portal.audit.service import record
 from portal.auth.service import normalise_email
-from portal.people.models import Department, EngagementType, Person, Role
+from portal.people.models import PRIVILEGED_ROLES, Department, EngagementType, Person, Role
 from portal.people.service import PersonDetails, add_department, create_person
 
 REQUIRED_COLUMNS = ("name", "email", "engagement_type", "start_date")
@@ -91,9 +91,17 @@ def _check_row(line: int, raw: dict[str, str], problems: list[RowProblem]) -> _R
     roles: set[Role] = set()
     for word in values["roles"].replace(";", " ").replace(",", " ").split():
         try:
-            roles.add(Role(word.lower()))
+            role = Role(word.lower())
         except ValueError:
             row_problems.append(f"the role '{word}' does not exist")
+            continue
+        if role in PRIVILEGED_ROLES:
+            # Separation of duties: these roles need a proposal and a second person.
+            row_problems.append(
+                f"the role '{word}' is a privileged role, given only with a second person's approval "
+                "under Privileged roles"
+            )
+        roles.add(role)
     if row_problems:
         problems.extend(RowProblem(line, problem[0].upper() + problem[1:]) for problem in row_problems)
         return None

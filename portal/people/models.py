@@ -142,3 +142,79 @@ class PersonRole(Base):
     role: Mapped[str] = mapped_column(String(30), primary_key=True)
 
     person: Mapped[Person] = relationship(back_populates="role_grants", lazy="raise")
+
+
+# Separation of duties ---------------------------------------------------------------
+# These roles open disciplinary files, subject access exports and the power to speak
+# for the council (Networking Policy 3.2), so a change to any of them needs a second
+# person (DESIGN.md, threat model). Administrators manage accounts, not these roles.
+PRIVILEGED_ROLES: frozenset[Role] = frozenset({Role.TOWN_CLERK, Role.DEPUTY_CLERK, Role.HR, Role.MAYOR})
+ORDINARY_ROLES: frozenset[Role] = frozenset(Role) - PRIVILEGED_ROLES
+
+CHANGE_KINDS = ("grant", "remove", "email")
+CHANGE_STATUSES = ("pending", "approved", "applied", "refused", "lapsed")
+
+
+class RoleChange(Base):
+    """A proposed change to a privileged role, or to a privileged holder's email address.
+
+    It takes effect only when a second person approves it (or, while nobody else could,
+    the server's own command does, and says so). Rows are never deleted: the proposal,
+    its approval or refusal and its lapse are the record of who did what.
+    """
+
+    __tablename__ = "role_changes"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {CHANGE_KINDS!r}", name="kind"),
+        CheckConstraint(f"status IN {CHANGE_STATUSES!r}", name="status"),
+        CheckConstraint(f"role IS NULL OR role IN ({_ROLE_VALUES})", name="role"),
+        CheckConstraint("(kind = 'email') = (new_email IS NOT NULL)", name="email_has_address"),
+        CheckConstraint("(kind = 'email') = (role IS NULL)", name="role_has_role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    role: Mapped[str | None] = mapped_column(String(30))
+    new_email: Mapped[str | None] = mapped_column(String(320))
+    effective_on: Mapped[date] = mapped_column(Date)
+    lapses_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    # True when the server's command stood in as the second person.
+    decided_on_server: Mapped[bool] = mapped_column(Boolean, default=False)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id], lazy="raise")
+    proposed_by: Mapped[Person | None] = relationship(foreign_keys=[proposed_by_id], lazy="raise")
+    decided_by: Mapped[Person | None] = relationship(foreign_keys=[decided_by_id], lazy="raise")
+
+    @property
+    def role_value(self) -> Role | None:
+        return Role(self.role) if self.role else None
+
+
+class EmailChange(Base):
+    """A new email address waiting for its owner to confirm it from that mailbox.
+
+    Only the SHA-256 of the link's token is stored. Until the link is used the person
+    keeps their old address, so a mistyped or hostile address never receives their mail.
+    """
+
+    __tablename__ = "email_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    new_email: Mapped[str] = mapped_column(String(320))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    role_change_id: Mapped[int | None] = mapped_column(ForeignKey("role_changes.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id], lazy="raise")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, inspect, or_, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -18,7 +18,18 @@ from portal.auth.models import PasswordToken
 from portal.auth.service import end_all_sessions, new_session_token, normalise_email
 from portal.db import utcnow
 from portal.errors import DomainError, NotFound
-from portal.people.models import Department, EngagementType, Person, PersonRole, Role
+from portal.people import roles as role_changes
+from portal.people.email_changes import request_email_change
+from portal.people.models import (
+    ORDINARY_ROLES,
+    PRIVILEGED_ROLES,
+    Department,
+    EngagementType,
+    Person,
+    PersonRole,
+    Role,
+)
+from portal.templating import LONDON
 
 PAGE_SIZE = 50
 
@@ -100,9 +111,24 @@ def _check_department(session: Session, department_id: int | None) -> None:
         raise DomainError("Choose a department from the list", field="department")
 
 
+def _check_ordinary_roles(actor: Person | None, roles: set[Role]) -> None:
+    """Administrators give only the ordinary roles; privileged ones need two people.
+
+    `actor` None is the server itself (the demo council, the first Town Clerk).
+    """
+    if actor is not None and roles & PRIVILEGED_ROLES:
+        names = ", ".join(sorted(role.label for role in roles & PRIVILEGED_ROLES))
+        raise DomainError(
+            f"{names}: privileged roles are given only with a second person's approval, "
+            "under Privileged roles",
+            field="roles",
+        )
+
+
 def create_person(
     session: Session, actor: Person | None, details: PersonDetails, *, is_demo: bool = False
 ) -> Person:
+    _check_ordinary_roles(actor, details.roles)
     email = normalise_email(details.email)
     _check_email_free(session, email, None)
     _check_department(session, details.department_id)
@@ -144,30 +170,42 @@ def _snapshot(person: Person, roles: set[Role]) -> dict[str, object]:
     }
 
 
-def update_person(
-    session: Session, actor: Person, person: Person, details: PersonDetails
-) -> dict[str, object]:
-    """Apply an administrator's edit; return what changed (empty when nothing did)."""
+@dataclass(frozen=True)
+class EditOutcome:
+    """What an administrator's edit did: the changes made, and a new address still waiting."""
+
+    changes: dict[str, object]
+    email_waiting: str | None = None
+    email_needs_approval: bool = False
+
+
+def update_person(session: Session, actor: Person, person: Person, details: PersonDetails) -> EditOutcome:
+    """Apply an administrator's edit.
+
+    The ordinary roles change here; the privileged ones only through a proposal that a
+    second person approves, and nobody changes their own roles. A new email address
+    takes effect only when it confirms itself; a privileged holder's needs approval first.
+    """
     email = normalise_email(details.email)
     _check_email_free(session, email, person)
     _check_department(session, details.department_id)
     manager_id = _resolve_manager(session, details, person)
-    if (
-        actor.id == person.id
-        and Role.ADMINISTRATOR in person.roles
-        and Role.ADMINISTRATOR not in details.roles
-    ):
-        raise DomainError("You cannot remove your own administrator role", field="roles")
+    # The form carries the ordinary roles only: a privileged role left out is kept, and
+    # one added is refused (it needs a proposal and a second person).
+    _check_ordinary_roles(actor, (details.roles & PRIVILEGED_ROLES) - person.roles)
+    wanted_ordinary = details.roles & ORDINARY_ROLES
+    if actor.id == person.id and wanted_ordinary != person.roles & ORDINARY_ROLES:
+        raise DomainError("You cannot change your own roles. Ask another administrator", field="roles")
+    new_roles = wanted_ordinary | (person.roles & PRIVILEGED_ROLES)
     before = _snapshot(person, set(person.roles))
     person.name = details.name.strip()
-    person.email = email
     person.engagement_type = details.engagement_type.value
     person.department_id = details.department_id
     person.line_manager_id = manager_id
     person.start_date = details.start_date
-    if set(person.roles) != details.roles:
-        person.role_grants = [PersonRole(role=role.value) for role in sorted(details.roles)]
-    after = _snapshot(person, details.roles)
+    if set(person.roles) != new_roles:
+        person.role_grants = [PersonRole(role=role.value) for role in sorted(new_roles)]
+    after = _snapshot(person, new_roles)
     changes = {key: {"from": before[key], "to": after[key]} for key in after if before[key] != after[key]}
     if changes:
         session.flush()
@@ -179,7 +217,13 @@ def update_person(
             object_id=person.id,
             details=changes,
         )
-    return changes
+    if email == person.email:
+        return EditOutcome(changes)
+    if role_changes.holds_privileged_role(person):
+        role_changes.propose_email_change(session, actor, person, email)
+        return EditOutcome(changes, email_waiting=email, email_needs_approval=True)
+    request_email_change(session, actor, person, email)
+    return EditOutcome(changes, email_waiting=email)
 
 
 def mark_leaver(session: Session, actor: Person, person: Person, leaving_date: date) -> None:
@@ -277,3 +321,32 @@ def demo_accounts_present(session: Session) -> bool:
     if not inspect(session.get_bind()).has_table("people"):
         return False
     return session.scalar(select(func.count()).select_from(Person).where(Person.is_demo.is_(True))) != 0
+
+
+def create_first_town_clerk(session: Session, *, name: str, email: str, start: date | None = None) -> Person:
+    """A new installation's first Town Clerk, made on the server; refused once there is one.
+
+    Every later privileged role goes through a proposal and a second person.
+    """
+    if role_changes.privileged_holders_by_role(session)[Role.TOWN_CLERK]:
+        raise DomainError("There is already a Town Clerk. Propose further changes in the portal")
+    person = create_person(
+        session,
+        None,
+        PersonDetails(
+            name=name,
+            email=email,
+            engagement_type=EngagementType.EMPLOYEE,
+            start_date=start or datetime.now(LONDON).date(),
+            roles={Role.TOWN_CLERK},
+        ),
+    )
+    record(
+        session,
+        actor=None,
+        action="roles.first_town_clerk",
+        object_type="person",
+        object_id=person.id,
+        details={"second_person": "server command"},
+    )
+    return person

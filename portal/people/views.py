@@ -5,14 +5,15 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from portal.access import requires
+from portal.access import public, requires
 from portal.auth.service import issue_password_token
 from portal.db import get_session
 from portal.errors import DomainError
-from portal.forms import attach_domain_error
+from portal.forms import attach_domain_error, posted_id
 from portal.notifications import notices
-from portal.people import service
-from portal.people.forms import ActionForm, DepartmentForm, ImportForm, LeaverForm, PersonForm
+from portal.people import email_changes, service
+from portal.people import roles as role_changes
+from portal.people.forms import ActionForm, DepartmentForm, ImportForm, LeaverForm, PersonForm, RoleChangeForm
 from portal.people.importing import ImportRejected, import_people
 from portal.people.models import EngagementType, Person, Role
 
@@ -59,7 +60,7 @@ def index() -> str:
     page = service.list_people(
         session,
         search=request.args.get("q", "")[:100],
-        department_id=int(department) if department.isdigit() else None,
+        department_id=posted_id(department),
         status=status,
         page=request.args.get("page", 1, type=int) or 1,
     )
@@ -89,8 +90,15 @@ def new() -> str | Response:
 @blueprint.get("/<int:person_id>")
 @requires("manage_people")
 def show(person_id: int) -> str:
-    person = service.get_person(get_session(), person_id)
-    return render_template("people/show.html", person=person, action_form=ActionForm())
+    session = get_session()
+    person = service.get_person(session, person_id)
+    return render_template(
+        "people/show.html",
+        person=person,
+        action_form=ActionForm(),
+        email_waiting=email_changes.pending_email_change(session, person),
+        holds_privileged_role=role_changes.holds_privileged_role(person),
+    )
 
 
 @blueprint.route("/<int:person_id>/edit", methods=["GET", "POST"])
@@ -100,15 +108,30 @@ def edit(person_id: int) -> str | Response:
     form = _person_form(person)
     if form.validate_on_submit():
         try:
-            changes = service.update_person(get_session(), current_user, person, _details(form))
+            outcome = service.update_person(get_session(), current_user, person, _details(form))
         except DomainError as error:
             attach_domain_error(form, error)
         else:
-            flash(
-                f"{person.name}'s details have been saved." if changes else "Nothing was changed.", "success"
-            )
+            flash(_edit_message(person, outcome), "success")
             return redirect(url_for("people.show", person_id=person.id))
     return render_template("people/form.html", form=form, person=person)
+
+
+def _edit_message(person: Person, outcome: service.EditOutcome) -> str:
+    saved = f"{person.name}'s details have been saved." if outcome.changes else ""
+    if outcome.email_needs_approval:
+        waiting = (
+            f"The change of address to {outcome.email_waiting} needs a second person's approval, "
+            "because they hold a privileged role; then the new address must confirm it."
+        )
+    elif outcome.email_waiting:
+        waiting = (
+            f"A link has been sent to {outcome.email_waiting}. The address changes when it is confirmed "
+            "from there; the old address has been told."
+        )
+    else:
+        return saved or "Nothing was changed."
+    return f"{saved} {waiting}".strip()
 
 
 @blueprint.route("/<int:person_id>/leave", methods=["GET", "POST"])
@@ -143,7 +166,8 @@ def send_link(person_id: int) -> str | Response:
     except DomainError as error:
         flash(error.message, "info")
         return redirect(url_for("people.show", person_id=person.id))
-    link = url_for("auth.set_password", token=raw, _external=True)
+    # A path: the outbox puts PORTAL_BASE_URL before it, never this request's Host header.
+    link = url_for("auth.set_password", token=raw)
     notices.invitation(get_session(), person, link, purpose=purpose)
     return render_template("people/link.html", person=person, purpose=purpose)
 
@@ -184,3 +208,91 @@ def departments() -> str | Response:
     return render_template(
         "people/departments.html", form=form, departments=service.departments(get_session())
     )
+
+
+# Privileged roles: a proposal and a second person -------------------------------------
+
+
+@blueprint.route("/roles", methods=["GET", "POST"])
+@requires("manage_privileged_roles")
+def roles() -> str | Response:
+    session = get_session()
+    form = RoleChangeForm()
+    if request.method == "GET":
+        form.effective_on.data = role_changes.today()
+    if form.validate_on_submit():
+        try:
+            person = service.person_named_in_form(session, form.person_email.data or "")
+            change = role_changes.propose_role_change(
+                session,
+                current_user,
+                person,
+                Role(form.role.data),
+                grant=form.change.data == "grant",
+                effective_on=form.effective_on.data,
+            )
+        except DomainError as error:
+            attach_domain_error(form, error)
+        else:
+            flash(_proposed_message(change), "success")
+            return redirect(url_for("people.roles"))
+    open_changes = role_changes.open_changes(session)
+    holders = role_changes.privileged_holders(session)
+    return render_template(
+        "people/roles.html",
+        form=form,
+        holders=role_changes.privileged_holders_by_role(session, holders),
+        changes=open_changes,
+        approvers={
+            change.id: role_changes.approvers_for(session, change, holders) for change in open_changes
+        },
+        describe=role_changes.describe,
+        action_form=ActionForm(),
+    )
+
+
+def _proposed_message(change: role_changes.RoleChange) -> str:
+    text = f"Proposed: {role_changes.describe(change)}. It takes effect when a second person approves it."
+    if not role_changes.approvers_for(get_session(), change):
+        text += (
+            " Nobody else in the portal can approve it yet, so it must be approved on the server with "
+            f"flask --app wsgi roles approve {change.id}."
+        )
+    return text
+
+
+@blueprint.post("/roles/<int:change_id>/<any(approve, refuse):decision>")
+@requires("manage_privileged_roles")
+def decide_role_change(change_id: int, decision: str) -> Response:
+    session = get_session()
+    change = role_changes.get_change(session, change_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("people.roles"))
+    try:
+        if decision == "approve":
+            role_changes.approve(session, current_user, change)
+        else:
+            role_changes.refuse(session, current_user, change)
+    except DomainError as error:
+        flash(error.message, "info")
+    else:
+        done = "approved" if decision == "approve" else "refused"
+        flash(f"{role_changes.describe(change)}: {done}.", "success")
+    return redirect(url_for("people.roles"))
+
+
+@blueprint.route("/confirm-email/<token>", methods=["GET", "POST"])
+@public
+def confirm_email(token: str) -> str | Response:
+    """The link sent to a new address. GET only shows the page; the change is a POST."""
+    session = get_session()
+    change = email_changes.usable_email_change(session, token)
+    form = ActionForm()
+    if change is not None and form.validate_on_submit():
+        try:
+            email_changes.confirm_email_change(session, token)
+        except DomainError as error:
+            flash(error.message, "info")
+        else:
+            return render_template("people/email_confirmed.html", email=change.new_email)
+    return render_template("people/confirm_email.html", change=change, form=form)

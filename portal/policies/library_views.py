@@ -247,8 +247,7 @@ def paper(slug: str) -> str | Response:
                 clerk_password=form.password.data or "",
                 witness_name=form.witness_name.data or "",
                 signed_on=str(form.signed_on.data),
-                scan_name=upload.filename or "scan",
-                scan_type=upload.mimetype or "",
+                scan_name=upload.filename or "scan",  # a label only: scans.py makes it safe
                 scan=upload.read(),
                 request=request_details(),
             )

@@ -221,6 +221,10 @@ def update_draft(
     version.change_summary = details.change_summary.strip()
     version.adopted_minute = details.adopted_minute.strip()
     version.review_due = details.review_due
+    # The old sections go first: the unit of work inserts before it deletes, and the
+    # new ones usually keep the same section numbers (unique within a version).
+    version.sections.clear()
+    session.flush()
     _apply_text(version, parsed)
     session.flush()
     record(

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.audit.service import canonical_json, record
-from portal.auth.passwords import password_matches
+from portal.auth.service import check_password_again
 from portal.db import utcnow
 from portal.errors import DomainError
 from portal.people.models import Person
@@ -30,6 +30,7 @@ from portal.policies.models import (
     RecordKind,
     SigningMethod,
 )
+from portal.policies.scans import check_scan
 from portal.policies.service import applies_to, current_version
 from portal.policies.status import SigningPlan, load_records, status_of
 
@@ -38,8 +39,6 @@ STATEMENT = (
     "understand it. I will follow it at work and, where it says so, outside work too. I understand "
     "that if I break it, the council may deal with the matter under its Disciplinary Policy."
 )
-PAPER_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
-MAX_SCAN_BYTES = 1_800_000
 
 
 def statement_for(person_name: str, policy: Policy, version: PolicyVersion) -> str:
@@ -239,8 +238,7 @@ def sign(
     version = _check_current(policy, version_id)
     if not applies_to(policy, person):
         raise DomainError("This policy does not apply to you")
-    if not password_matches(person.password_hash, password):
-        raise DomainError("Your password is not correct", field="password")
+    check_password_again(session, person, password, purpose="sign_policy")
     if not _names_match(typed_name, person.name):
         raise DomainError(
             f"Type your full name exactly as the council has it: {person.name}", field="typed_name"
@@ -294,7 +292,7 @@ def sign_on_behalf(
 ) -> Acknowledgement:
     """The Clerk records a signature for someone else, with a written reason."""
     version = _current_or_refuse(policy)
-    _check_third_party(clerk, person, policy, clerk_password)
+    _check_third_party(session, clerk, person, policy, clerk_password)
     if not reason.strip():
         raise DomainError("Write the reason for signing on their behalf", field="reason")
     return _record_signature(
@@ -319,21 +317,17 @@ def record_paper(
     witness_name: str,
     signed_on: str,
     scan_name: str,
-    scan_type: str,
     scan: bytes,
     request: RequestDetails,
 ) -> Acknowledgement:
-    """The Clerk records a paper form signed in front of a witness (for people without an account)."""
+    """The Clerk records a paper form signed in front of a witness (for people without an account).
+
+    The scan is accepted by what its content is (see scans.py), whatever it was called."""
     version = _current_or_refuse(policy)
-    _check_third_party(clerk, person, policy, clerk_password)
+    _check_third_party(session, clerk, person, policy, clerk_password, purpose="record_paper")
     if not witness_name.strip():
         raise DomainError("Enter the name of the witness", field="witness_name")
-    if scan_type not in PAPER_TYPES:
-        raise DomainError("The scan must be a PDF, JPEG or PNG file", field="scan")
-    if not scan:
-        raise DomainError("Choose the scan of the signed paper form", field="scan")
-    if len(scan) > MAX_SCAN_BYTES:
-        raise DomainError("The scan must be smaller than 1.8 MB", field="scan")
+    checked = check_scan(scan_name, scan)
     ack = _record_signature(
         session,
         person=person,
@@ -348,10 +342,10 @@ def record_paper(
     session.add(
         PaperScan(
             acknowledgement_id=ack.id,
-            filename=scan_name[:200] or "scan",
-            content_type=scan_type,
-            content=scan,
-            sha256=sha256(scan),
+            filename=checked.filename,
+            content_type=checked.content_type,
+            content=checked.content,
+            sha256=sha256(checked.content),
         )
     )
     return ack
@@ -398,13 +392,20 @@ def withdraw(
     )
 
 
-def _check_third_party(clerk: Person, person: Person, policy: Policy, clerk_password: str) -> None:
+def _check_third_party(
+    session: Session,
+    clerk: Person,
+    person: Person,
+    policy: Policy,
+    clerk_password: str,
+    *,
+    purpose: str = "sign_on_behalf",
+) -> None:
     if clerk.id == person.id:
         raise DomainError("Sign your own acknowledgement from the policy's page")
     if not applies_to(policy, person):
         raise DomainError(f"The {policy.title} does not apply to {person.name}")
-    if not password_matches(clerk.password_hash, clerk_password):
-        raise DomainError("Your password is not correct", field="password")
+    check_password_again(session, clerk, clerk_password, purpose=purpose)
 
 
 # Receipts -----------------------------------------------------------------------

@@ -17,7 +17,7 @@ from portal.access import can, public, requires, signed_in
 from portal.db import get_session, utcnow
 from portal.downloads import pdf_download
 from portal.errors import DomainError
-from portal.forms import attach_domain_error
+from portal.forms import attach_domain_error, posted_id
 from portal.people.service import find_by_email
 from portal.policies import receipts, service, signing
 from portal.policies.forms import AsAtForm, DeclineForm, SignForm, VerifyForm
@@ -25,6 +25,7 @@ from portal.policies.models import Acknowledgement, PolicyVersion
 from portal.policies.parsing import render_markdown
 from portal.policies.status import as_at, statuses_for_people
 from portal.policies.team import status_rows
+from portal.ratelimit import PUBLIC_CHECKS, limiter
 
 blueprint = Blueprint("policies", __name__, url_prefix="/policies")
 receipts_blueprint = Blueprint("receipts", __name__, url_prefix="/receipts")
@@ -99,7 +100,7 @@ def sign(slug: str) -> str | Response:
     policy = service.get_policy(db, slug)
     form = SignForm()
     if form.validate_on_submit():
-        version_id = int(form.version_id.data or 0) if (form.version_id.data or "").isdigit() else 0
+        version_id = posted_id(form.version_id.data) or 0
         try:
             ack = signing.sign(
                 db,
@@ -166,7 +167,7 @@ def decline(slug: str) -> str | Response:
                 db,
                 current_user,
                 policy,
-                version_id=int(form.version_id.data or 0),
+                version_id=posted_id(form.version_id.data) or 0,
                 reason=form.reason.data or "",
                 request=request_details(),
             )
@@ -236,6 +237,7 @@ def look_up() -> str:
 
 @receipts_blueprint.route("/verify", methods=["GET", "POST"])
 @public
+@limiter.limit(PUBLIC_CHECKS)  # by code and by upload alike: both would answer a guess
 def verify() -> str:
     g.personal_data = True
     db = get_session()

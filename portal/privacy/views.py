@@ -10,12 +10,13 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from portal.access import requires
 from portal.audit.service import record
-from portal.db import get_session
+from portal.db import get_session, writes_on_get
 from portal.documents.render import render_pdf
 from portal.downloads import attachment, pdf_download
 from portal.people.models import Person
 from portal.people.service import find_by_email
 
+from .need_to_know import OBJECT_TYPE, reference_for
 from .subject_access import export, mark_names
 
 blueprint = Blueprint("privacy", __name__, url_prefix="/privacy")
@@ -38,15 +39,18 @@ def _person(person_id: int) -> Person:
 
 
 def _exported(person: Person, what: str) -> dict:  # type: ignore[type-arg]
-    """The export, with an audit entry: a subject access request is handled on the record."""
-    content = export(get_session(), person)
+    """The export, with an audit entry: a subject access request is handled on the record.
+    The entry is filed under the person's opaque audit reference, with their id only in
+    the details, which only HR and the Town Clerk see (portal.audit.need_to_know)."""
+    db = get_session()
+    content = export(db, person)
     record(
-        get_session(),
+        db,
         actor=current_user,
         action="privacy.subject_access_exported",
-        object_type="person",
-        object_id=person.id,
-        details={"format": what},
+        object_type=OBJECT_TYPE,
+        object_id=reference_for(db, person),
+        details={"format": what, "person_id": person.id},
     )
     return content
 
@@ -65,6 +69,7 @@ def find() -> str | WerkzeugResponse:
 
 
 @blueprint.get("/subject-access/<int:person_id>")
+@writes_on_get  # records who looked (an audit event)
 @requires("export_subject_access")
 def subject_access(person_id: int) -> str:
     person = _person(person_id)
@@ -73,6 +78,7 @@ def subject_access(person_id: int) -> str:
 
 
 @blueprint.get("/subject-access/<int:person_id>.json")
+@writes_on_get  # records who looked (an audit event)
 @requires("export_subject_access")
 def subject_access_json(person_id: int) -> Response:
     person = _person(person_id)
@@ -82,6 +88,7 @@ def subject_access_json(person_id: int) -> Response:
 
 
 @blueprint.get("/subject-access/<int:person_id>.pdf")
+@writes_on_get  # records who looked (an audit event)
 @requires("export_subject_access")
 def subject_access_pdf(person_id: int) -> Response:
     person = _person(person_id)

@@ -9,8 +9,6 @@ Fewer than 30 attempts at a question is "insufficient data".
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -18,6 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.downloads import csv_text
 from portal.people.models import Department, Person
 from portal.training.models import Attempt, AttemptQuestion, QuestionVersion
 
@@ -128,35 +127,31 @@ def analyse(session: Session) -> tuple[list[ItemStatistics], Mastery]:
 
 
 def as_csv(items: list[ItemStatistics]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
+    """The item statistics as CSV, through the portal's formula-safe writer: question keys,
+    topics and option labels come from quiz files that staff write."""
+    header = [
+        "question",
+        "revision",
+        "topic",
+        "type",
+        "attempts",
+        "facility_index",
+        "discrimination_index",
+        "enough_data",
+        "option_choices",
+    ]
+    rows: list[list[object]] = [
         [
-            "question",
-            "revision",
-            "topic",
-            "type",
-            "attempts",
-            "facility_index",
-            "discrimination_index",
-            "enough_data",
-            "option_choices",
+            item.question_key,
+            item.revision,
+            item.topic,
+            item.kind,
+            item.attempts,
+            item.facility,
+            item.discrimination if item.discrimination is not None else "",
+            "yes" if item.enough_data else "no",
+            "; ".join(f"{key}={item.choices.get(key, 0)}" for key in item.option_labels),
         ]
-    )
-    for item in items:
-        choices = "; ".join(f"{key}={item.choices.get(key, 0)}" for key in item.option_labels)
-        writer.writerow(
-            [
-                item.question_key,
-                item.revision,
-                item.topic,
-                item.kind,
-                item.attempts,
-                item.facility,
-                item.discrimination if item.discrimination is not None else "",
-                "yes" if item.enough_data else "no",
-                choices,
-            ]
-        )
-    # Excel opens UTF-8 correctly only with a byte-order mark.
-    return "\ufeff" + buffer.getvalue()
+        for item in items
+    ]
+    return csv_text(header, rows)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -30,6 +29,7 @@ from portal.training.models import (
     Quiz,
     QuizAssignment,
 )
+from portal.training.scoring import is_answered, mark, scenario_path
 
 REFRESHER_WINDOW_DAYS = 30  # a refresher can be taken this long before a pass expires
 
@@ -205,12 +205,19 @@ def _option_order(question: QuestionVersion, shuffle: bool, rng: random.Random) 
 def start_attempt(
     session: Session, person: Person, quiz: Quiz, *, rng: random.Random | None = None
 ) -> Attempt:
-    """Start (or resume) an attempt: questions are drawn and shuffled here, on the server."""
+    """Start (or resume) an attempt: questions are drawn and shuffled here, on the server.
+
+    One attempt at a time: a second start (another tab, a double click) resumes the
+    attempt the first one began rather than failing on its attempt number.
+    """
     if not is_open_to(session, quiz, person):
         raise NotOpen("This quiz is not open to you")
+    # Starts by the same person queue here (PostgreSQL row lock; SQLite writers are
+    # already serialised), so the second one sees the first's attempt and resumes it.
+    session.execute(select(Person.id).where(Person.id == person.id).with_for_update())
     state = standing(session, person, quiz)
     if state.in_progress is not None:
-        return state.in_progress
+        return get_attempt(session, state.in_progress.id, person)
     today = utcnow().astimezone(LONDON).date()
     if state.completion is not None and state.completion.expires_on > today + timedelta(
         days=REFRESHER_WINDOW_DAYS
@@ -239,7 +246,7 @@ def start_attempt(
         started_at=utcnow(),
     )
     session.add(attempt)
-    session.flush()  # the unique (person, quiz, number) stops a second tab starting a parallel attempt
+    session.flush()  # the unique (person, quiz, number) is the last guard against a parallel attempt
     for position, question in enumerate(questions, start=1):
         session.add(
             AttemptQuestion(
@@ -264,22 +271,6 @@ def start_attempt(
         },
     )
     return get_attempt(session, attempt.id, person)
-
-
-def scenario_path(question: QuestionVersion, answer: list[str]) -> tuple[str | None, str | None]:
-    """Walk the chosen keys: (the step now waiting for a choice, or the ending reached)."""
-    steps = question.content["steps"]
-    step: str | None = question.content["start"]
-    for key in answer:
-        if step is None:
-            return None, None
-        choice = next((c for c in steps[step]["choices"] if c["key"] == key), None)
-        if choice is None:
-            return None, None
-        if choice.get("ending"):
-            return None, choice["ending"]
-        step = choice.get("next")
-    return step, None
 
 
 def save_answer(
@@ -327,29 +318,6 @@ def _extend_scenario(item: AttemptQuestion, keys: list[str]) -> list[str]:
     if keys[0] not in {c["key"] for c in item.question.content["steps"][step]["choices"]}:
         raise InvalidAnswer("That choice was not offered at this point of the story")
     return [*path, keys[0]]
-
-
-def is_answered(item: AttemptQuestion) -> bool:
-    if not item.answer:
-        return False
-    if item.question.kind == "scenario":
-        return scenario_path(item.question, item.answer)[1] is not None
-    return True
-
-
-def mark(question: QuestionVersion, answer: list[str] | None) -> float:
-    """The question's mark from 0 to 1, worked out here and only here."""
-    if not answer:
-        return 0.0
-    content: dict[str, Any] = question.content
-    if question.kind == "scenario":
-        _, ending = scenario_path(question, answer)
-        return float(content["endings"][ending]["score"]) if ending else 0.0
-    scores = {str(o["key"]): float(o["score"]) for o in content["options"]}
-    if question.kind == "multiple":
-        judged_right = sum(1 for key, score in scores.items() if (key in answer) == (score > 0))
-        return judged_right / len(scores)
-    return scores.get(answer[0], 0.0)
 
 
 def submit(session: Session, person: Person, attempt: Attempt) -> Attempt:

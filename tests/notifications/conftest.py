@@ -30,7 +30,8 @@ class Received:
 
 @dataclass
 class RecordingHandler:
-    """A real SMTP server's handler: keeps every message; refuses addresses with 'invalid'."""
+    """A real SMTP server's handler: keeps every message; refuses addresses with 'invalid',
+    and any message whose content says 'refuse this message'."""
 
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -45,6 +46,8 @@ class RecordingHandler:
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
         if self.delay_seconds:
             await asyncio.sleep(self.delay_seconds)
+        if b"refuse this message" in envelope.content:
+            return "554 5.6.0 Message content refused"
         parsed = message_from_bytes(envelope.content, policy=policy.default)
         with self.lock:
             self.received.append(Received(list(envelope.rcpt_tos), parsed))  # type: ignore[arg-type]

@@ -1,0 +1,91 @@
+"""Need-to-know in the audit trail and the outbox.
+
+Events about disciplinary cases and subject access requests say who is being
+investigated, by whom, and how it ends. UK GDPR Article 5(1)(c) and (f) (data
+minimisation, confidentiality) and DESIGN.md's threat model (an administrator who looks
+where they should not) mean they are shown in full only to HR and the Town Clerk, and
+never to the person the case is about:
+
+- a case about the Town Clerk: HR only (HR acts for the staffing committee);
+- a case about an HR officer: the Town Clerk and the other HR staff;
+- any other case: HR and the Town Clerk.
+
+Everyone else who may read the trail sees that an event happened, when, its action and
+an opaque reference: a random token per case, neither its database id nor its printed
+reference, the same on every event of the case.
+
+The kernel never imports a feature, so each feature registers the records it owns here
+(conduct: disciplinary cases; privacy: subject access exports).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.people.models import Person, PersonRole, Role
+
+_DECIDING_ROLES = (Role.TOWN_CLERK, Role.HR)
+
+
+def new_audit_reference() -> str:
+    """A random token for a case's audit events. Never all digits, so it cannot be taken
+    for (or match a filter by) a database id."""
+    while True:
+        token = secrets.token_hex(8)
+        if not token.isdigit():
+            return token
+
+
+def sees_in_full(viewer: Person, subject_id: int, subject_roles: Collection[Role]) -> bool:
+    """Whether `viewer` may see who did what in a case about the subject (rules above)."""
+    if viewer.id == subject_id:
+        return False  # nobody follows the handling of a case about themselves
+    if Role.HR in viewer.roles:
+        return True
+    if Role.TOWN_CLERK in viewer.roles:
+        return Role.TOWN_CLERK not in subject_roles
+    return False
+
+
+def deciding_roles(session: Session, person_ids: Collection[int] | None = None) -> dict[int, frozenset[Role]]:
+    """The Town Clerk and HR roles held by each person (the only roles the rule looks at),
+    in one query whatever the number of people."""
+    query = select(PersonRole.person_id, PersonRole.role).where(
+        PersonRole.role.in_([r.value for r in _DECIDING_ROLES])
+    )
+    if person_ids is not None:
+        query = query.where(PersonRole.person_id.in_(list(person_ids)))
+    found: dict[int, set[Role]] = {}
+    for person_id, role in session.execute(query):
+        found.setdefault(person_id, set()).add(Role(role))
+    return {person_id: frozenset(roles) for person_id, roles in found.items()}
+
+
+@dataclass(frozen=True)
+class Sensitive:
+    reference: str  # the opaque token shown to everyone
+    full: bool  # whether this viewer may see the events in full
+
+
+# object_id as stored on an event -> what the viewer may know of its record.
+Resolver = Callable[[Session, Person], dict[str, Sensitive]]
+
+
+@dataclass(frozen=True)
+class NeedToKnow:
+    action_prefix: str  # every event whose action starts with it is need-to-know
+    object_type: str  # what a hidden event's record is called
+    records: Resolver
+
+
+NEED_TO_KNOW: list[NeedToKnow] = []
+
+
+def register(entry: NeedToKnow) -> None:
+    if all(e.action_prefix != entry.action_prefix for e in NEED_TO_KNOW):
+        NEED_TO_KNOW.append(entry)

@@ -1,0 +1,1 @@
+from tests.conduct.conftest import staff  # noqa: F401 (the same fixture)
