@@ -124,7 +124,8 @@ def _register_commands(app: Flask) -> None:
     from portal.audit.cli import audit_commands
     from portal.cli import db_commands, demo_commands
     from portal.conduct.cli import retention_commands
-    from portal.notifications.cli import outbox_commands, reminders_commands
+    from portal.notifications.cli import reminders_commands
+    from portal.outbox.cli import outbox_commands
     from portal.people.cli import roles_commands
     from portal.policies.cli import policies_commands
     from portal.training.cli import quizzes_commands

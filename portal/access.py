@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from flask import Flask, abort, current_app, request
 from flask_login import current_user
 
-from portal.people.models import Person, Role
+from portal.identity import Actor, Role
 
 R = Role
 
@@ -73,7 +73,7 @@ class AccessRule:
         return self.action if self.action else self.kind
 
 
-def can(person: Person | Any, action: str) -> bool:
+def can(person: Actor | Any, action: str) -> bool:
     if action not in PERMISSIONS:
         raise KeyError(f"unknown action {action!r}")
     if not getattr(person, "is_authenticated", False):

@@ -18,7 +18,7 @@ from portal.audit.service import record
 from portal.auth.passwords import hash_password
 from portal.people.models import Department, EngagementType, Person, Role
 from portal.people.service import PersonDetails, add_department, create_person
-from portal.policies.models import Policy
+from portal.policies.models import ChangeKind, Policy
 
 DEMO_PASSWORD = "ashcombe-demo-2026"  # noqa: S105 (a published demo password, refused in production)
 DEMO_DOMAIN = "ashcombe-tc.example"
@@ -234,7 +234,7 @@ def _load_demo_policies(session: Session) -> int:
                 label="2026.1",
                 effective_date=date(2026, 4, 1),
                 body=text,
-                change_kind=policies.ChangeKind.MATERIAL,
+                change_kind=ChangeKind.MATERIAL,
                 change_summary="First version of the policy in the portal.",
                 adopted_minute="Full Council, 12 March 2026, minute 2026/041",
                 review_due=date(2027, 3, 31),

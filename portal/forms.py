@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.db import LARGEST_ID
 from portal.errors import DomainError
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: just the CSRF token."""
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes (roles, channels, engagement types)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def attach_domain_error(form: FlaskForm, error: DomainError) -> None:

@@ -27,7 +27,8 @@ from portal.conduct.models import (
     LinkedReceipt,
 )
 from portal.db import Base
-from portal.notifications.models import NotificationPreference, OutboxMessage
+from portal.notifications.models import NotificationPreference
+from portal.outbox.models import OutboxMessage
 from portal.people.models import Department, EmailChange, Person, PersonRole, RoleChange
 from portal.policies.models import Acknowledgement, PaperScan, Policy, PolicySection, PolicyVersion, Receipt
 from portal.privacy.models import SubjectAccessReference

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from portal.templating import LONDON
+from portal.clock import LONDON
 
 
 def next_reference(session: Session, column: InstrumentedAttribute[str], prefix: str, at: datetime) -> str:

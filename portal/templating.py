@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask.templating import Environment
@@ -12,9 +11,9 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from portal.clock import LONDON
 from portal.config import PROJECT_ROOT
 
-LONDON = ZoneInfo("Europe/London")
 GOVUK_PREFIX = "govuk_frontend_jinja/"
 
 

@@ -437,7 +437,7 @@ def _business_cases(session, clerk) -> dict[str, int]:
 
 
 def _outbox_message(session, person) -> int:
-    from portal.notifications.outbox import Message, queue
+    from portal.outbox.service import Message, queue
 
     message = queue(session, person, "test", Message("Hello", ["Text."]))
     message.status = "failed"

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from portal import create_app
 from portal.db import database
-from portal.notifications.models import OutboxMessage
+from portal.outbox.models import OutboxMessage
 from portal.people.models import Role
 from tests.conftest import settings_for
 from tests.factories import make_person

@@ -86,7 +86,7 @@ def _council(session, size: int):
     session.commit()
     _business_cases(session, clerk, people, departments, size)
     _disciplinary_cases(session, clerk, people, size)
-    from portal.notifications.outbox import Message, queue
+    from portal.outbox.service import Message, queue
 
     for person in people:
         queue(session, person, "test", Message("Hello", ["Text."]))

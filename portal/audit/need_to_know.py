@@ -24,12 +24,9 @@ import secrets
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.people.models import Person, PersonRole, Role
-
-_DECIDING_ROLES = (Role.TOWN_CLERK, Role.HR)
+from portal.identity import Actor, Role
 
 
 def new_audit_reference() -> str:
@@ -41,7 +38,7 @@ def new_audit_reference() -> str:
             return token
 
 
-def sees_in_full(viewer: Person, subject_id: int, subject_roles: Collection[Role]) -> bool:
+def sees_in_full(viewer: Actor, subject_id: int, subject_roles: Collection[Role]) -> bool:
     """Whether `viewer` may see who did what in a case about the subject (rules above)."""
     if viewer.id == subject_id:
         return False  # nobody follows the handling of a case about themselves
@@ -52,20 +49,6 @@ def sees_in_full(viewer: Person, subject_id: int, subject_roles: Collection[Role
     return False
 
 
-def deciding_roles(session: Session, person_ids: Collection[int] | None = None) -> dict[int, frozenset[Role]]:
-    """The Town Clerk and HR roles held by each person (the only roles the rule looks at),
-    in one query whatever the number of people."""
-    query = select(PersonRole.person_id, PersonRole.role).where(
-        PersonRole.role.in_([r.value for r in _DECIDING_ROLES])
-    )
-    if person_ids is not None:
-        query = query.where(PersonRole.person_id.in_(list(person_ids)))
-    found: dict[int, set[Role]] = {}
-    for person_id, role in session.execute(query):
-        found.setdefault(person_id, set()).add(Role(role))
-    return {person_id: frozenset(roles) for person_id, roles in found.items()}
-
-
 @dataclass(frozen=True)
 class Sensitive:
     reference: str  # the opaque token shown to everyone
@@ -73,7 +56,7 @@ class Sensitive:
 
 
 # object_id as stored on an event -> what the viewer may know of its record.
-Resolver = Callable[[Session, Person], dict[str, Sensitive]]
+Resolver = Callable[[Session, Actor], dict[str, Sensitive]]
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from portal.audit.models import AuditEvent
 from portal.db import utcnow
-from portal.people.models import Person
+from portal.identity import Actor
 
 GENESIS_HASH = "0" * 64
 # An arbitrary constant naming the PostgreSQL advisory lock that serialises appends.
@@ -61,12 +61,12 @@ def _client_ip() -> str | None:
 def record(
     session: Session,
     *,
-    actor: Person | None,
+    actor: Actor | None,
     action: str,
     object_type: str,
     object_id: object | None = None,
     details: dict[str, Any] | None = None,
-    on_behalf_of: Person | None = None,
+    on_behalf_of: Actor | None = None,
 ) -> AuditEvent:
     """Append one event to the chain in the caller's transaction."""
     if session.get_bind().dialect.name == "postgresql":

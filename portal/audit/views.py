@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from portal.access import requires
 from portal.audit.viewer import AuditFilters, audit_page, known_actions
+from portal.clock import LONDON
 from portal.db import get_session
-from portal.templating import LONDON
 
 blueprint = Blueprint("audit", __name__, url_prefix="/audit")
 

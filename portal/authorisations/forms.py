@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.authorisations.models import PLATFORMS
-from portal.people.forms import MultiCheckboxField
+from portal.forms import MultiCheckboxField
 
 
 class RequestForm(FlaskForm):

@@ -13,7 +13,7 @@ import hashlib
 import secrets
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
@@ -22,13 +22,12 @@ from sqlalchemy.orm import Session, selectinload
 from portal.access import can
 from portal.audit.service import record
 from portal.auth.service import check_password_again
+from portal.clock import add_months, today
 from portal.db import utcnow
 from portal.errors import DomainError, NotFound
-from portal.notifications.calendar import add_months
 from portal.people.models import Person, Role
 from portal.people.service import LEAVER_HOOKS
 from portal.references import next_reference
-from portal.templating import LONDON
 
 from .models import (
     PLATFORMS,
@@ -41,10 +40,6 @@ from .models import (
 
 POSTER_QUIZ = "authorised-poster"
 MAX_MONTHS = 12
-
-
-def today() -> date:
-    return datetime.now(LONDON).date()
 
 
 def status_of(request: AuthorisationRequest, on: date | None = None) -> str:
@@ -266,8 +261,7 @@ def request_authorisation(
 
 def _assign_poster_module(session: Session, requester: Person, person: Person) -> None:
     """The module must be passed before issue, so asking for an authorisation sets it."""
-    from portal.training.attempts import get_quiz
-    from portal.training.programme import assign
+    from portal.training.service import assign, get_quiz
 
     try:
         quiz = get_quiz(session, POSTER_QUIZ)
@@ -283,8 +277,8 @@ def _assign_poster_module(session: Session, requester: Person, person: Person) -
 
 def missing_preconditions(session: Session, person: Person) -> list[str]:
     """What stops an authorisation being issued today, in words for the page."""
-    from portal.policies.status import Status, statuses_for_people
-    from portal.training.attempts import get_quiz, valid_completion
+    from portal.policies.service import Status, statuses_for_people
+    from portal.training.service import get_quiz, valid_completion
 
     missing = []
     if not person.is_active:
@@ -492,7 +486,7 @@ def authorisations_of(session: Session, person: Person) -> list[AuthorisationReq
 
 def status_on(request: AuthorisationRequest, on: date) -> str:
     """What an authorisation was on a past day, by the end of that day: for evidence."""
-    from portal.policies.status import end_of_day
+    from portal.policies.service import end_of_day
 
     cutoff = end_of_day(on)
     if request.issue is None or request.issue.signed_at >= cutoff:

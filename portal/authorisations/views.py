@@ -10,13 +10,15 @@ from portal.authorisations import service
 from portal.authorisations.forms import ChannelForm, IssueForm, ReasonForm, RequestForm
 from portal.authorisations.models import Channel
 from portal.business_cases.service import moderators_by_channel
+from portal.clock import today
 from portal.db import get_session
 from portal.downloads import csv_download, csv_text, pdf_download
 from portal.errors import DomainError
 from portal.forms import attach_domain_error
-from portal.notifications import notices
 from portal.people.service import departments, person_named_in_form
 from portal.ratelimit import PUBLIC_CHECKS, limiter
+
+from . import messages
 
 blueprint = Blueprint("authorisations", __name__, url_prefix="/authorisations")
 verify_blueprint = Blueprint("verify", __name__)
@@ -70,7 +72,7 @@ def new() -> str | WerkzeugResponse:
         form.channels.data = [str(c.id) for c in renews.channels]
         form.scope.data, form.conditions.data = renews.scope, renews.conditions
         form.justification.data = renews.justification
-        form.starts_on.data = max(renews.ends_on, service.today())
+        form.starts_on.data = max(renews.ends_on, today())
     if request.method == "POST" and any(
         value not in {c.value for c in form.channels.choices} for value in request.form.getlist("channels")
     ):
@@ -168,7 +170,7 @@ def issue(request_id: int) -> str | WerkzeugResponse:
         except DomainError as error:
             attach_domain_error(form, error)
         else:
-            notices.authorisation_issued(db, found, f"{found.issue.reference}.pdf", found.issue.letter_pdf)
+            messages.authorisation_issued(db, found, f"{found.issue.reference}.pdf", found.issue.letter_pdf)
             flash(f"Authorisation {found.issue.reference} has been issued and emailed.", "success")
             return redirect(url_for("authorisations.show", request_id=found.id))
     return render_template(
@@ -214,7 +216,7 @@ def decline(request_id: int) -> str | WerkzeugResponse:
 def revoke(request_id: int) -> str | WerkzeugResponse:
     def revoke_and_tell(session, actor, found, reason):  # type: ignore[no-untyped-def]
         service.revoke(session, actor, found, reason)
-        notices.authorisation_revoked(session, service.get_request(session, found.id), reason)
+        messages.authorisation_revoked(session, service.get_request(session, found.id), reason)
 
     return _with_reason(request_id, revoke_and_tell, "The authorisation has been revoked. It ended at once.")
 

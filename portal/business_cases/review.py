@@ -19,15 +19,15 @@ from sqlalchemy.orm import Session
 
 from portal.authorisations.models import Channel
 from portal.authorisations.service import add_channel, retire_channel
+from portal.clock import add_months, today
 from portal.db import utcnow
 from portal.errors import DomainError
-from portal.notifications.calendar import add_months
 from portal.people.models import Person, Role
 
 from .models import OUTCOMES, BusinessCase, CaseDecision, CaseReview
 from .risk import BANDS
 from .sections import REVIEW_SECTION_LABELS
-from .service import UnknownChoice, audit_case, today
+from .service import UnknownChoice, audit_case
 
 OUTCOME_MESSAGES = {
     "approved": "approved. The account has its place in the channels register.",

@@ -8,7 +8,7 @@ whole case (see checks.py), freezes it and hands it to the reviewers (see review
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -16,12 +16,11 @@ from sqlalchemy.orm import Session, selectinload
 from portal.access import can
 from portal.audit.service import canonical_json, record
 from portal.authorisations.models import PLATFORMS
+from portal.clock import add_months, bank_holidays_between, today
 from portal.db import utcnow
 from portal.errors import DomainError, NotFound
-from portal.notifications.calendar import add_months, bank_holidays_between
 from portal.people.models import Department, Person, Role
 from portal.references import next_reference
-from portal.templating import LONDON
 
 from .checks import Gap, RiskScores, gaps_in, may_moderate, risk_quality_problems
 from .models import TREATMENTS, BusinessCase, CaseReview, CaseSubmission, ModerationSlot, RiskAction, RiskItem
@@ -30,10 +29,6 @@ from .sections import REQUIRED_RISK_CATEGORIES, RISK_CATEGORIES, TEXT_SECTIONS, 
 from .snapshot import freeze, sha256_of
 
 OPEN_STATES = ("draft", "submitted", "in_review")
-
-
-def today() -> date:
-    return datetime.now(LONDON).date()
 
 
 class UnknownChoice(DomainError):

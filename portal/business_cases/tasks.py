@@ -6,8 +6,9 @@ from flask import url_for
 from sqlalchemy.orm import Session
 
 from portal.access import can
-from portal.home.tasks import TASK_SOURCES, Task
+from portal.clock import today
 from portal.people.models import Person
+from portal.tasks import TASK_SOURCES, Task
 
 from . import service
 from .review import may_review
@@ -30,7 +31,7 @@ def review_tasks(session: Session, person: Person) -> list[Task]:
             f"Periodic review of business case {c.reference}: {c.account_name}",
             url_for("business_cases.show", case_id=c.id),
             c.next_review_on,
-            overdue=c.next_review_on is not None and c.next_review_on < service.today(),
+            overdue=c.next_review_on is not None and c.next_review_on < today(),
         )
         for c in due
     ]

@@ -8,13 +8,13 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms.fields.choices import SelectChoice
 
 from portal.access import can, requires
+from portal.clock import today
 from portal.db import get_session
 from portal.downloads import pdf_download
 from portal.errors import DomainError
 from portal.forms import attach_domain_error
-from portal.notifications import notices
 
-from . import review, service
+from . import messages, review, service
 from .checks import gaps_in
 from .documents import heat_map, render_case_pdf
 from .forms import (
@@ -334,7 +334,7 @@ def submit(case_id: int) -> str | WerkzeugResponse:
     case = _visible(case_id)
     try:
         submission = service.submit(get_session(), current_user, case, current_matrix())
-        notices.business_case_submitted(get_session(), case, submission.number)
+        messages.business_case_submitted(get_session(), case, submission.number)
     except service.CaseHasGaps as unmet:
         flash(f"The case has not been submitted: {len(unmet.gaps)} things are still missing.", "error")
         return redirect(url_for("business_cases.show", case_id=case.id, _anchor="gaps"))
@@ -398,7 +398,7 @@ def decide(case_id: int) -> str | WerkzeugResponse:
         )
         try:
             decision = review.decide(db, current_user, case, details)
-            notices.business_case_decided(db, case, decision)
+            messages.business_case_decided(db, case, decision)
         except service.UnknownChoice:
             abort(400)
         except DomainError as error:
@@ -416,7 +416,7 @@ def decide(case_id: int) -> str | WerkzeugResponse:
         parts=readable_parts(content),
         changes=changes_between(json.loads(previous.content), content) if previous else None,
         sections=REVIEW_SECTIONS,
-        default_review=review.default_review_date(content, service.today()),
+        default_review=review.default_review_date(content, today()),
         may_review=review.may_review(current_user, case),
         heat=heat_map(content, current_matrix()),
     )

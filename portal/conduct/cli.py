@@ -5,10 +5,10 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from portal.clock import today
 from portal.db import database
 
 from . import retention
-from .service import today
 
 retention_commands = AppGroup("retention", help="Remove disciplinary records whose retention has ended.")
 

@@ -22,8 +22,7 @@ from portal.audit.service import canonical_json
 from portal.authorisations.service import authorisations_of, status_on
 from portal.people.models import Person
 from portal.policies.models import Policy, PolicyVersion
-from portal.policies.receipts import receipt_for
-from portal.policies.status import as_at, end_of_day
+from portal.policies.service import as_at, end_of_day, receipt_for
 from portal.training.models import Completion, Quiz
 
 

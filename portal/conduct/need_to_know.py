@@ -6,8 +6,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.audit.need_to_know import NeedToKnow, Sensitive, deciding_roles, register, sees_in_full
+from portal.audit.need_to_know import NeedToKnow, Sensitive, register, sees_in_full
 from portal.people.models import Person
+from portal.people.service import deciding_roles
 
 from .models import DisciplinaryCase
 

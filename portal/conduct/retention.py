@@ -18,9 +18,9 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from portal.audit.service import record
+from portal.clock import add_months
 from portal.db import utcnow
 from portal.errors import DomainError
-from portal.notifications.calendar import add_months
 from portal.people.models import Person
 
 from .models import CaseMeeting, DisciplinaryCase, EvidencePack, EvidenceSnapshot, LegalHold, LinkedReceipt

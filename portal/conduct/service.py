@@ -9,7 +9,7 @@ is handled by HR alone, acting for the staffing committee. Every view is audited
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -17,15 +17,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from portal.access import can
 from portal.audit.service import record
+from portal.clock import add_months, add_working_days, today
 from portal.db import utcnow
 from portal.errors import DomainError, NotFound
-from portal.notifications.calendar import add_months, add_working_days
 from portal.people.models import Person, Role
 from portal.policies.models import Policy
-from portal.policies.service import get_version
-from portal.policies.status import version_in_force
+from portal.policies.service import get_version, version_in_force
 from portal.references import next_reference
-from portal.templating import LONDON
 
 from .evidence import gather, seal
 from .models import STAGE_LABELS, STAGES, CaseMeeting, DisciplinaryCase, EvidenceSnapshot, LinkedReceipt
@@ -35,10 +33,6 @@ from .need_to_know import OBJECT_TYPE
 LIVE_MONTHS = {"first_written": 6, "final_written": 12}
 ESCALATION = ("informal", "first_written", "final_written", "dismissal")
 APPEAL_WORKING_DAYS = 5
-
-
-def today() -> date:
-    return datetime.now(LONDON).date()
 
 
 def _with_everything() -> list:  # type: ignore[type-arg]
@@ -338,7 +332,7 @@ def link_receipt(session: Session, actor: Person, case: DisciplinaryCase, code: 
     """Adds another of the employee's receipts to the evidence. Someone else's receipt is
     refused: it proves nothing about what this employee knew."""
     from portal.policies.models import Acknowledgement, Receipt
-    from portal.policies.receipts import normalise_code
+    from portal.policies.service import normalise_code
 
     found = session.execute(
         select(Receipt, Acknowledgement.person_id)

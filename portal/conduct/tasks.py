@@ -7,8 +7,8 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.home.tasks import TASK_SOURCES, Task
 from portal.people.models import Person
+from portal.tasks import TASK_SOURCES, Task
 
 from . import service
 from .models import DisciplinaryCase

@@ -8,15 +8,15 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms.fields.choices import SelectChoice
 
 from portal.access import requires, signed_in
+from portal.clock import today
 from portal.db import get_session, writes_on_get
 from portal.downloads import pdf_download
 from portal.errors import DomainError
 from portal.forms import attach_domain_error
-from portal.notifications import notices
 from portal.people.service import person_named_in_form
 from portal.policies.service import get_policy, list_policies
 
-from . import retention, service
+from . import messages, retention, service
 from .forms import AppealForm, HoldForm, LinkReceiptForm, MeetingForm, OpenCaseForm, OutcomeForm
 from .models import STAGE_LABELS, DisciplinaryCase
 from .pack import build_pack, pack_matching, timeline
@@ -95,7 +95,7 @@ def _show(case: DisciplinaryCase, **forms) -> str:  # type: ignore[no-untyped-de
         "conduct/show.html",
         case=case,
         evidence=json.loads(case.evidence.content) if case.evidence else None,
-        live=service.live_warnings(db, case.subject, service.today(), besides=case.id),
+        live=service.live_warnings(db, case.subject, today(), besides=case.id),
         timeline=timeline(case),
         stage_labels=STAGE_LABELS,
         meeting_form=forms.get("meeting_form") or MeetingForm(prefix="meeting"),
@@ -151,8 +151,8 @@ def add_meeting(case_id: int) -> str | WerkzeugResponse:
 @signed_in
 def share_notes(case_id: int, meeting_id: int) -> WerkzeugResponse:
     case = _handled(case_id)
-    service.share_notes(get_session(), current_user, case, meeting_id, service.today())
-    notices.something_to_read(get_session(), case.subject, case.id, f"notes-{meeting_id}")
+    service.share_notes(get_session(), current_user, case, meeting_id, today())
+    messages.something_to_read(get_session(), case.subject, case.id, f"notes-{meeting_id}")
     flash("The notes are now shared with the employee.", "success")
     return redirect(url_for("conduct.show", case_id=case.id))
 
@@ -184,7 +184,7 @@ def outcome(case_id: int) -> str | WerkzeugResponse:
         except DomainError as error:
             attach_domain_error(form, error)
         else:
-            notices.something_to_read(get_session(), case.subject, case.id, "outcome")
+            messages.something_to_read(get_session(), case.subject, case.id, "outcome")
             flash(f"The outcome of {case.reference} has been recorded.", "success")
             return redirect(url_for("conduct.show", case_id=case.id))
     return _show(case, outcome_form=form)

@@ -7,7 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from portal.access import public, signed_in
 from portal.db import get_session
-from portal.home.tasks import tasks_for
+from portal.tasks import tasks_for
 
 blueprint = Blueprint("home", __name__)
 

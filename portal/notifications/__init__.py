@@ -1,1 +1,1 @@
-"""Reminders and notifications; for now, the working-day calendar they count with."""
+"""Reminders, notices and the outbox page."""

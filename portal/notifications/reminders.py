@@ -14,26 +14,22 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from portal.clock import working_days_between
 from portal.config import Settings
-from portal.notifications.calendar import working_days_between
+from portal.outbox.service import Message, day_text, queue
 from portal.people.models import Person, Role
-from portal.templating import LONDON
+from portal.policies.messages import policy_to_sign
+from portal.training.messages import quiz_to_take
 
-from . import notices
 from .models import NotificationPreference
-from .outbox import Message, day_text, queue
 
 EXPIRY_NOTICE_DAYS = 30
-
-
-def today() -> date:
-    return datetime.now(LONDON).date()
 
 
 @dataclass(frozen=True)
@@ -101,7 +97,7 @@ def run(session: Session, settings: Settings, today: date) -> Counter[str]:
     from portal.authorisations.service import register
     from portal.business_cases.service import awaiting_review, reviews_due
     from portal.policies.status import statuses_for_people
-    from portal.training.programme import statuses_for
+    from portal.training.service import statuses_for
 
     counts: Counter[str] = Counter()
     people = list(
@@ -120,16 +116,14 @@ def run(session: Session, settings: Settings, today: date) -> Counter[str]:
         for found in policy_statuses.get(person.id, []):
             if found.status.needs_action:
                 policy = found.policy
-                notices.policy_to_sign(
-                    session, person, policy.title, policy.slug, found.version.id, found.due
-                )
+                policy_to_sign(session, person, policy.title, policy.slug, found.version.id, found.due)
                 link = url_for("policies.show", slug=policy.slug)
                 key = f"policy:{person.id}:{found.version.id}"
                 tasks.append(Task(person, f"read and sign the {policy.title}", link, key, found.due))
         for found in quiz_statuses.get(person.id, []):
             if found.status.needs_action:
                 quiz = found.quiz
-                notices.quiz_to_take(session, person, quiz.title, quiz.quiz_key, found.due)
+                quiz_to_take(session, person, quiz.title, quiz.quiz_key, found.due)
                 link = url_for("training.quiz", key=quiz.quiz_key)
                 tasks.append(
                     Task(

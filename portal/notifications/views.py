@@ -14,13 +14,15 @@ from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 
 from portal.access import requires, signed_in
-from portal.audit.need_to_know import deciding_roles, sees_in_full
+from portal.audit.need_to_know import sees_in_full
 from portal.audit.service import record
 from portal.db import get_session
+from portal.outbox.delivery import retry as retry_message
+from portal.outbox.models import OutboxMessage
 from portal.people.models import Person, Role
+from portal.people.service import deciding_roles
 
-from .delivery import retry as retry_message
-from .models import DIGEST_FREQUENCIES, NotificationPreference, OutboxMessage
+from .models import DIGEST_FREQUENCIES, NotificationPreference
 from .preferences import save_digest_frequency
 
 blueprint = Blueprint("notifications", __name__)

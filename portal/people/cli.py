@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from portal.db import database
 from portal.errors import DomainError
 
+from . import messages
 from . import roles as role_changes
 from .models import Person, RoleChange
 from .service import create_first_town_clerk
@@ -49,7 +50,6 @@ def _fail(error: DomainError) -> None:
 def create_town_clerk(name: str, email: str) -> None:
     """Create the council's first Town Clerk. Refused once there is a Town Clerk."""
     from portal.auth.service import issue_password_token
-    from portal.notifications import notices
 
     with _session() as session:
         try:
@@ -60,7 +60,7 @@ def create_town_clerk(name: str, email: str) -> None:
         raw = issue_password_token(session, person, purpose="invitation", actor=None)
         # A path: the outbox puts PORTAL_BASE_URL in front, never a request's host.
         path = url_for("auth.set_password", token=raw)
-        notices.invitation(session, person, path, purpose="invitation")
+        messages.invitation(session, person, path, purpose="invitation")
         session.commit()
     click.echo(f"{person.name} is now the Town Clerk. An invitation has been queued for {person.email}.")
     click.echo("If email is not set up yet, they can choose a password with this link (72 hours, once):")

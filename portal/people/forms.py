@@ -2,17 +2,13 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, EmailField, SelectField, SelectMultipleField, StringField
+from wtforms import DateField, EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.people.models import ENGAGEMENT_LABELS, ORDINARY_ROLES, ROLE_LABELS
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from portal.forms import MultiCheckboxField
+from portal.identity import ORDINARY_ROLES, ROLE_LABELS
+from portal.people.models import ENGAGEMENT_LABELS
 
 
 class PersonForm(FlaskForm):
@@ -62,10 +58,6 @@ class DepartmentForm(FlaskForm):
     name = StringField(
         "Department name", validators=[DataRequired("Enter the department's name"), Length(max=120)]
     )
-
-
-class ActionForm(FlaskForm):
-    """A button that changes something: just the CSRF token."""
 
 
 class RoleChangeForm(FlaskForm):

@@ -7,6 +7,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, UTCDateTime, utcnow
+from portal.identity import Role
 
 
 class EngagementType(enum.StrEnum):
@@ -39,30 +40,6 @@ ENGAGEMENT_LABELS = {
     EngagementType.COUNCILLOR: "Councillor",
 }
 
-
-class Role(enum.StrEnum):
-    """Roles beyond plain staff. Everyone who can sign in is at least staff."""
-
-    ADMINISTRATOR = "administrator"
-    TOWN_CLERK = "town_clerk"
-    DEPUTY_CLERK = "deputy_clerk"
-    MAYOR = "mayor"
-    MANAGER = "manager"
-    HR = "hr"
-
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.ADMINISTRATOR: "Administrator",
-    Role.TOWN_CLERK: "Town Clerk",
-    Role.DEPUTY_CLERK: "Deputy Clerk",
-    Role.MAYOR: "Mayor",
-    Role.MANAGER: "Manager",
-    Role.HR: "HR",
-}
 
 _ENGAGEMENT_VALUES = ", ".join(f"'{e.value}'" for e in EngagementType)
 _ROLE_VALUES = ", ".join(f"'{r.value}'" for r in Role)
@@ -144,12 +121,7 @@ class PersonRole(Base):
     person: Mapped[Person] = relationship(back_populates="role_grants", lazy="raise")
 
 
-# Separation of duties ---------------------------------------------------------------
-# These roles open disciplinary files, subject access exports and the power to speak
-# for the council (Networking Policy 3.2), so a change to any of them needs a second
-# person (DESIGN.md, threat model). Administrators manage accounts, not these roles.
-PRIVILEGED_ROLES: frozenset[Role] = frozenset({Role.TOWN_CLERK, Role.DEPUTY_CLERK, Role.HR, Role.MAYOR})
-ORDINARY_ROLES: frozenset[Role] = frozenset(Role) - PRIVILEGED_ROLES
+# Separation of duties (PRIVILEGED_ROLES: see portal.identity) ---------------------
 
 CHANGE_KINDS = ("grant", "remove", "email")
 CHANGE_STATUSES = ("pending", "approved", "applied", "refused", "lapsed")

@@ -13,28 +13,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.audit.service import record
+from portal.clock import add_working_days, today
 from portal.db import utcnow
 from portal.errors import DomainError, NotFound
-from portal.notifications.calendar import add_working_days
-from portal.templating import LONDON
+from portal.identity import PRIVILEGED_ROLES
 
 from . import messages
 from .email_changes import request_email_change
-from .models import PRIVILEGED_ROLES, EngagementType, Person, PersonRole, Role, RoleChange
+from .models import EngagementType, Person, PersonRole, Role, RoleChange
 
 # Long enough for a part-time Clerk to be back in the office; short enough that a
 # forgotten proposal cannot be approved months later in a different situation.
 LAPSE_WORKING_DAYS = 5
-
-
-def today() -> date:
-    return datetime.now(LONDON).date()
 
 
 def holds_privileged_role(person: Person) -> bool:

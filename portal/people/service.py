@@ -6,9 +6,9 @@ The policy covers everyone who works for the council, however they are engaged
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func, inspect, or_, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -16,20 +16,13 @@ from sqlalchemy.orm import Session, selectinload
 from portal.audit.service import record
 from portal.auth.models import PasswordToken
 from portal.auth.service import end_all_sessions, new_session_token, normalise_email
+from portal.clock import today
 from portal.db import utcnow
 from portal.errors import DomainError, NotFound
+from portal.identity import ORDINARY_ROLES, PRIVILEGED_ROLES
 from portal.people import roles as role_changes
 from portal.people.email_changes import request_email_change
-from portal.people.models import (
-    ORDINARY_ROLES,
-    PRIVILEGED_ROLES,
-    Department,
-    EngagementType,
-    Person,
-    PersonRole,
-    Role,
-)
-from portal.templating import LONDON
+from portal.people.models import Department, EngagementType, Person, PersonRole, Role
 
 PAGE_SIZE = 50
 
@@ -337,7 +330,7 @@ def create_first_town_clerk(session: Session, *, name: str, email: str, start: d
             name=name,
             email=email,
             engagement_type=EngagementType.EMPLOYEE,
-            start_date=start or datetime.now(LONDON).date(),
+            start_date=start or today(),
             roles={Role.TOWN_CLERK},
         ),
     )
@@ -350,3 +343,17 @@ def create_first_town_clerk(session: Session, *, name: str, email: str, start: d
         details={"second_person": "server command"},
     )
     return person
+
+
+def deciding_roles(session: Session, person_ids: Collection[int] | None = None) -> dict[int, frozenset[Role]]:
+    """The Town Clerk and HR roles held by each person: all that the need-to-know rule
+    (portal.audit.need_to_know) looks at, in one query whatever the number of people."""
+    query = select(PersonRole.person_id, PersonRole.role).where(
+        PersonRole.role.in_([Role.TOWN_CLERK.value, Role.HR.value])
+    )
+    if person_ids is not None:
+        query = query.where(PersonRole.person_id.in_(list(person_ids)))
+    found: dict[int, set[Role]] = {}
+    for person_id, role in session.execute(query):
+        found.setdefault(person_id, set()).add(Role(role))
+    return {person_id: frozenset(roles) for person_id, roles in found.items()}

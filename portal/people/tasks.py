@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import url_for
 from sqlalchemy.orm import Session
 
-from portal.home.tasks import TASK_SOURCES, Task
+from portal.tasks import TASK_SOURCES, Task
 
 from . import roles
 from .models import Person

@@ -7,15 +7,17 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.access import public, requires
 from portal.auth.service import issue_password_token
+from portal.clock import today
 from portal.db import get_session
 from portal.errors import DomainError
-from portal.forms import attach_domain_error, posted_id
-from portal.notifications import notices
+from portal.forms import ActionForm, attach_domain_error, posted_id
 from portal.people import email_changes, service
 from portal.people import roles as role_changes
-from portal.people.forms import ActionForm, DepartmentForm, ImportForm, LeaverForm, PersonForm, RoleChangeForm
+from portal.people.forms import DepartmentForm, ImportForm, LeaverForm, PersonForm, RoleChangeForm
 from portal.people.importing import ImportRejected, import_people
 from portal.people.models import EngagementType, Person, Role
+
+from . import messages
 
 blueprint = Blueprint("people", __name__, url_prefix="/people")
 
@@ -168,7 +170,7 @@ def send_link(person_id: int) -> str | Response:
         return redirect(url_for("people.show", person_id=person.id))
     # A path: the outbox puts PORTAL_BASE_URL before it, never this request's Host header.
     link = url_for("auth.set_password", token=raw)
-    notices.invitation(get_session(), person, link, purpose=purpose)
+    messages.invitation(get_session(), person, link, purpose=purpose)
     return render_template("people/link.html", person=person, purpose=purpose)
 
 
@@ -219,7 +221,7 @@ def roles() -> str | Response:
     session = get_session()
     form = RoleChangeForm()
     if request.method == "GET":
-        form.effective_on.data = role_changes.today()
+        form.effective_on.data = today()
     if form.validate_on_submit():
         try:
             person = service.person_named_in_form(session, form.person_email.data or "")

@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 
 from portal.db import database
 from portal.errors import DomainError
-from portal.policies.service import import_version
+from portal.policies.library import import_version
 
 
 @click.group("policies", help="The policy library.")

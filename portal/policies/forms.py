@@ -16,8 +16,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from portal.people.forms import MultiCheckboxField
-from portal.people.models import ENGAGEMENT_LABELS, ROLE_LABELS
+from portal.forms import MultiCheckboxField
+from portal.identity import ROLE_LABELS
+from portal.people.models import ENGAGEMENT_LABELS
 
 
 class PolicyForm(FlaskForm):

@@ -12,9 +12,7 @@ from werkzeug.wrappers import Response
 from portal.access import requires
 from portal.db import get_session
 from portal.errors import DomainError
-from portal.forms import attach_domain_error
-from portal.notifications import notices
-from portal.people.forms import ActionForm
+from portal.forms import ActionForm, attach_domain_error
 from portal.people.models import EngagementType, Role
 from portal.people.service import person_named_in_form
 from portal.policies import service, signing
@@ -23,6 +21,8 @@ from portal.policies.forms import CompareForm, OnBehalfForm, PaperForm, PolicyFo
 from portal.policies.models import Acknowledgement, ChangeKind, Policy, PolicyVersion
 from portal.policies.parsing import render_markdown
 from portal.policies.views import blueprint, request_details
+
+from . import messages
 
 
 def _version_details(form: VersionForm) -> service.VersionDetails:
@@ -168,7 +168,7 @@ def _change_version(slug: str, version_id: int, change, done: str) -> Response: 
 def publish(slug: str, version_id: int) -> Response:
     def publish_and_tell(session, actor, policy, version):  # type: ignore[no-untyped-def]
         service.publish_version(session, actor, policy, version)
-        notices.policy_published(session, policy.slug)  # everyone who must now sign, by email
+        messages.policy_published(session, policy.slug)  # everyone who must now sign, by email
 
     return _change_version(
         slug,

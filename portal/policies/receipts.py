@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.audit.service import canonical_json
 from portal.documents.render import qr_code_data_uri, render_pdf
 from portal.people.models import Person
 from portal.policies.models import Acknowledgement, Policy, PolicyVersion, Receipt
@@ -18,6 +19,35 @@ METHOD_LABELS = {
     "on_behalf": "Signed by the Town Clerk on the person's behalf",
     "witnessed_paper": "Signed on paper in front of a witness, recorded by the Town Clerk",
 }
+
+
+def evidence_of(ack: Acknowledgement) -> dict[str, object]:
+    """The fields a receipt vouches for; their hash is stored and printed on it."""
+    return {
+        "record_number": ack.record_number,
+        "kind": ack.kind,
+        "method": ack.method,
+        "person_id": ack.person_id,
+        "person_name": ack.person_name,
+        "person_email": ack.person_email,
+        "version_id": ack.version_id,
+        "version_label": ack.version_label,
+        "version_sha256": ack.version_sha256,
+        "statement_sha256": ack.statement_sha256,
+        "typed_name": ack.typed_name,
+        "reason": ack.reason,
+        "actor_id": ack.actor_id,
+        "witness_name": ack.witness_name,
+        "recorded_at": ack.recorded_at.isoformat(),
+        "first_viewed_at": ack.first_viewed_at.isoformat() if ack.first_viewed_at else None,
+        "ip_address": ack.ip_address,
+        "session_hash": ack.session_hash,
+        "reauthenticated": ack.reauthenticated,
+    }
+
+
+def evidence_hash(ack: Acknowledgement) -> str:
+    return hashlib.sha256(canonical_json(evidence_of(ack)).encode()).hexdigest()
 
 
 def verification_page() -> str:
@@ -61,8 +91,6 @@ class ReceiptCheck:
 
 
 def _check(session: Session, receipt: Receipt | None) -> ReceiptCheck:
-    from portal.policies.signing import evidence_hash
-
     if receipt is None:
         return ReceiptCheck(found=False, matches=False)
     ack = session.get(Acknowledgement, receipt.acknowledgement_id)

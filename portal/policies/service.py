@@ -1,348 +1,72 @@
-"""The policy library: policies, drafting, publishing and archiving versions.
+"""The policies feature's public operations: what other features, jobs and reports use.
 
-A published wording is evidence: people signed exactly that text. So a published
-version is never edited; a correction is a new version (Networking Policy, Scope:
-breaches are measured against what the person signed).
+The work is done in the rooms behind it (library: policies and versions; status: who
+must sign what, by when, and as at a date; receipts: the evidence of a signature);
+other features import this module and never those, so the rooms can change freely.
 """
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
-from datetime import date
+from .library import (
+    PolicyDetails,
+    VersionDetails,
+    applies_to,
+    archive_version,
+    create_policy,
+    current_version,
+    draft_version,
+    get_policy,
+    get_version,
+    import_version,
+    list_policies,
+    publish_version,
+    published_history,
+    sha256_text,
+    signature_baseline,
+    update_draft,
+)
+from .receipts import normalise_code, receipt_for, render_receipt
+from .status import (
+    PolicyStatus,
+    SigningPlan,
+    Status,
+    as_at,
+    end_of_day,
+    load_policies,
+    load_records,
+    status_of,
+    statuses_for_people,
+    version_in_force,
+)
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
-
-from portal.audit.service import record
-from portal.db import utcnow
-from portal.errors import DomainError, NotFound
-from portal.people.models import EngagementType, Person, Role
-from portal.policies.models import ChangeKind, Policy, PolicySection, PolicyVersion, VersionStatus
-from portal.policies.parsing import ParsedPolicy, PolicyTextError, parse_policy_text
-
-
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def get_policy(session: Session, slug: str) -> Policy:
-    policy = session.scalar(select(Policy).options(selectinload(Policy.versions)).where(Policy.slug == slug))
-    if policy is None:
-        raise NotFound("No such policy")
-    return policy
-
-
-def list_policies(session: Session) -> list[Policy]:
-    return list(session.scalars(select(Policy).options(selectinload(Policy.versions)).order_by(Policy.title)))
-
-
-def get_version(session: Session, policy: Policy, version_id: int) -> PolicyVersion:
-    version = session.scalar(
-        select(PolicyVersion)
-        .options(selectinload(PolicyVersion.sections))
-        .where(PolicyVersion.id == version_id, PolicyVersion.policy_id == policy.id)
-    )
-    if version is None:
-        raise NotFound("No such version of this policy")
-    return version
-
-
-def published_history(policy: Policy) -> list[PolicyVersion]:
-    """Every version that was ever published, oldest first."""
-    history = [v for v in policy.versions if v.published_at is not None]
-    return sorted(history, key=lambda v: (v.published_at, v.id))
-
-
-def current_version(policy: Policy) -> PolicyVersion | None:
-    """The version people sign now: the newest one still published."""
-    live = [v for v in published_history(policy) if v.status == VersionStatus.PUBLISHED]
-    return live[-1] if live else None
-
-
-def signature_baseline(policy: Policy, version: PolicyVersion) -> PolicyVersion:
-    """The material version whose signature `version` still relies on.
-
-    A minor version needs no new signature, so a signature of the latest material
-    version (or of any minor version after it) counts for it. A policy's first
-    version always needs signing, whatever kind it was recorded as.
-    """
-    history = published_history(policy)
-    baseline = history[0]
-    for candidate in history:
-        if candidate.is_material:
-            baseline = candidate
-        if candidate.id == version.id:
-            break
-    return baseline
-
-
-def applies_to(policy: Policy, person: Person) -> bool:
-    if not person.is_active or person.engagement_type not in policy.applies_to_engagements:
-        return False
-    return not policy.applies_to_roles or bool({r.value for r in person.roles} & set(policy.applies_to_roles))
-
-
-# Creating and drafting -----------------------------------------------------------
-
-
-@dataclass
-class PolicyDetails:
-    slug: str
-    title: str
-    owner_role: Role
-    engagements: list[EngagementType]
-    roles: list[Role]
-
-
-def create_policy(session: Session, actor: Person | None, details: PolicyDetails) -> Policy:
-    if session.scalar(select(Policy).where(Policy.slug == details.slug)) is not None:
-        raise DomainError("There is already a policy with that short name", field="slug")
-    if not details.engagements:
-        raise DomainError("Choose who the policy applies to", field="engagements")
-    policy = Policy(
-        slug=details.slug,
-        title=details.title.strip(),
-        owner_role=details.owner_role.value,
-        applies_to_engagements=[e.value for e in details.engagements],
-        applies_to_roles=[r.value for r in details.roles],
-        versions=[],
-    )
-    session.add(policy)
-    session.flush()
-    record(
-        session,
-        actor=actor,
-        action="policies.created",
-        object_type="policy",
-        object_id=policy.id,
-        details={
-            "slug": policy.slug,
-            "title": policy.title,
-            "engagements": policy.applies_to_engagements,
-            "roles": policy.applies_to_roles,
-        },
-    )
-    return policy
-
-
-@dataclass
-class VersionDetails:
-    label: str
-    effective_date: date
-    body: str
-    change_kind: ChangeKind
-    change_summary: str
-    adopted_minute: str
-    review_due: date
-
-
-def _parse_body(details: VersionDetails, policy: Policy) -> ParsedPolicy:
-    try:
-        return parse_policy_text(details.body, fallback_title=policy.title)
-    except PolicyTextError as error:
-        raise DomainError(str(error), field="body") from error
-
-
-def _check_version_details(
-    session: Session, policy: Policy, details: VersionDetails, version_id: int | None
-) -> None:
-    if not details.label.strip():
-        raise DomainError("Enter a label for the version, like 2026.1", field="label")
-    clash = session.scalar(
-        select(PolicyVersion.id).where(
-            PolicyVersion.policy_id == policy.id, PolicyVersion.label == details.label
-        )
-    )
-    if clash is not None and clash != version_id:
-        raise DomainError(f"This policy already has a version labelled {details.label}", field="label")
-    if details.review_due <= details.effective_date:
-        raise DomainError(
-            "The review date must be after the date the version takes effect", field="review_due"
-        )
-
-
-def _apply_text(version: PolicyVersion, parsed: ParsedPolicy) -> None:
-    text = parsed.to_markdown()
-    version.body_markdown = text
-    version.content_sha256 = sha256_text(text)
-    version.sections = [
-        PolicySection(position=n, section_id=s.id, heading=s.heading, body_markdown=s.body)
-        for n, s in enumerate(parsed.sections)
-    ]
-
-
-def draft_version(
-    session: Session, actor: Person | None, policy: Policy, details: VersionDetails
-) -> PolicyVersion:
-    _check_version_details(session, policy, details, None)
-    parsed = _parse_body(details, policy)
-    version = PolicyVersion(
-        policy_id=policy.id,
-        label=details.label.strip(),
-        effective_date=details.effective_date,
-        change_kind=details.change_kind.value,
-        change_summary=details.change_summary.strip(),
-        adopted_minute=details.adopted_minute.strip(),
-        review_due=details.review_due,
-        status=VersionStatus.DRAFT.value,
-        created_by_id=actor.id if actor else None,
-    )
-    _apply_text(version, parsed)
-    policy.versions.append(version)
-    session.flush()
-    record(
-        session,
-        actor=actor,
-        action="policies.version_drafted",
-        object_type="policy_version",
-        object_id=version.id,
-        details={
-            "policy": policy.slug,
-            "label": version.label,
-            "sha256": version.content_sha256,
-            "sections": [s.id for s in parsed.sections],
-        },
-    )
-    return version
-
-
-def update_draft(
-    session: Session, actor: Person, policy: Policy, version: PolicyVersion, details: VersionDetails
-) -> None:
-    """Only a draft can change. Published text is evidence and stays as it was signed."""
-    if not version.is_draft:
-        raise DomainError("A published or archived version cannot be changed. Draft a new version instead")
-    _check_version_details(session, policy, details, version.id)
-    parsed = _parse_body(details, policy)
-    version.label = details.label.strip()
-    version.effective_date = details.effective_date
-    version.change_kind = details.change_kind.value
-    version.change_summary = details.change_summary.strip()
-    version.adopted_minute = details.adopted_minute.strip()
-    version.review_due = details.review_due
-    # The old sections go first: the unit of work inserts before it deletes, and the
-    # new ones usually keep the same section numbers (unique within a version).
-    version.sections.clear()
-    session.flush()
-    _apply_text(version, parsed)
-    session.flush()
-    record(
-        session,
-        actor=actor,
-        action="policies.version_edited",
-        object_type="policy_version",
-        object_id=version.id,
-        details={"label": version.label, "sha256": version.content_sha256},
-    )
-
-
-def publish_version(
-    session: Session, actor: Person, policy: Policy, version: PolicyVersion
-) -> PolicyVersion | None:
-    """Publish a draft; the version it replaces is archived. Returns the replaced version.
-
-    Publishing is the Town Clerk's alone (access rule `publish_policy_version`).
-    """
-    if not version.is_draft:
-        raise DomainError("Only a draft can be published")
-    if not version.adopted_minute:
-        raise DomainError("Record the minute that adopted this version before publishing it")
-    previous = current_version(policy)
-    now = utcnow()
-    if previous is not None:
-        previous.status = VersionStatus.ARCHIVED.value
-        previous.archived_at = now
-    version.status = VersionStatus.PUBLISHED.value
-    version.published_at = now
-    version.published_by_id = actor.id
-    session.flush()
-    record(
-        session,
-        actor=actor,
-        action="policies.version_published",
-        object_type="policy_version",
-        object_id=version.id,
-        details={
-            "policy": policy.slug,
-            "label": version.label,
-            "sha256": version.content_sha256,
-            "change_kind": version.change_kind,
-            "replaces": previous.label if previous else None,
-        },
-    )
-    return previous
-
-
-def archive_version(session: Session, actor: Person, policy: Policy, version: PolicyVersion) -> None:
-    """Withdraw a version. An archived draft is abandoned; an archived current version
-    means the policy is no longer in force and nobody is asked to sign it."""
-    if version.status == VersionStatus.ARCHIVED:
-        raise DomainError("This version is already archived")
-    version.status = VersionStatus.ARCHIVED.value
-    version.archived_at = utcnow()
-    session.flush()
-    record(
-        session,
-        actor=actor,
-        action="policies.version_archived",
-        object_type="policy_version",
-        object_id=version.id,
-        details={"policy": policy.slug, "label": version.label},
-    )
-
-
-def import_version(
-    session: Session,
-    actor: Person | None,
-    *,
-    slug: str,
-    label: str,
-    text: str,
-    material: bool,
-    title: str | None = None,
-    adopted_minute: str = "",
-    effective: date | None = None,
-    publish: bool = False,
-) -> PolicyVersion:
-    """Import a document as a new draft (or published) version; creates the policy if new.
-
-    The text is parsed before anything is written, so a garbled file creates nothing.
-    """
-    try:
-        parsed = parse_policy_text(text)
-    except PolicyTextError as error:
-        raise DomainError(str(error)) from error
-    policy = session.scalar(select(Policy).options(selectinload(Policy.versions)).where(Policy.slug == slug))
-    if policy is None:
-        policy = create_policy(
-            session,
-            actor,
-            PolicyDetails(
-                slug=slug,
-                title=title or parsed.title,
-                owner_role=Role.TOWN_CLERK,
-                engagements=[e for e in EngagementType if e != EngagementType.COUNCILLOR],
-                roles=[],
-            ),
-        )
-    effective = effective or utcnow().date()
-    version = draft_version(
-        session,
-        actor,
-        policy,
-        VersionDetails(
-            label=label,
-            effective_date=effective,
-            body=parsed.to_markdown(),
-            change_kind=ChangeKind.MATERIAL if material else ChangeKind.MINOR,
-            change_summary="Imported from " + (title or parsed.title),
-            adopted_minute=adopted_minute,
-            review_due=date(effective.year + 1, effective.month, min(effective.day, 28)),
-        ),
-    )
-    if publish:
-        if actor is None:
-            raise DomainError("Publishing needs the Town Clerk")
-        publish_version(session, actor, policy, version)
-    return version
+__all__ = [
+    "PolicyDetails",
+    "PolicyStatus",
+    "SigningPlan",
+    "Status",
+    "VersionDetails",
+    "applies_to",
+    "archive_version",
+    "as_at",
+    "create_policy",
+    "current_version",
+    "draft_version",
+    "end_of_day",
+    "get_policy",
+    "get_version",
+    "import_version",
+    "list_policies",
+    "load_policies",
+    "load_records",
+    "normalise_code",
+    "publish_version",
+    "published_history",
+    "receipt_for",
+    "render_receipt",
+    "sha256_text",
+    "signature_baseline",
+    "status_of",
+    "statuses_for_people",
+    "update_draft",
+    "version_in_force",
+]

@@ -16,11 +16,12 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.audit.service import canonical_json, record
+from portal.audit.service import record
 from portal.auth.service import check_password_again
 from portal.db import utcnow
 from portal.errors import DomainError
 from portal.people.models import Person
+from portal.policies.library import applies_to, current_version
 from portal.policies.models import (
     Acknowledgement,
     PaperScan,
@@ -30,8 +31,8 @@ from portal.policies.models import (
     RecordKind,
     SigningMethod,
 )
+from portal.policies.receipts import evidence_hash, render_receipt
 from portal.policies.scans import check_scan
-from portal.policies.service import applies_to, current_version
 from portal.policies.status import SigningPlan, load_records, status_of
 
 STATEMENT = (
@@ -61,35 +62,6 @@ class RequestDetails:
 
 def _names_match(typed: str, recorded: str) -> bool:
     return " ".join(typed.split()).casefold() == " ".join(recorded.split()).casefold()
-
-
-def evidence_of(ack: Acknowledgement) -> dict[str, object]:
-    """The fields a receipt vouches for; their hash is stored and printed on it."""
-    return {
-        "record_number": ack.record_number,
-        "kind": ack.kind,
-        "method": ack.method,
-        "person_id": ack.person_id,
-        "person_name": ack.person_name,
-        "person_email": ack.person_email,
-        "version_id": ack.version_id,
-        "version_label": ack.version_label,
-        "version_sha256": ack.version_sha256,
-        "statement_sha256": ack.statement_sha256,
-        "typed_name": ack.typed_name,
-        "reason": ack.reason,
-        "actor_id": ack.actor_id,
-        "witness_name": ack.witness_name,
-        "recorded_at": ack.recorded_at.isoformat(),
-        "first_viewed_at": ack.first_viewed_at.isoformat() if ack.first_viewed_at else None,
-        "ip_address": ack.ip_address,
-        "session_hash": ack.session_hash,
-        "reauthenticated": ack.reauthenticated,
-    }
-
-
-def evidence_hash(ack: Acknowledgement) -> str:
-    return sha256(canonical_json(evidence_of(ack)))
 
 
 def _current_or_refuse(policy: Policy) -> PolicyVersion:
@@ -419,8 +391,6 @@ def new_receipt_code() -> str:
 
 def issue_receipt(session: Session, ack: Acknowledgement, policy: Policy) -> Receipt:
     """Render the PDF/A receipt once and keep its bytes, so any copy can be checked by hash."""
-    from portal.policies.receipts import render_receipt
-
     code = new_receipt_code()
     actor = session.get(Person, ack.actor_id)
     pdf = render_receipt(ack, policy, code=code, actor_name=actor.name if actor else "")

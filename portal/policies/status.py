@@ -17,11 +17,11 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.notifications.calendar import add_working_days
+from portal.clock import LONDON, add_working_days
+from portal.clock import today as clock_today
 from portal.people.models import Person
+from portal.policies.library import applies_to, current_version, published_history, signature_baseline
 from portal.policies.models import Acknowledgement, Policy, PolicyVersion, Receipt, RecordKind
-from portal.policies.service import applies_to, current_version, published_history, signature_baseline
-from portal.templating import LONDON
 
 NEW_STARTER_WORKING_DAYS = 10
 MATERIAL_CHANGE_WORKING_DAYS = 20
@@ -168,7 +168,7 @@ def statuses_for_people(
     session: Session, people: list[Person], *, today: date | None = None, policies: list[Policy] | None = None
 ) -> dict[int, list[PolicyStatus]]:
     """Each person's statuses across every policy, in a fixed number of queries."""
-    today = today or datetime.now(LONDON).date()
+    today = today or clock_today()
     policies = policies if policies is not None else load_policies(session)
     plans = [plan for policy in policies if (plan := SigningPlan.of(policy)) is not None]
     policy_of_version = {v.id: p.id for p in policies for v in p.versions}

@@ -7,10 +7,10 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from portal.access import can
-from portal.home.tasks import TASK_SOURCES, Task
 from portal.people.models import Person
 from portal.policies.models import Acknowledgement, PolicyVersion, RecordKind
 from portal.policies.status import Status, statuses_for_people
+from portal.tasks import TASK_SOURCES, Task
 
 
 def signing_tasks(session: Session, person: Person) -> list[Task]:

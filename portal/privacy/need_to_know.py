@@ -7,9 +7,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from portal.audit.need_to_know import NeedToKnow, Sensitive, deciding_roles, register, sees_in_full
+from portal.audit.need_to_know import NeedToKnow, Sensitive, register, sees_in_full
 from portal.db import utcnow
 from portal.people.models import Person
+from portal.people.service import deciding_roles
 
 from .models import SubjectAccessReference
 

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from threading import Lock
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, subqueryload
 
 from portal.audit.models import AuditEvent
+from portal.clock import today
 from portal.collector import cycle_collector_paused
 from portal.people.models import Department, EngagementType, Person
 from portal.policies.status import Status
-from portal.templating import LONDON
-from portal.training.programme import TrainingStatus
+from portal.training.service import TrainingStatus
 
 DONE, DUE, OVERDUE, DECLINED = "done", "due", "overdue", "declined"
 CELL_LABELS = {DONE: "Done", DUE: "To do", OVERDUE: "Overdue", DECLINED: "Declined"}
@@ -31,10 +31,6 @@ PERSON_STATUSES = {
     "incomplete": "Something to do",
     "overdue": "Something overdue",
 }
-
-
-def today() -> date:
-    return datetime.now(LONDON).date()
 
 
 @dataclass(frozen=True)
@@ -199,7 +195,7 @@ def build(session: Session, *, manager_id: int | None, on: date) -> Overview:
     from portal.authorisations.service import ending_soon, latest_status_by_person
     from portal.business_cases.service import awaiting_review, reviews_due
     from portal.policies.status import load_policies, statuses_for_people
-    from portal.training.programme import statuses_for
+    from portal.training.service import statuses_for
 
     # joinedload / subqueryload rather than selectinload: selectin loads in batches of
     # 500 ids, so a council past 500 people would cost an extra query per 500.

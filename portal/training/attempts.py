@@ -15,11 +15,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from portal.audit.models import AuditEvent  # noqa: F401 (tests count events through this module)
 from portal.audit.service import record
+from portal.clock import LONDON, add_months
 from portal.db import utcnow
 from portal.errors import DomainError, NotFound
-from portal.notifications.calendar import add_months
 from portal.people.models import Person
-from portal.templating import LONDON
 from portal.training.models import (
     Attempt,
     AttemptOverride,

@@ -9,9 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.policies.models import PolicySection
-from portal.policies.parsing import render_markdown
-from portal.policies.service import current_version
-from portal.policies.status import load_policies
+from portal.policies.service import current_version, load_policies
+from portal.templating import render_markdown
 from portal.training.models import QuestionVersion
 
 

@@ -5,10 +5,6 @@ from wtforms import EmailField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 
-class ActionForm(FlaskForm):
-    """A button that changes something: just the CSRF token."""
-
-
 class OverrideForm(FlaskForm):
     person_email = EmailField(
         "Email address of the person", validators=[DataRequired("Enter their email address")]

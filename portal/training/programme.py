@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from flask import url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.audit.service import record
+from portal.clock import LONDON, add_working_days
+from portal.clock import today as clock_today
 from portal.db import utcnow
 from portal.errors import DomainError
-from portal.home.tasks import TASK_SOURCES, Task
-from portal.notifications.calendar import add_working_days
 from portal.people.models import Person
-from portal.templating import LONDON
+from portal.tasks import TASK_SOURCES, Task
 from portal.training.attempts import REFRESHER_WINDOW_DAYS, suits
 from portal.training.models import Attempt, Completion, Quiz, QuizAssignment
 
@@ -63,15 +63,11 @@ class QuizStatus:
     attempts_used: int = 0
 
 
-def _today() -> date:
-    return datetime.now(LONDON).date()
-
-
 def statuses_for(
     session: Session, people: list[Person], *, today: date | None = None
 ) -> dict[int, list[QuizStatus]]:
     """Every person's standing on every quiz that applies to them, in a fixed number of queries."""
-    today = today or _today()
+    today = today or clock_today()
     quizzes = list(session.scalars(select(Quiz).order_by(Quiz.quiz_key)))
     ids = [p.id for p in people]
     limited = len(ids) < 500  # a long IN (...) list costs more than reading everything

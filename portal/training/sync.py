@@ -13,8 +13,7 @@ from portal.audit.service import record
 from portal.config import PROJECT_ROOT
 from portal.db import utcnow
 from portal.policies.models import PolicySection
-from portal.policies.service import current_version
-from portal.policies.status import load_policies
+from portal.policies.service import current_version, load_policies
 from portal.training.bank import Bank, Problem, check_bank, content_hash, plain, read_bank
 from portal.training.models import QuestionVersion, Quiz
 

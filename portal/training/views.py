@@ -11,14 +11,15 @@ from portal.access import can, requires, signed_in
 from portal.db import get_session
 from portal.downloads import csv_download
 from portal.errors import DomainError
-from portal.forms import attach_domain_error
-from portal.notifications import notices
+from portal.forms import ActionForm, attach_domain_error
 from portal.people.models import Person
 from portal.people.service import person_named_in_form
 from portal.training import analysis, attempts, programme
 from portal.training.clauses import cited_clauses
-from portal.training.forms import ActionForm, AssignForm, OverrideForm
+from portal.training.forms import AssignForm, OverrideForm
 from portal.training.models import Quiz
+
+from . import messages
 
 blueprint = Blueprint("training", __name__, url_prefix="/training")
 
@@ -218,7 +219,7 @@ def assign() -> str | WerkzeugResponse:
                 raise DomainError("You can only assign training to people in your team", field="person_email")
             quiz = attempts.get_quiz(db, form.quiz.data)
             assignment = programme.assign(db, current_user, person, quiz, form.reason.data or "")
-            notices.quiz_to_take(db, person, quiz.title, quiz.quiz_key, assignment.due_on)
+            messages.quiz_to_take(db, person, quiz.title, quiz.quiz_key, assignment.due_on)
         except DomainError as error:
             attach_domain_error(form, error)
         else:

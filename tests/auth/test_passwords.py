@@ -120,7 +120,7 @@ def test_changing_your_password_needs_the_current_one(client, session):
 
 
 def test_an_invitation_is_emailed_to_the_person_and_never_shown_to_the_administrator(client, session):
-    from portal.notifications.models import OutboxMessage
+    from portal.outbox.models import OutboxMessage
 
     admin = make_person(session, roles={Role.ADMINISTRATOR})
     newcomer = make_person(session, name="Newcomer", email="newcomer@council.example", with_password=False)

@@ -11,7 +11,7 @@ from portal.audit.models import AuditEvent
 from portal.audit.service import verify_chain
 from portal.authorisations import service
 from portal.authorisations.models import AuthorisationIssue, AuthorisationRevocation
-from portal.notifications.models import OutboxMessage
+from portal.outbox.models import OutboxMessage
 from portal.people.models import Role
 from portal.ratelimit import limiter
 from portal.training import attempts

@@ -39,7 +39,7 @@ def test_a_wrong_password_shows_an_accessible_error_summary(page, demo_council):
 def _emailed_link(session, address: str) -> str:
     from sqlalchemy import select
 
-    from portal.notifications.models import OutboxMessage
+    from portal.outbox.models import OutboxMessage
 
     session.expire_all()
     body = session.scalar(select(OutboxMessage.text_body).where(OutboxMessage.to_address == address))

@@ -78,7 +78,7 @@ def case(session, case_id: int) -> BusinessCase:
 
 
 def in_months(months: int) -> date:
-    from portal.notifications.calendar import add_months
+    from portal.clock import add_months
 
     return add_months(date.today(), months)
 

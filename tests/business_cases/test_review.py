@@ -15,7 +15,7 @@ from portal.audit.models import AuditEvent
 from portal.audit.service import canonical_json, verify_chain
 from portal.authorisations.models import Channel
 from portal.business_cases.models import CaseDecision, CaseSubmission
-from portal.notifications.models import OutboxMessage
+from portal.outbox.models import OutboxMessage
 from tests.business_cases.helpers import (
     DETAILS,
     GOOD_RISK,

@@ -13,9 +13,9 @@ from sqlalchemy.exc import DBAPIError
 
 from portal.audit.models import AuditEvent
 from portal.audit.service import verify_chain
+from portal.clock import add_months, add_working_days
 from portal.conduct.models import DisciplinaryCase
-from portal.notifications.calendar import add_months, add_working_days
-from portal.notifications.models import OutboxMessage
+from portal.outbox.models import OutboxMessage
 from portal.people.models import Role
 from tests.business_cases.helpers import pdf_text
 from tests.conduct.helpers import only_case, open_case

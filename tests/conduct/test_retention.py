@@ -10,9 +10,9 @@ from sqlalchemy.orm import selectinload
 
 from portal.audit.models import AuditEvent
 from portal.audit.service import verify_chain
+from portal.clock import add_months
 from portal.conduct import retention
 from portal.conduct.models import DisciplinaryCase, EvidenceSnapshot
-from portal.notifications.calendar import add_months
 from tests.conduct.helpers import only_case, open_case
 from tests.conduct.test_cases import _outcome
 from tests.factories import make_person

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from portal.notifications.models import OutboxMessage
+from portal.outbox.models import OutboxMessage
 from portal.people.models import EngagementType, Role
 from tests.factories import add_version, make_clerk, make_person, make_policy
 

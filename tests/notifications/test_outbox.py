@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.db import utcnow
-from portal.notifications.delivery import send_due
-from portal.notifications.models import OutboxMessage
-from portal.notifications.outbox import Message, queue
+from portal.outbox.delivery import send_due
+from portal.outbox.models import OutboxMessage
+from portal.outbox.service import Message, queue
 from tests.factories import make_person
 from tests.notifications.conftest import free_port, smtp_settings
 

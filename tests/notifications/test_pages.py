@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from portal.notifications.models import NotificationPreference, OutboxMessage
-from portal.notifications.outbox import Message, queue
+from portal.notifications.models import NotificationPreference
+from portal.outbox.models import OutboxMessage
+from portal.outbox.service import Message, queue
 from portal.people.models import Role
 from tests.factories import make_person
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from portal.db import utcnow
-from portal.notifications.delivery import send_due
-from portal.notifications.models import OutboxMessage
-from portal.notifications.outbox import Message, clean_header, queue
+from portal.outbox.delivery import send_due
+from portal.outbox.models import OutboxMessage
+from portal.outbox.service import Message, clean_header, queue
 from tests.factories import make_person
 from tests.notifications.conftest import smtp_settings
 

@@ -7,9 +7,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from portal.clock import add_working_days
 from portal.notifications import reminders
-from portal.notifications.calendar import add_working_days
-from portal.notifications.models import NotificationPreference, OutboxMessage
+from portal.notifications.models import NotificationPreference
+from portal.outbox.models import OutboxMessage
 from portal.people.models import Role
 from portal.policies.status import statuses_for_people
 from tests.factories import make_person, make_policy

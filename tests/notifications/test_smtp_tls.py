@@ -5,7 +5,7 @@ from __future__ import annotations
 import ssl
 
 from portal.config import Settings
-from portal.notifications import delivery
+from portal.outbox import delivery
 
 
 class _FakeSmtp:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.audit.models import AuditEvent
-from portal.notifications.models import OutboxMessage
+from portal.outbox.models import OutboxMessage
 from portal.people import roles as role_changes
 from portal.people.models import EmailChange, EngagementType, Person, Role, RoleChange
 from tests.factories import make_person

@@ -13,7 +13,8 @@ from portal.audit.service import verify_chain
 from portal.documents.render import InlineOnlyURLFetcher, render_pdf_from_html
 from portal.people.models import EngagementType, Role
 from portal.policies.models import Acknowledgement, PaperScan, Receipt
-from portal.policies.signing import STATEMENT, evidence_hash, sha256
+from portal.policies.receipts import evidence_hash
+from portal.policies.signing import STATEMENT, sha256
 from tests.business_cases.helpers import pdf_text
 from tests.factories import PASSWORD, POLICY_TEXT, add_version, make_clerk, make_person, make_policy
 

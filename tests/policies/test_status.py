@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import time_machine
 
-from portal.notifications.calendar import add_working_days, is_working_day, working_days_between
+from portal.clock import add_working_days, is_working_day, working_days_between
 from portal.people.models import EngagementType, Role
 from portal.policies import service
 from portal.policies.signing import RequestDetails, decline, withdraw
@@ -186,7 +186,7 @@ def test_a_manager_sees_only_their_team_and_the_clerk_sees_everyone(client, sess
 
 
 def test_adding_months_keeps_the_day_or_takes_the_last_day_of_a_short_month():
-    from portal.notifications.calendar import add_months
+    from portal.clock import add_months
 
     assert add_months(date(2026, 11, 21), 12) == date(2027, 11, 21)
     assert add_months(date(2027, 1, 31), 1) == date(2027, 2, 28)

@@ -15,7 +15,7 @@ from portal.authorisations.models import (
     AuthorisationRequest,
     AuthorisationRevocation,
 )
-from portal.notifications.calendar import add_working_days
+from portal.clock import add_working_days
 from portal.people.models import Role
 from portal.reports import history
 from portal.reports.models import ComplianceSnapshot

@@ -1,4 +1,8 @@
-"""England and Wales working days, from govuk-bank-holidays' offline copy.
+"""The portal's clock: London time, today's date, and England and Wales working days.
+
+The council works on London time, so "today" and every date shown or counted is
+London's, whatever the server's own zone. Working days come from govuk-bank-holidays'
+offline copy.
 
 Deadlines in the policies (10 working days for a new starter, 20 for a material
 change) count working days, as FOI deadlines do: weekends and bank holidays in
@@ -7,10 +11,23 @@ England and Wales do not count.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
+from zoneinfo import ZoneInfo
 
 from govuk_bank_holidays.bank_holidays import BankHolidays
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def today() -> date:
+    """Today's date in London."""
+    return datetime.now(LONDON).date()
+
+
+def london_date(moment: datetime) -> date:
+    """The London date of a moment (stored times are UTC)."""
+    return moment.astimezone(LONDON).date()
 
 
 @cache

@@ -1,7 +1,9 @@
 """What a person needs to do, gathered from every feature.
 
 A feature registers a function that returns that person's open tasks (a policy to
-sign, a quiz to take...). The home page shows them, soonest due first.
+sign, a quiz to take...). The home page shows them, soonest due first. The registry
+is in the kernel so that features add to it without depending on the home page,
+which sits above them.
 """
 
 from __future__ import annotations
@@ -9,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from portal.people.models import Person
+from portal.identity import Actor
 
 
 @dataclass(frozen=True)
@@ -23,10 +26,10 @@ class Task:
     overdue: bool = False
 
 
-TaskSource = Callable[[Session, Person], list[Task]]
+TaskSource = Callable[[Session, Any], list[Task]]
 TASK_SOURCES: list[TaskSource] = []
 
 
-def tasks_for(session: Session, person: Person) -> list[Task]:
+def tasks_for(session: Session, person: Actor) -> list[Task]:
     tasks = [task for source in TASK_SOURCES for task in source(session, person)]
     return sorted(tasks, key=lambda task: (task.due is None, task.due or date.max, task.title))

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.db import utcnow
-from portal.people.models import Person
+from portal.identity import Recipient
 
 from .models import OutboxMessage
 
@@ -61,7 +61,7 @@ def message_with_link(message: Message, url: str) -> Message:
 
 def queue(
     session: Session,
-    recipient: Person,
+    recipient: Recipient,
     kind: str,
     message: Message,
     *,

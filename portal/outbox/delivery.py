@@ -31,7 +31,7 @@ from portal.config import Settings
 from portal.db import utcnow
 
 from .models import OutboxMessage
-from .outbox import clean_header
+from .service import clean_header
 
 MAX_ATTEMPTS = 10
 MAX_BACKOFF = timedelta(hours=24)

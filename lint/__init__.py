@@ -1,0 +1,1 @@
+"""Checks of the code's shape that ruff cannot make (run by `make lint`)."""

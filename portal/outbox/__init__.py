@@ -1,0 +1,1 @@
+"""The transactional outbox: email queued with the change that causes it, sent by SMTP."""

@@ -1,0 +1,1 @@
+"""Policies: the library of versions, signatures and receipts, status and "as at" look-ups."""
