@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -45,3 +49,43 @@ def posted_id(value: object) -> int | None:
         return None
     number = int(text)
     return number if number <= LARGEST_ID else None
+
+
+class Outcome:
+    """What a service call in a view came to: true when it went through, false when the
+    service refused (the refusal is then on the form or in a flash message)."""
+
+    refusal: DomainError | None = None
+
+    def __bool__(self) -> bool:
+        return self.refusal is None
+
+
+@contextmanager
+def refusal_shown_on(form: FlaskForm) -> Iterator[Outcome]:
+    """Run a service call; if the service refuses, show why beside the field or above
+    the form, and let the view show the form again.
+
+        with refusal_shown_on(form) as done:
+            case = service.open_case(...)
+        if done:
+            return redirect(...)
+    """
+    outcome = Outcome()
+    try:
+        yield outcome
+    except DomainError as error:
+        outcome.refusal = error
+        attach_domain_error(form, error)
+
+
+@contextmanager
+def refusal_flashed(category: str = "info") -> Iterator[Outcome]:
+    """Run a service call behind a button; if the service refuses, say why in a flash
+    message on the page the view goes back to."""
+    outcome = Outcome()
+    try:
+        yield outcome
+    except DomainError as error:
+        outcome.refusal = error
+        flash(error.message, category)

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound as HTTPNotFound
 from werkzeug.sansio.utils import host_is_trusted
 
+from portal.audit.service import set_client_address
 from portal.errors import NotFound
 
 HSTS = "max-age=31536000; includeSubDomains"  # a year, the minimum browsers' preload lists accept
@@ -94,8 +95,19 @@ def render_error(error: HTTPException | Exception) -> tuple[str, int]:
     return render_template("errors/error.html", code=code, title=title, advice=advice), code
 
 
+def _note_client_address() -> None:
+    # Behind ProxyFix (PORTAL_TRUSTED_PROXIES) this is the client's, not the proxy's.
+    set_client_address(request.remote_addr)
+
+
+def _forget_client_address(_error: BaseException | None) -> None:
+    set_client_address(None)  # a worker thread's next request must not inherit it
+
+
 def init_app(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_foreign_hosts)  # first of all
+    app.before_request_funcs[None].insert(1, _note_client_address)
+    app.teardown_request(_forget_client_address)
     app.after_request(add_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     for code in ERROR_PAGES:

@@ -7,6 +7,7 @@ keeps both contracts.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -64,3 +65,27 @@ def test_the_code_keeps_its_layers():
         [str(Path(sys.executable).parent / "lint-imports")], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_services_never_read_the_request():
+    """Only the web layer reads Flask's request; a service is told what it needs
+    (the audit's client address comes from portal.audit.service.client_address)."""
+    web = {
+        "views.py",
+        "library_views.py",
+        "security.py",
+        "access.py",
+        "db.py",
+        "navigation.py",
+        "templating.py",
+        "__init__.py",
+        "ratelimit.py",
+    }
+    readers = []
+    for path in sorted((ROOT / "portal").rglob("*.py")):
+        if path.name in web or path.name.endswith("_views.py"):
+            continue
+        text = path.read_text()
+        if re.search(r"^from flask import [^\n]*\brequest\b", text, re.M) or "flask.request" in text:
+            readers.append(str(path.relative_to(ROOT)))
+    assert readers == []

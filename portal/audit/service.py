@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flask import has_request_context, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -54,8 +54,18 @@ def chain_hash(previous_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256((previous_hash + canonical_json(_content(event))).encode()).hexdigest()
 
 
-def _client_ip() -> str | None:
-    return request.remote_addr if has_request_context() else None
+# Who is at the other end of the request. The web layer sets it when a request begins
+# (portal.security) and clears it at the end, so that services record the address
+# without reading Flask's request themselves; commands run with none.
+_client_address: ContextVar[str | None] = ContextVar("client_address", default=None)
+
+
+def set_client_address(address: str | None) -> None:
+    _client_address.set(address)
+
+
+def client_address() -> str | None:
+    return _client_address.get()
 
 
 def record(
@@ -82,7 +92,7 @@ def record(
         action=action,
         object_type=object_type,
         object_id=None if object_id is None else str(object_id),
-        ip_address=_client_ip(),
+        ip_address=client_address(),
         details=canonical_json(details or {}),
         previous_hash=previous or GENESIS_HASH,
     )

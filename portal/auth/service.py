@@ -8,11 +8,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import has_request_context, request
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from portal.audit.service import record
+from portal.audit.service import client_address, record
 from portal.auth.models import PasswordToken, SignInFailure
 from portal.auth.passwords import hash_password, needs_rehash, password_matches, password_problem
 from portal.db import utcnow
@@ -121,6 +120,10 @@ def _find_by_email(session: Session, email: str) -> Person | None:
 
 
 def authenticate(session: Session, email: str, password: str, *, ip_address: str | None) -> Person:
+    """Sign in with email and password. After 5 failures in 15 minutes the account waits
+    (a council choice that follows NCSC guidance: throttle per account, never lock the
+    council out); the same message for an unknown email and a wrong password, so the
+    page does not tell who has an account. Leavers cannot sign in."""
     account = normalise_email(email)
     _lock_account(session, account)
     now = utcnow()
@@ -179,7 +182,7 @@ def check_password_again(
     if wait is not None:
         raise PasswordThrottled(wait, field=field)
     if not password_matches(person.password_hash, password):
-        ip_address = request.remote_addr if has_request_context() else None
+        ip_address = client_address()
         session.add(SignInFailure(account=account, failed_at=now, ip_address=ip_address))
         record(
             session,
@@ -285,6 +288,8 @@ def usable_token(session: Session, raw: str) -> UsableToken | None:
 
 
 def redeem_password_token(session: Session, raw: str, password: str, confirmation: str) -> Person:
+    """Set a password from an invitation or reset link: once, within 72 hours, and only
+    while the person is still with the council; the password must pass the checks."""
     found = usable_token(session, raw)
     if found is None:
         raise DomainError(

@@ -11,8 +11,7 @@ from portal.auth import service
 from portal.auth.forms import ChangePasswordForm, SetPasswordForm, SignInForm
 from portal.auth.sessions import finish_session, start_session
 from portal.db import get_session
-from portal.errors import DomainError
-from portal.forms import attach_domain_error
+from portal.forms import refusal_shown_on
 
 blueprint = Blueprint("auth", __name__)
 
@@ -34,14 +33,12 @@ def sign_in() -> str | Response:
         return redirect(url_for("home.index"))
     form = SignInForm()
     if form.validate_on_submit():
-        try:
+        # A refused attempt is kept (committed) on purpose: it counts towards throttling.
+        with refusal_shown_on(form) as done:
             person = service.authenticate(
                 get_session(), form.email.data or "", form.password.data or "", ip_address=request.remote_addr
             )
-        except DomainError as error:
-            # The failed attempt is kept (committed) on purpose: it counts towards throttling.
-            attach_domain_error(form, error)
-        else:
+        if done:
             start_session(person, remember=bool(form.remember.data))
             return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
     return render_template("auth/sign_in.html", form=form)
@@ -65,13 +62,11 @@ def set_password(token: str) -> str | Response:
         return render_template("auth/link_expired.html"), 404  # type: ignore[return-value]
     form = SetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form) as done:
             person = service.redeem_password_token(
                 get_session(), token, form.password.data or "", form.confirm_password.data or ""
             )
-        except DomainError as error:
-            attach_domain_error(form, error)
-        else:
+        if done:
             finish_session()
             start_session(person, remember=False)
             flash("Your password has been set. You are now signed in.", "success")
@@ -87,7 +82,7 @@ def account() -> str | Response:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         person = current_user._get_current_object()
-        try:
+        with refusal_shown_on(form) as done:
             service.change_password(
                 get_session(),
                 person,
@@ -95,9 +90,7 @@ def account() -> str | Response:
                 form.password.data or "",
                 form.confirm_password.data or "",
             )
-        except DomainError as error:
-            attach_domain_error(form, error)
-        else:
+        if done:
             # Every other device is now signed out; this one starts a new session.
             start_session(person, remember=False)
             flash(

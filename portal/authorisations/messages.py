@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import url_for
 from sqlalchemy.orm import Session
 
-from portal.outbox.service import Message, day_text, queue
+from portal.outbox.service import Message, day_text, portal_path, queue
 
 
 def authorisation_issued(session: Session, request, letter_name: str, letter: bytes) -> None:  # type: ignore[no-untyped-def]
-    path = url_for("authorisations.show", request_id=request.id)
+    path = portal_path("authorisations.show", request_id=request.id)
     for recipient, words in (
         (request.person, "You may now"),
         (request.requested_by, f"{request.person.name} may now"),
@@ -50,7 +49,7 @@ def authorisation_revoked(session: Session, request, reason: str) -> None:  # ty
                     f"Reason: {reason}",
                 ],
                 "See the authorisation",
-                url_for("authorisations.show", request_id=request.id),
+                portal_path("authorisations.show", request_id=request.id),
             ),
             dedupe_key=f"authorisation-revoked:{request.id}:{recipient.id}",
         )

@@ -8,17 +8,12 @@ from wtforms.fields.choices import SelectChoice
 from portal.access import can, public, requires, signed_in
 from portal.authorisations import service
 from portal.authorisations.forms import ChannelForm, IssueForm, ReasonForm, RequestForm
-from portal.authorisations.models import Channel
-from portal.business_cases.service import moderators_by_channel
 from portal.clock import today
 from portal.db import get_session
 from portal.downloads import csv_download, csv_text, pdf_download
-from portal.errors import DomainError
-from portal.forms import attach_domain_error
+from portal.forms import refusal_shown_on
 from portal.people.service import departments, person_named_in_form
 from portal.ratelimit import PUBLIC_CHECKS, limiter
-
-from . import messages
 
 blueprint = Blueprint("authorisations", __name__, url_prefix="/authorisations")
 verify_blueprint = Blueprint("verify", __name__)
@@ -80,27 +75,23 @@ def new() -> str | WerkzeugResponse:
     if form.validate_on_submit():
         db = get_session()
         assert form.starts_on.data and form.ends_on.data
-        try:
+        with refusal_shown_on(form) as done:
             person = person_named_in_form(db, form.person_email.data or "")
-            created = service.request_authorisation(
-                db,
-                current_user,
-                service.RequestDetails(
-                    person=person,
-                    channel_ids=[int(v) for v in form.channels.data or []],
-                    scope=form.scope.data or "",
-                    conditions=form.conditions.data or "",
-                    starts_on=form.starts_on.data,
-                    ends_on=form.ends_on.data,
-                    justification=form.justification.data or "",
-                    renews_id=renews.id if renews else None,
-                ),
+            details = service.RequestDetails(
+                person=person,
+                channel_ids=[int(v) for v in form.channels.data or []],
+                scope=form.scope.data or "",
+                conditions=form.conditions.data or "",
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+                justification=form.justification.data or "",
+                renews_id=renews.id if renews else None,
             )
-        except service.UnknownChannel:
-            abort(400)
-        except DomainError as error:
-            attach_domain_error(form, error)
-        else:
+            try:
+                created = service.request_authorisation(db, current_user, details)
+            except service.UnknownChannel:
+                abort(400)
+        if done:
             flash(f"The request for {person.name} has been sent to the Mayor and the Town Clerk.", "success")
             return redirect(url_for("authorisations.show", request_id=created.id))
     return render_template("authorisations/new.html", form=form, renews=renews)
@@ -148,30 +139,29 @@ def issue(request_id: int) -> str | WerkzeugResponse:
     found = service.get_request(db, request_id)
     form = IssueForm()
     if form.validate_on_submit():
-        try:
-            service.issue(
-                db,
-                current_user,
-                found,
-                password=form.password.data or "",
-                typed_name=form.typed_name.data or "",
-                ip_address=request.remote_addr,
-            )
-        except service.PreconditionsUnmet as unmet:
-            return render_template(
-                "authorisations/show.html",
-                item=found,
-                status="requested",
-                missing=unmet.missing,
-                issue_form=form,
-                reason_form=ReasonForm(),
-                unmet=True,
-            )
-        except DomainError as error:
-            attach_domain_error(form, error)
-        else:
-            messages.authorisation_issued(db, found, f"{found.issue.reference}.pdf", found.issue.letter_pdf)
-            flash(f"Authorisation {found.issue.reference} has been issued and emailed.", "success")
+        with refusal_shown_on(form) as done:
+            try:
+                issued = service.issue(
+                    db,
+                    current_user,
+                    found,
+                    password=form.password.data or "",
+                    typed_name=form.typed_name.data or "",
+                    ip_address=request.remote_addr,
+                )
+            except service.PreconditionsUnmet as unmet:
+                # Not one message for the form but a list of what is missing, on the page.
+                return render_template(
+                    "authorisations/show.html",
+                    item=found,
+                    status="requested",
+                    missing=unmet.missing,
+                    issue_form=form,
+                    reason_form=ReasonForm(),
+                    unmet=True,
+                )
+        if done:
+            flash(f"Authorisation {issued.reference} has been issued and emailed.", "success")
             return redirect(url_for("authorisations.show", request_id=found.id))
     return render_template(
         "authorisations/show.html",
@@ -183,17 +173,15 @@ def issue(request_id: int) -> str | WerkzeugResponse:
     )
 
 
-def _with_reason(request_id: int, action, done: str) -> str | WerkzeugResponse:  # type: ignore[no-untyped-def]
+def _with_reason(request_id: int, action, done_message: str) -> str | WerkzeugResponse:  # type: ignore[no-untyped-def]
     db = get_session()
     found = service.get_request(db, request_id)
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form) as done:
             action(db, current_user, found, form.reason.data or "")
-        except DomainError as error:
-            attach_domain_error(form, error)
-        else:
-            flash(done, "success")
+        if done:
+            flash(done_message, "success")
             return redirect(url_for("authorisations.show", request_id=found.id))
     return render_template(
         "authorisations/show.html",
@@ -214,11 +202,7 @@ def decline(request_id: int) -> str | WerkzeugResponse:
 @blueprint.post("/<int:request_id>/revoke")
 @requires("revoke_posting_authorisation")
 def revoke(request_id: int) -> str | WerkzeugResponse:
-    def revoke_and_tell(session, actor, found, reason):  # type: ignore[no-untyped-def]
-        service.revoke(session, actor, found, reason)
-        messages.authorisation_revoked(session, service.get_request(session, found.id), reason)
-
-    return _with_reason(request_id, revoke_and_tell, "The authorisation has been revoked. It ended at once.")
+    return _with_reason(request_id, service.revoke, "The authorisation has been revoked. It ended at once.")
 
 
 @blueprint.get("/<int:request_id>/letter.pdf")
@@ -239,7 +223,7 @@ def channels() -> str | WerkzeugResponse:
         SelectChoice(str(d.id), d.name) for d in departments(db)
     ]
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form) as done:
             added = service.add_channel(
                 db,
                 current_user,
@@ -248,16 +232,14 @@ def channels() -> str | WerkzeugResponse:
                 url=form.url.data or "",
                 department_id=int(form.department.data) if form.department.data else None,
             )
-        except DomainError as error:
-            attach_domain_error(form, error)
-        else:
+        if done:
             flash(f"{added.label} has been added to the register.", "success")
             return redirect(url_for("authorisations.channels"))
     return render_template(
         "authorisations/channels.html",
         form=form,
         channels=service.all_channels(db),
-        moderators=moderators_by_channel(db),
+        moderators=service.moderators_by_channel(db),
     )
 
 
@@ -265,9 +247,7 @@ def channels() -> str | WerkzeugResponse:
 @requires("manage_channels")
 def retire_channel(channel_id: int) -> WerkzeugResponse:
     db = get_session()
-    channel = db.get(Channel, channel_id)
-    if channel is None:
-        abort(404)
+    channel = service.get_channel(db, channel_id)  # an unknown one is "Page not found"
     service.retire_channel(db, current_user, channel)
     flash(f"{channel.label} has been retired.", "success")
     return redirect(url_for("authorisations.channels"))

@@ -1,16 +1,21 @@
-"""Email about business cases (Networking Policy 3.4): submitted for review, and decided."""
+"""Email about business cases (Networking Policy 3.4): submitted for review, and decided.
+
+The service sends these in the same transaction as the change they announce, from a
+page or from a command (the demo council), so links are built without a request.
+"""
 
 from __future__ import annotations
 
-from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.outbox.service import Message, queue
+from portal.outbox.service import Message, portal_path, queue
 from portal.people.models import Person, Role
 
+from .models import BusinessCase, CaseDecision
 
-def business_case_submitted(session: Session, case, number: int) -> None:  # type: ignore[no-untyped-def]
+
+def business_case_submitted(session: Session, case: BusinessCase, number: int) -> None:
     reviewers = session.scalars(
         select(Person).options(selectinload(Person.role_grants)).where(Person.is_active.is_(True))
     )
@@ -27,13 +32,13 @@ def business_case_submitted(session: Session, case, number: int) -> None:  # typ
                         f"{case.account_name} ({case.platform})."
                     ],
                     "Review the case",
-                    url_for("business_cases.show", case_id=case.id),
+                    portal_path("business_cases.show", case_id=case.id),
                 ),
                 dedupe_key=f"case-submitted:{case.id}:{number}:{reviewer.id}",
             )
 
 
-def business_case_decided(session: Session, case, decision) -> None:  # type: ignore[no-untyped-def]
+def business_case_decided(session: Session, case: BusinessCase, decision: CaseDecision) -> None:
     words = {
         "approved": "has been approved",
         "changes_requested": "needs changes before a decision",
@@ -47,7 +52,7 @@ def business_case_decided(session: Session, case, decision) -> None:  # type: ig
             f"Business case {case.reference} {words}",
             [f"The business case for {case.account_name} {words}. The decision letter is attached."],
             "See the case",
-            url_for("business_cases.show", case_id=case.id),
+            portal_path("business_cases.show", case_id=case.id),
             attachment_name=f"{case.reference}-decision.pdf",
             attachment=decision.letter_pdf,
         ),

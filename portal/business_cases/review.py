@@ -24,10 +24,12 @@ from portal.db import utcnow
 from portal.errors import DomainError
 from portal.people.models import Person, Role
 
+from . import messages
+from .cases import UnknownChoice, audit_case
+from .documents import render_decision_letter
 from .models import OUTCOMES, BusinessCase, CaseDecision, CaseReview
 from .risk import BANDS
 from .sections import REVIEW_SECTION_LABELS
-from .service import UnknownChoice, audit_case
 
 OUTCOME_MESSAGES = {
     "approved": "approved. The account has its place in the channels register.",
@@ -35,7 +37,8 @@ OUTCOME_MESSAGES = {
     "rejected": "rejected.",
 }
 
-# How soon an approved case comes back, by its highest residual risk.
+# How soon an approved case comes back, by its highest residual risk: the council's own
+# schedule (Networking Policy 3.4 asks for the case, not for how often it is revisited).
 REVIEW_MONTHS_BY_BAND = {"very_high": 3, "high": 6, "medium": 9, "low": 12}
 
 
@@ -45,15 +48,19 @@ def highest_residual_band(content: dict[str, Any]) -> str:
 
 
 def default_review_date(content: dict[str, Any], decided_on: date) -> date:
+    """The next review, sooner for a riskier account (REVIEW_MONTHS_BY_BAND)."""
     return add_months(decided_on, REVIEW_MONTHS_BY_BAND[highest_residual_band(content)])
 
 
 def _check_reviewer(reviewer: Person, case: BusinessCase) -> None:
+    """Nobody decides a case they wrote or submitted: the council's separation of duties,
+    which leaves the other of the two reviewers Networking Policy 3.4 names."""
     if reviewer.id == case.author_id or any(s.submitted_by_id == reviewer.id for s in case.submissions):
         raise DomainError("You wrote or submitted this case, so the other reviewer must decide it")
 
 
 def may_review(reviewer: Person, case: BusinessCase) -> bool:
+    """Whether this reviewer may decide this case (see _check_reviewer)."""
     try:
         _check_reviewer(reviewer, case)
     except DomainError:
@@ -63,7 +70,9 @@ def may_review(reviewer: Person, case: BusinessCase) -> bool:
 
 def start_review(session: Session, reviewer: Person, case: BusinessCase) -> CaseReview:
     """Takes the latest submission into review: a new one, or an approved case whose
-    review date has come."""
+    review date has come. The Clerk or the Deputy Clerk reviews (Networking Policy 3.4;
+    the page's access rule), never their own case; periodic reviews are the council's
+    own rule, so that an approved account is looked at again."""
     open_review = case.reviews[-1] if case.reviews and case.reviews[-1].decision is None else None
     if case.status == "in_review" and open_review is not None:
         return open_review  # starting twice gives one review
@@ -103,6 +112,13 @@ class DecisionDetails:
 
 
 def decide(session: Session, reviewer: Person, case: BusinessCase, details: DecisionDetails) -> CaseDecision:
+    """Records the reviewer's decision on the submission in review, with a decision
+    letter that is emailed to the author. The Clerk or the Deputy Clerk decides whether
+    the account goes ahead (Networking Policy 3.4), never on a case they wrote or
+    submitted. A refusal or a request for changes must say what is wrong, and a next
+    review must be in the future (the council's rules). An approval puts the account in
+    the channels register, where posting authorisations are requested (Networking
+    Policy 3.2)."""
     review = case.reviews[-1] if case.reviews else None
     if review is not None and review.decision is not None:
         return review.decision  # deciding twice gives one result
@@ -123,8 +139,6 @@ def decide(session: Session, reviewer: Person, case: BusinessCase, details: Deci
         next_review_on = details.next_review_on or default_review_date(content, today())
         if next_review_on <= today():
             raise DomainError("The next review must be after today", field="next_review_on")
-    from .documents import render_decision_letter
-
     role = Role.TOWN_CLERK if Role.TOWN_CLERK in reviewer.roles else Role.DEPUTY_CLERK
     decision = CaseDecision(
         review_id=review.id,
@@ -155,6 +169,7 @@ def decide(session: Session, reviewer: Person, case: BusinessCase, details: Deci
             "letter_sha256": decision.letter_sha256,
         },
     )
+    messages.business_case_decided(session, case, decision)
     return decision
 
 
@@ -166,6 +181,7 @@ def _apply(
     decision: CaseDecision,
     content: dict[str, Any],
 ) -> None:
+    """What the outcome does to the case and to the channels register."""
     case.updated_at = decision.decided_at
     if decision.outcome == "changes_requested":
         case.status = "draft"  # back to the author, who edits and resubmits

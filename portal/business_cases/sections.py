@@ -47,7 +47,9 @@ REVIEW_SECTION_LABELS = {s.key: s.label for s in REVIEW_SECTIONS}
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 
-# Networking Policy 3.4 names these risks; each must be assessed before submission.
+# Each must be assessed before submission. Networking Policy 3.4 names the first three
+# (malicious comments, Freedom of Information, a disclaimer that leaves the council's
+# obligations in place); the others are the council's good practice.
 REQUIRED_RISK_CATEGORIES = {
     "malicious_comments": "Malicious or abusive comments",
     "foi_disclosure": "Comments disclosed under the Freedom of Information Act 2000",

@@ -11,15 +11,14 @@ from portal.people.models import Person
 from portal.tasks import TASK_SOURCES, Task
 
 from . import service
-from .review import may_review
 
 
 def review_tasks(session: Session, person: Person) -> list[Task]:
     """The Clerk and the Deputy: each case waiting for them, and each review that is due."""
     if not can(person, "review_business_case"):
         return []
-    waiting = [case for case in service.awaiting_review(session) if may_review(person, case)]
-    due = [case for case in service.reviews_due(session) if may_review(person, case)]
+    waiting = [case for case in service.awaiting_review(session) if service.may_review(person, case)]
+    due = [case for case in service.reviews_due(session) if service.may_review(person, case)]
     return [
         Task(
             f"Review business case {c.reference}: {c.account_name}",

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask import url_for
 from sqlalchemy.orm import Session
 
-from portal.outbox.service import Message, queue
+from portal.outbox.service import Message, portal_path, queue
 from portal.people.models import Person
 
 
@@ -19,7 +18,7 @@ def something_to_read(session: Session, subject: Person, case_id: int, event: st
             "There is something for you to read",
             ["There is something new for you to read in your employment record on the staff portal."],
             "Sign in to read it",
-            url_for("conduct.show", case_id=case_id),
+            portal_path("conduct.show", case_id=case_id),
         ),
         dedupe_key=f"record:{case_id}:{event}",
     )

@@ -52,6 +52,9 @@ def timeline(case: DisciplinaryCase) -> list[TimelineEntry]:
 
 
 def build_pack(session: Session, actor: Person, case: DisciplinaryCase) -> EvidencePack:
+    """Makes the evidence pack and keeps its hash, so that the copy handed to the employee
+    (who sees the evidence against them: ACAS Code of Practice, "Inform the employee of
+    the problem") or to a tribunal can be checked against it later."""
     evidence = case.evidence
     assert evidence is not None
     content = json.loads(evidence.content)

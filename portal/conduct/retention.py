@@ -63,7 +63,9 @@ def record_type(case: DisciplinaryCase) -> str | None:
 
 
 def kept_until(case: DisciplinaryCase, months: dict[str, int]) -> date | None:
-    """The day after which the case is removed; None while it is open."""
+    """The day after which the case is removed; None while it is open. Personal data is
+    kept no longer than its purpose needs (UK GDPR Art. 5(1)(e)); the periods are the
+    council's own retention schedule (PORTAL_RETENTION_MONTHS)."""
     kind = record_type(case)
     if kind is None:
         return None
@@ -73,6 +75,7 @@ def kept_until(case: DisciplinaryCase, months: dict[str, int]) -> date | None:
 
 
 def cases_due(session: Session, on: date, months: dict[str, int]) -> list[DisciplinaryCase]:
+    """Decided cases past their retention and not under a legal hold (UK GDPR Art. 5(1)(e))."""
     decided = session.scalars(
         select(DisciplinaryCase).where(DisciplinaryCase.status == "decided").order_by(DisciplinaryCase.id)
     )
@@ -105,7 +108,9 @@ def _remove(session: Session, case: DisciplinaryCase, months: dict[str, int]) ->
 
 
 def run(session: Session, on: date, months: dict[str, int], *, dry_run: bool) -> list[str]:
-    """The references of the cases removed (or, with dry_run, that would be)."""
+    """Removes the cases whose retention has ended (UK GDPR Art. 5(1)(e), storage
+    limitation), leaving an audit entry with nothing personal in it. Returns the
+    references of the cases removed (or, with dry_run, that would be)."""
     due = cases_due(session, on, months)
     references = [c.reference for c in due]
     if not dry_run:
@@ -125,8 +130,9 @@ def _open_hold(session: Session, case: DisciplinaryCase) -> LegalHold | None:
 
 
 def place_hold(session: Session, actor: Person, case: DisciplinaryCase, reason: str) -> None:
-    """A legal hold keeps the case out of the retention schedule (a claim, a tribunal).
-    The reason is kept on the hold; the audit event names only the hold's id."""
+    """A legal hold keeps the case out of the retention schedule while a claim or a
+    tribunal needs it: keeping it is then necessary (UK GDPR Art. 5(1)(e)). The reason is
+    kept on the hold; the audit event names only the hold's id."""
     if not reason.strip():
         raise DomainError("Give the reason for the legal hold", field="reason")
     if case.under_legal_hold:
@@ -142,7 +148,8 @@ def place_hold(session: Session, actor: Person, case: DisciplinaryCase, reason: 
 
 
 def lift_hold(session: Session, actor: Person, case: DisciplinaryCase, reason: str) -> None:
-    """Lifting a hold returns the case to the schedule; why is kept on the hold."""
+    """Lifting a hold returns the case to the schedule (UK GDPR Art. 5(1)(e)); why is
+    kept on the hold."""
     if not reason.strip():
         raise DomainError("Give the reason for lifting the legal hold", field="reason")
     if not case.under_legal_hold:

@@ -21,17 +21,21 @@ from portal.clock import add_months, add_working_days, today
 from portal.db import utcnow
 from portal.errors import DomainError, NotFound
 from portal.people.models import Person, Role
-from portal.policies.models import Policy
-from portal.policies.service import get_version, version_in_force
+from portal.policies.models import Acknowledgement, Policy, Receipt
+from portal.policies.service import get_version, normalise_code, version_in_force
 from portal.references import next_reference
 
+from . import messages
 from .evidence import gather, seal
 from .models import STAGE_LABELS, STAGES, CaseMeeting, DisciplinaryCase, EvidenceSnapshot, LinkedReceipt
 from .need_to_know import OBJECT_TYPE
 
-# How long a warning stays live by default (ACAS Code; the council can change each case).
+# How long a warning stays live by default: the council's Disciplinary Policy sets it, not
+# the ACAS Code (which asks only that the employee be told); each case can change it.
 LIVE_MONTHS = {"first_written": 6, "final_written": 12}
 ESCALATION = ("informal", "first_written", "final_written", "dismissal")
+# The time to lodge an appeal: the council's own Disciplinary Policy (the Code says only
+# that appeals are made, and heard, without unreasonable delay).
 APPEAL_WORKING_DAYS = 5
 
 
@@ -57,6 +61,9 @@ def get_case(session: Session, case_id: int) -> DisciplinaryCase:
 
 
 def may_handle(viewer: Person, case: DisciplinaryCase) -> bool:
+    """Only the Town Clerk, HR and the investigating officer handle a case, and nobody
+    their own; a case about the Town Clerk goes to HR alone, for the staffing committee.
+    Need-to-know is the council's own choice (UK GDPR Art. 5(1)(f), confidentiality)."""
     if viewer.id == case.subject_id:
         return False  # nobody handles their own case
     if Role.TOWN_CLERK in case.subject.roles:
@@ -65,8 +72,9 @@ def may_handle(viewer: Person, case: DisciplinaryCase) -> bool:
 
 
 def record_view(session: Session, viewer: Person, case: DisciplinaryCase, *, as_subject: bool) -> None:
-    """Every look at a case is in the audit trail, under the case's opaque audit
-    reference: only HR and the Town Clerk see who looked (portal.audit.need_to_know)."""
+    """Every look at a case is in the audit trail (UK GDPR Art. 5(2), accountability),
+    under the case's opaque audit reference: only HR and the Town Clerk see who looked
+    (portal.audit.need_to_know)."""
     record(
         session,
         actor=viewer,
@@ -153,8 +161,12 @@ class Allegation:
 
 
 def open_case(session: Session, actor: Person, details: Allegation) -> DisciplinaryCase:
-    """Opens a case and freezes the evidence that stood on the incident date. A case can
-    be opened where no acknowledgement exists: that absence is part of the evidence."""
+    """Opens a case and freezes the evidence that stood on the incident date, so the facts
+    are established before anything is decided (ACAS Code of Practice, "Establish the
+    facts of each case"). A breach of the Networking Policy is handled under the council's
+    Disciplinary Policy (Networking Policy, Scope). Nobody opens a case about themselves,
+    and the investigating officer is never the subject: the council's own rules. A case
+    can be opened where no acknowledgement exists: that absence is part of the evidence."""
     subject = details.subject
     if subject.id == actor.id:
         raise DomainError("You cannot open a case about yourself", field="subject_email")
@@ -216,6 +228,9 @@ def open_case(session: Session, actor: Person, details: Allegation) -> Disciplin
 def add_meeting(
     session: Session, actor: Person, case: DisciplinaryCase, *, held_on: date, title: str, notes: str
 ) -> CaseMeeting:
+    """Records a meeting with its notes, which stay unshared until a handler shares them.
+    A meeting without notes is refused: the council keeps a written record of each one,
+    as the ACAS Code's foreword advises."""
     if not title.strip() or not notes.strip():
         raise DomainError("Give the meeting a title and its notes", field="notes")
     meeting = CaseMeeting(held_on=held_on, title=title.strip(), notes=notes.strip(), shared_on=None)
@@ -228,14 +243,19 @@ def add_meeting(
 def share_notes(
     session: Session, actor: Person, case: DisciplinaryCase, meeting_id: int, shared_on: date
 ) -> None:
+    """Shares a meeting's notes with the employee and tells them there is something to
+    read: the employee is told the case against them and sees the written evidence
+    (ACAS Code of Practice, "Inform the employee of the problem"). The email carries a
+    link and never the content: the council's own choice. Sharing twice changes nothing."""
     meeting = next((m for m in case.meetings if m.id == meeting_id), None)
     if meeting is None:
         raise NotFound("No such meeting")
-    if meeting.shared_on is not None:
-        return
-    meeting.shared_on = shared_on
-    session.flush()
-    audit_case(session, actor, case, "notes_shared", {"meeting_id": meeting.id, "shared_on": shared_on})
+    if meeting.shared_on is None:
+        meeting.shared_on = shared_on
+        session.flush()
+        audit_case(session, actor, case, "notes_shared", {"meeting_id": meeting.id, "shared_on": shared_on})
+    # Keyed by the meeting, so a second share queues nothing new.
+    messages.something_to_read(session, case.subject, case.id, f"notes-{meeting_id}")
 
 
 @dataclass
@@ -253,12 +273,19 @@ class Outcome:
 
 def expected_highest_stage(live: list[DisciplinaryCase]) -> str:
     """The furthest stage open without skipping one: one past the highest live warning
-    (a first written warning when there is none)."""
+    (a first written warning when there is none). Warnings normally escalate one stage
+    at a time (ACAS Code of Practice, "Decide on appropriate action")."""
     highest = max((ESCALATION.index(c.stage) for c in live if c.stage), default=0)
     return ESCALATION[min(highest + 1, len(ESCALATION) - 1)]
 
 
 def record_outcome(session: Session, actor: Person, case: DisciplinaryCase, outcome: Outcome) -> None:
+    """Records the decision, with its reasons, and tells the employee there is something
+    to read: the outcome is given in writing with the right of appeal (ACAS Code of
+    Practice, "Decide on appropriate action"). A stage may be skipped only with the reason
+    it is gross misconduct or serious enough (same section). A warning's live period
+    comes from the council's Disciplinary Policy; the appeal deadline, in working days,
+    is the council's own."""
     if outcome.stage not in STAGES:
         raise DomainError("Choose the stage from the list", field="stage")
     if not outcome.outcome.strip() or not outcome.reasons.strip():
@@ -298,6 +325,7 @@ def record_outcome(session: Session, actor: Person, case: DisciplinaryCase, outc
         "outcome_recorded",
         {"stage": outcome.stage, "warning_live_until": live_until, "stage_skipped": skipped},
     )
+    messages.something_to_read(session, case.subject, case.id, "outcome")
 
 
 @dataclass
@@ -309,6 +337,9 @@ class Appeal:
 
 
 def record_appeal(session: Session, actor: Person, case: DisciplinaryCase, appeal: Appeal) -> None:
+    """Records an appeal against an outcome (ACAS Code of Practice, "Provide employees
+    with an opportunity to appeal"). An appeal lodged after the council's deadline is
+    heard only with a recorded reason: the council's own rule."""
     if case.status != "decided" or case.appeal_deadline is None:
         raise DomainError("An appeal can be recorded only once there is an outcome")
     late = appeal.lodged_on > case.appeal_deadline
@@ -330,10 +361,7 @@ def record_appeal(session: Session, actor: Person, case: DisciplinaryCase, appea
 
 def link_receipt(session: Session, actor: Person, case: DisciplinaryCase, code: str) -> LinkedReceipt:
     """Adds another of the employee's receipts to the evidence. Someone else's receipt is
-    refused: it proves nothing about what this employee knew."""
-    from portal.policies.models import Acknowledgement, Receipt
-    from portal.policies.service import normalise_code
-
+    refused: it proves nothing about what this employee knew (the council's own rule)."""
     found = session.execute(
         select(Receipt, Acknowledgement.person_id)
         .join(Acknowledgement, Acknowledgement.id == Receipt.acknowledgement_id)

@@ -11,12 +11,11 @@ from portal.access import requires, signed_in
 from portal.clock import today
 from portal.db import get_session, writes_on_get
 from portal.downloads import pdf_download
-from portal.errors import DomainError
-from portal.forms import attach_domain_error
+from portal.forms import refusal_shown_on
 from portal.people.service import person_named_in_form
 from portal.policies.service import get_policy, list_policies
 
-from . import messages, retention, service
+from . import retention, service
 from .forms import AppealForm, HoldForm, LinkReceiptForm, MeetingForm, OpenCaseForm, OutcomeForm
 from .models import STAGE_LABELS, DisciplinaryCase
 from .pack import build_pack, pack_matching, timeline
@@ -60,7 +59,7 @@ def new() -> str | WerkzeugResponse:
         abort(400)
     if form.validate_on_submit():
         assert form.incident_date.data
-        try:
+        with refusal_shown_on(form) as done:
             subject = person_named_in_form(db, form.subject_email.data or "", field="subject_email")
             officer = person_named_in_form(
                 db, form.investigating_officer_email.data or "", field="investigating_officer_email"
@@ -81,9 +80,7 @@ def new() -> str | WerkzeugResponse:
                     investigating_officer=officer,
                 ),
             )
-        except DomainError as error:
-            attach_domain_error(form, error)
-        else:
+        if done:
             flash(f"Case {case.reference} has been opened and the evidence frozen.", "success")
             return redirect(url_for("conduct.show", case_id=case.id))
     return render_template("conduct/new.html", form=form)
@@ -130,7 +127,7 @@ def add_meeting(case_id: int) -> str | WerkzeugResponse:
     form = MeetingForm(prefix="meeting")
     if form.validate_on_submit():
         assert form.held_on.data
-        try:
+        with refusal_shown_on(form) as done:
             service.add_meeting(
                 get_session(),
                 current_user,
@@ -139,9 +136,7 @@ def add_meeting(case_id: int) -> str | WerkzeugResponse:
                 title=form.title.data or "",
                 notes=form.notes.data or "",
             )
-        except DomainError as error:
-            attach_domain_error(form, error)
-        else:
+        if done:
             flash("The meeting has been added.", "success")
             return redirect(url_for("conduct.show", case_id=case.id))
     return _show(case, meeting_form=form)
@@ -152,7 +147,6 @@ def add_meeting(case_id: int) -> str | WerkzeugResponse:
 def share_notes(case_id: int, meeting_id: int) -> WerkzeugResponse:
     case = _handled(case_id)
     service.share_notes(get_session(), current_user, case, meeting_id, today())
-    messages.something_to_read(get_session(), case.subject, case.id, f"notes-{meeting_id}")
     flash("The notes are now shared with the employee.", "success")
     return redirect(url_for("conduct.show", case_id=case.id))
 
@@ -164,7 +158,7 @@ def outcome(case_id: int) -> str | WerkzeugResponse:
     form = OutcomeForm(prefix="outcome")
     if form.validate_on_submit():
         assert form.decided_on.data
-        try:
+        with refusal_shown_on(form) as done:
             service.record_outcome(
                 get_session(),
                 current_user,
@@ -181,10 +175,7 @@ def outcome(case_id: int) -> str | WerkzeugResponse:
                     gross_misconduct_reason=form.gross_misconduct_reason.data or "",
                 ),
             )
-        except DomainError as error:
-            attach_domain_error(form, error)
-        else:
-            messages.something_to_read(get_session(), case.subject, case.id, "outcome")
+        if done:
             flash(f"The outcome of {case.reference} has been recorded.", "success")
             return redirect(url_for("conduct.show", case_id=case.id))
     return _show(case, outcome_form=form)
@@ -197,7 +188,7 @@ def appeal(case_id: int) -> str | WerkzeugResponse:
     form = AppealForm(prefix="appeal")
     if form.validate_on_submit():
         assert form.lodged_on.data
-        try:
+        with refusal_shown_on(form) as done:
             service.record_appeal(
                 get_session(),
                 current_user,
@@ -209,9 +200,7 @@ def appeal(case_id: int) -> str | WerkzeugResponse:
                     outcome=form.outcome.data or "",
                 ),
             )
-        except DomainError as error:
-            attach_domain_error(form, error)
-        else:
+        if done:
             flash("The appeal has been recorded.", "success")
             return redirect(url_for("conduct.show", case_id=case.id))
     return _show(case, appeal_form=form)
@@ -272,11 +261,9 @@ def link_receipt(case_id: int) -> str | WerkzeugResponse:
     case = _handled(case_id)
     form = LinkReceiptForm(prefix="link")
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form) as done:
             link = service.link_receipt(get_session(), current_user, case, form.code.data or "")
-        except DomainError as error:
-            attach_domain_error(form, error)
-        else:
+        if done:
             flash(f"Receipt {link.receipt.code} has been linked to the case.", "success")
             return redirect(url_for("conduct.show", case_id=case.id))
     return _show(case, link_form=form)
@@ -286,9 +273,11 @@ def _hold(case_id: int, action, done: str) -> str | WerkzeugResponse:  # type: i
     case = _handled(case_id)
     form = HoldForm(prefix="hold")
     if form.validate_on_submit():
-        action(get_session(), current_user, case, form.reason.data or "")
-        flash(done, "success")
-        return redirect(url_for("conduct.show", case_id=case.id))
+        with refusal_shown_on(form) as held:
+            action(get_session(), current_user, case, form.reason.data or "")
+        if held:
+            flash(done, "success")
+            return redirect(url_for("conduct.show", case_id=case.id))
     return _show(case, hold_form=form)
 
 

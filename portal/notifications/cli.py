@@ -18,11 +18,9 @@ reminders_commands = AppGroup("reminders", help="Queue reminders, overdue notice
 def run_reminders() -> None:
     """Idempotent: run it every day; running it twice sends nothing twice."""
     settings = current_app.config["PORTAL_SETTINGS"]
-    # Links in the messages need the portal's address outside any web request.
-    with (
-        current_app.test_request_context(base_url=settings.base_url),
-        database().session_factory() as session,
-    ):
+    # Links in the messages come from the URL map and PORTAL_BASE_URL (portal_path):
+    # no pretend web request is needed.
+    with database().session_factory() as session:
         counts = reminders.run(session, settings, today())
         session.commit()
     summary = ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "nothing new"

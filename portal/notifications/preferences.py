@@ -14,7 +14,8 @@ from .models import DIGEST_FREQUENCIES, NotificationPreference
 
 def save_digest_frequency(session: Session, person: Person, frequency: str) -> None:
     """Save how often the digest comes: the one choice a person has, because
-    mandatory notices (tasks, deadlines, disciplinary notices) cannot be switched off.
+    mandatory notices (tasks, deadlines, disciplinary notices) cannot be switched off
+    (the council's own rule).
 
     One statement inserts the first choice or updates a later one. A look-up followed
     by an insert let two first saves at once (a double click) both insert, and the

@@ -15,19 +15,26 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from portal.authorisations.models import AuthorisationRequest
+from portal.authorisations.service import register
+from portal.business_cases.service import awaiting_review, reviews_due
 from portal.clock import working_days_between
 from portal.config import Settings
-from portal.outbox.service import Message, day_text, queue
+from portal.outbox.service import Message, day_text, portal_path, queue
 from portal.people.models import Person, Role
-from portal.policies.messages import policy_to_sign
-from portal.training.messages import quiz_to_take
+from portal.policies.service import PolicyStatus, policy_to_sign, statuses_for_people
+from portal.reports.service import take_snapshot
+from portal.training.service import quiz_to_take, statuses_for
 
 from .models import NotificationPreference
+
+if TYPE_CHECKING:
+    from portal.training.programme import QuizStatus
 
 EXPIRY_NOTICE_DAYS = 30
 
@@ -46,7 +53,13 @@ class Task:
 def _deadline_messages(
     session: Session, task: Task, clerks: list[Person], today: date, settings: Settings, counts: Counter[str]
 ) -> None:
-    """Reminder, overdue notice and escalation for one task, each at most once per due date."""
+    """Reminder, overdue notice and escalation for one task, each at most once per due date.
+
+    Each policy version and quiz sets its own due date (the policies' own reading and
+    signing deadlines, counted in England and Wales working days); how many working days
+    before it a reminder comes, and after it an escalation to the line manager (or the
+    Town Clerk), are the council's own settings (PORTAL_REMINDER_DAYS_BEFORE_DUE,
+    PORTAL_ESCALATE_AFTER_OVERDUE_DAYS)."""
     person, what, due = task.person, task.what, task.due
     planned: list[tuple[str, Person, Message, str]] = []
     if today <= due and working_days_between(today, due) <= settings.reminder_days_before_due:
@@ -73,7 +86,7 @@ def _deadline_messages(
                 "Please remind them, or let the Town Clerk know if there is a reason.",
             ],
             "See your team's progress",
-            url_for("policies.status"),
+            portal_path("policies.status"),
         )
         for recipient in [person.line_manager] if person.line_manager else clerks:
             if recipient is not None and recipient.id != person.id:
@@ -93,14 +106,8 @@ def _digest_period(frequency: str, today: date) -> str | None:
     return None if today.day != 1 else "month-" + today.strftime("%Y-%m")
 
 
-def run(session: Session, settings: Settings, today: date) -> Counter[str]:
-    from portal.authorisations.service import register
-    from portal.business_cases.service import awaiting_review, reviews_due
-    from portal.policies.status import statuses_for_people
-    from portal.training.service import statuses_for
-
-    counts: Counter[str] = Counter()
-    people = list(
+def _active_people(session: Session) -> list[Person]:
+    return list(
         session.scalars(
             select(Person)
             .options(selectinload(Person.role_grants), selectinload(Person.line_manager))
@@ -108,32 +115,64 @@ def run(session: Session, settings: Settings, today: date) -> Counter[str]:
             .order_by(Person.id)
         )
     )
-    clerks = [p for p in people if Role.TOWN_CLERK in p.roles]
+
+
+def _policy_tasks(session: Session, person: Person, statuses: list[PolicyStatus]) -> list[Task]:
+    """The person's policies to read and sign by their due dates, each announced once."""
+    tasks = []
+    for found in statuses:
+        if found.status.needs_action:
+            policy = found.policy
+            policy_to_sign(session, person, policy.title, policy.slug, found.version.id, found.due)
+            link = portal_path("policies.show", slug=policy.slug)
+            key = f"policy:{person.id}:{found.version.id}"
+            tasks.append(Task(person, f"read and sign the {policy.title}", link, key, found.due))
+    return tasks
+
+
+def _quiz_tasks(session: Session, person: Person, statuses: list[QuizStatus]) -> list[Task]:
+    """The person's quizzes to take by their due dates, each announced once."""
+    tasks = []
+    for found in statuses:
+        if found.status.needs_action:
+            quiz = found.quiz
+            quiz_to_take(session, person, quiz.title, quiz.quiz_key, found.due)
+            link = portal_path("training.quiz", key=quiz.quiz_key)
+            tasks.append(
+                Task(person, f"take the {quiz.title}", link, f"quiz:{person.id}:{quiz.quiz_key}", found.due)
+            )
+    return tasks
+
+
+def _tasks(session: Session, people: list[Person], today: date) -> list[Task]:
+    """Everyone's policies and quizzes still to do, person by person (policies first)."""
     policy_statuses = statuses_for_people(session, people, today=today)
     quiz_statuses = statuses_for(session, people, today=today)
     tasks: list[Task] = []
     for person in people:
-        for found in policy_statuses.get(person.id, []):
-            if found.status.needs_action:
-                policy = found.policy
-                policy_to_sign(session, person, policy.title, policy.slug, found.version.id, found.due)
-                link = url_for("policies.show", slug=policy.slug)
-                key = f"policy:{person.id}:{found.version.id}"
-                tasks.append(Task(person, f"read and sign the {policy.title}", link, key, found.due))
-        for found in quiz_statuses.get(person.id, []):
-            if found.status.needs_action:
-                quiz = found.quiz
-                quiz_to_take(session, person, quiz.title, quiz.quiz_key, found.due)
-                link = url_for("training.quiz", key=quiz.quiz_key)
-                tasks.append(
-                    Task(
-                        person, f"take the {quiz.title}", link, f"quiz:{person.id}:{quiz.quiz_key}", found.due
-                    )
-                )
+        tasks += _policy_tasks(session, person, policy_statuses.get(person.id, []))
+        tasks += _quiz_tasks(session, person, quiz_statuses.get(person.id, []))
+    return tasks
+
+
+def _deadlines(
+    session: Session, tasks: list[Task], clerks: list[Person], today: date, settings: Settings
+) -> Counter[str]:
+    """Reminders, overdue notices and escalations for every task."""
+    counts: Counter[str] = Counter()
     for task in tasks:
         _deadline_messages(session, task, clerks, today, settings, counts)
-    overdue = sorted((t for t in tasks if today > t.due), key=lambda t: t.due)
+    return counts
 
+
+def _expiring_authorisations(
+    session: Session, today: date
+) -> tuple[list[AuthorisationRequest], Counter[str]]:
+    """Posting authorisations ending within EXPIRY_NOTICE_DAYS, announced to the person and
+    whoever asked for them, so a renewal can be sought before posting must stop (the
+    written authorisation to post, Networking Policy 3.2); the notice period is the
+    council's own choice."""
+    counts: Counter[str] = Counter()
     expiring = register(session, today, ending_by=today + timedelta(days=EXPIRY_NOTICE_DAYS))
     for request in expiring:
         for recipient in {
@@ -151,12 +190,25 @@ def run(session: Session, settings: Settings, today: date) -> Counter[str]:
                         f"ends on {day_text(request.ends_on)}. Ask for a renewal in good time if needed.",
                     ],
                     "See the authorisation",
-                    url_for("authorisations.show", request_id=request.id),
+                    portal_path("authorisations.show", request_id=request.id),
                 ),
                 dedupe_key=f"authorisation-expiring:{request.id}:{request.ends_on.isoformat()}:{recipient.id}",
             ):
                 counts["expiring"] += 1
+    return expiring, counts
 
+
+def _clerks_digest(
+    session: Session,
+    clerks: list[Person],
+    overdue: list[Task],
+    expiring: list[AuthorisationRequest],
+    today: date,
+) -> Counter[str]:
+    """The Town Clerk's digest, at the frequency each chose (weekly until they choose):
+    what is overdue, longest first, authorisations ending soon, and business cases
+    waiting. Who gets it and how often are the council's own choices."""
+    counts: Counter[str] = Counter()
     preferences = dict(
         session.execute(
             select(NotificationPreference.person_id, NotificationPreference.digest_frequency)
@@ -185,12 +237,28 @@ def run(session: Session, settings: Settings, today: date) -> Counter[str]:
             session,
             clerk,
             "digest",
-            Message("Staff portal digest", paragraphs, "Open the portal", url_for("home.index")),
+            Message("Staff portal digest", paragraphs, "Open the portal", portal_path("home.index")),
             dedupe_key=f"digest:{clerk.id}:{period}",
         ):
             counts["digests"] += 1
-    from portal.reports.history import take_snapshot
+    return counts
 
-    take_snapshot(session, today)  # for the overview's chart of completion over time
+
+def _compliance_snapshot(session: Session, today: date) -> None:
+    """Today's point on the overview's chart of completion over time."""
+    take_snapshot(session, today)
+
+
+def run(session: Session, settings: Settings, today: date) -> Counter[str]:
+    """The day's run, source by source; how many messages of each kind were queued."""
+    people = _active_people(session)
+    clerks = [p for p in people if Role.TOWN_CLERK in p.roles]
+    tasks = _tasks(session, people, today)
+    counts = _deadlines(session, tasks, clerks, today, settings)
+    overdue = sorted((t for t in tasks if today > t.due), key=lambda t: t.due)
+    expiring, expiry_notices = _expiring_authorisations(session, today)
+    counts.update(expiry_notices)
+    counts.update(_clerks_digest(session, clerks, overdue, expiring, today))
+    _compliance_snapshot(session, today)
     session.flush()
     return counts

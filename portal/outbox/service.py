@@ -44,6 +44,16 @@ def clean_header(value: str, *, limit: int = 300) -> str:
     return " ".join(spaced.split())[:limit]
 
 
+def portal_path(endpoint: str, **values: object) -> str:
+    """The path of a page of the portal, for a link in a message.
+
+    Built from the URL map rather than url_for, so that a command, a job or a service
+    called outside a web request builds the same link without a pretend request; and
+    a path, because `queue` puts PORTAL_BASE_URL in front, never a request's Host.
+    """
+    return current_app.url_map.bind("").build(endpoint, values)
+
+
 def day_text(value: date) -> str:
     """A date as people write it in a letter: 7 March 2027."""
     return value.strftime("%-d %B %Y")

@@ -13,12 +13,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import click
-from flask import current_app, url_for
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.orm import Session
 
 from portal.db import database
 from portal.errors import DomainError
+from portal.outbox.service import portal_path
 
 from . import messages
 from . import roles as role_changes
@@ -30,12 +31,9 @@ roles_commands = AppGroup("roles", help="Privileged roles: the first Town Clerk,
 
 @contextmanager
 def _session() -> Iterator[Session]:
-    settings = current_app.config["PORTAL_SETTINGS"]
-    # Links in the messages need the portal's address outside any web request.
-    with (
-        current_app.test_request_context(base_url=settings.base_url),
-        database().session_factory() as session,
-    ):
+    # Links in messages are built from the URL map and PORTAL_BASE_URL (portal_path):
+    # a command needs no pretend web request.
+    with database().session_factory() as session:
         yield session
 
 
@@ -59,7 +57,7 @@ def create_town_clerk(name: str, email: str) -> None:
             return
         raw = issue_password_token(session, person, purpose="invitation", actor=None)
         # A path: the outbox puts PORTAL_BASE_URL in front, never a request's host.
-        path = url_for("auth.set_password", token=raw)
+        path = portal_path("auth.set_password", token=raw)
         messages.invitation(session, person, path, purpose="invitation")
         session.commit()
     click.echo(f"{person.name} is now the Town Clerk. An invitation has been queued for {person.email}.")

@@ -11,7 +11,6 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import url_for
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
@@ -19,6 +18,7 @@ from portal.audit.service import record
 from portal.auth.service import normalise_email
 from portal.db import utcnow
 from portal.errors import DomainError
+from portal.outbox.service import portal_path
 
 from . import messages
 from .models import EmailChange, Person, RoleChange
@@ -82,7 +82,7 @@ def request_email_change(
         object_id=person.id,
         details={"email_change_id": change.id, "role_change_id": change.role_change_id},
     )
-    link = url_for("people.confirm_email", token=raw, _external=False)
+    link = portal_path("people.confirm_email", token=raw)
     messages.confirm_new_address(session, person, email, link)
     messages.address_change_requested(session, person, email)
     return raw

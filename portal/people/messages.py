@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import url_for
 from sqlalchemy.orm import Session
 
-from portal.outbox.service import Message, day_text, message_with_link, queue
+from portal.outbox.service import Message, day_text, message_with_link, portal_path, queue
 
 from .models import Person
 
@@ -29,7 +28,7 @@ def change_to_approve(session: Session, approver: Person, change: RoleChange, de
                 f"If nobody approves it by {day_text(change.lapses_on)}, it lapses.",
             ],
             "Approve or refuse it",
-            url_for("people.roles"),
+            portal_path("people.roles"),
         ),
         dedupe_key=f"role-change:{change.id}:{approver.id}",
     )

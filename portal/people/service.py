@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from portal.audit.service import record
 from portal.auth.models import PasswordToken
-from portal.auth.service import end_all_sessions, new_session_token, normalise_email
+from portal.auth.service import end_all_sessions, issue_password_token, new_session_token, normalise_email
 from portal.clock import today
 from portal.db import utcnow
 from portal.errors import DomainError, NotFound
 from portal.identity import ORDINARY_ROLES, PRIVILEGED_ROLES
+from portal.outbox.service import portal_path
+from portal.people import messages
 from portal.people import roles as role_changes
 from portal.people.email_changes import request_email_change
 from portal.people.models import Department, EngagementType, Person, PersonRole, Role
@@ -57,6 +59,25 @@ def get_person(session: Session, person_id: int) -> Person:
     if person is None:
         raise NotFound("No such person")
     return person
+
+
+def active_people(
+    session: Session, *, manager: Person | None = None, department_id: int | None = None
+) -> list[Person]:
+    """Everyone still with the council, or one manager's direct reports, optionally in one
+    department: with roles and departments loaded, by name. Managers see their own team
+    only (the council's need-to-know rule for training and signatures)."""
+    query = (
+        select(Person)
+        .options(selectinload(Person.role_grants), selectinload(Person.department))
+        .where(Person.is_active.is_(True))
+        .order_by(Person.name, Person.id)
+    )
+    if manager is not None:
+        query = query.where(Person.line_manager_id == manager.id)
+    if department_id:
+        query = query.where(Person.department_id == department_id)
+    return list(session.scalars(query))
 
 
 def find_by_email(session: Session, email: str) -> Person | None:
@@ -121,6 +142,9 @@ def _check_ordinary_roles(actor: Person | None, roles: set[Role]) -> None:
 def create_person(
     session: Session, actor: Person | None, details: PersonDetails, *, is_demo: bool = False
 ) -> Person:
+    """Add someone who works for the council, however engaged: the Networking Policy binds
+    employees and everyone working on its behalf (Scope), so each has an engagement type.
+    An administrator gives only the ordinary roles (separation of duties; see people.roles)."""
     _check_ordinary_roles(actor, details.roles)
     email = normalise_email(details.email)
     _check_email_free(session, email, None)
@@ -220,7 +244,9 @@ def update_person(session: Session, actor: Person, person: Person, details: Pers
 
 
 def mark_leaver(session: Session, actor: Person, person: Person, leaving_date: date) -> None:
-    """A leaver can no longer sign in, and every session they hold ends at once."""
+    """A leaver can no longer sign in, and every session they hold ends at once; links
+    already sent stop working and their posting authorisations end (Networking Policy
+    3.2: only those authorised may speak for the council). Nobody records themselves."""
     if person.id == actor.id:
         raise DomainError("You cannot mark yourself as a leaver. Ask another administrator")
     if not person.is_active:
@@ -248,7 +274,20 @@ def mark_leaver(session: Session, actor: Person, person: Person, leaving_date: d
     )
 
 
+def send_sign_in_link(session: Session, actor: Person, person: Person) -> str:
+    """Email the person a link to choose a password: an invitation, or a reset once they
+    have one. The link goes to them only, never shown to the administrator (who could
+    otherwise take the account over); returns which it was."""
+    purpose = "reset" if person.password_hash else "invitation"
+    raw = issue_password_token(session, person, purpose=purpose, actor=actor)
+    # A path: the outbox puts PORTAL_BASE_URL before it, never a request's Host header.
+    messages.invitation(session, person, portal_path("auth.set_password", token=raw), purpose=purpose)
+    return purpose
+
+
 def add_department(session: Session, actor: Person | None, name: str) -> Department:
+    """A department, once: business cases and moderation rotas are per department
+    (Networking Policy 3.4), so two spellings of one would split its cases."""
     clean = " ".join(name.split())
     if not clean:
         raise DomainError("Enter the department's name", field="name")

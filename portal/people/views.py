@@ -6,18 +6,14 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from portal.access import public, requires
-from portal.auth.service import issue_password_token
 from portal.clock import today
 from portal.db import get_session
-from portal.errors import DomainError
-from portal.forms import ActionForm, attach_domain_error, posted_id
+from portal.forms import ActionForm, posted_id, refusal_flashed, refusal_shown_on
 from portal.people import email_changes, service
 from portal.people import roles as role_changes
 from portal.people.forms import DepartmentForm, ImportForm, LeaverForm, PersonForm, RoleChangeForm
 from portal.people.importing import ImportRejected, import_people
 from portal.people.models import EngagementType, Person, Role
-
-from . import messages
 
 blueprint = Blueprint("people", __name__, url_prefix="/people")
 
@@ -79,11 +75,9 @@ def index() -> str:
 def new() -> str | Response:
     form = _person_form()
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form) as done:
             person = service.create_person(get_session(), current_user, _details(form))
-        except DomainError as error:
-            attach_domain_error(form, error)
-        else:
+        if done:
             flash(f"{person.name} has been added. Send them an invitation so they can sign in.", "success")
             return redirect(url_for("people.show", person_id=person.id))
     return render_template("people/form.html", form=form, person=None)
@@ -109,11 +103,9 @@ def edit(person_id: int) -> str | Response:
     person = service.get_person(get_session(), person_id)
     form = _person_form(person)
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form) as done:
             outcome = service.update_person(get_session(), current_user, person, _details(form))
-        except DomainError as error:
-            attach_domain_error(form, error)
-        else:
+        if done:
             flash(_edit_message(person, outcome), "success")
             return redirect(url_for("people.show", person_id=person.id))
     return render_template("people/form.html", form=form, person=person)
@@ -143,11 +135,9 @@ def leave(person_id: int) -> str | Response:
     form = LeaverForm()
     if form.validate_on_submit():
         assert form.leaving_date.data is not None
-        try:
+        with refusal_shown_on(form) as done:
             service.mark_leaver(get_session(), current_user, person, form.leaving_date.data)
-        except DomainError as error:
-            attach_domain_error(form, error)
-        else:
+        if done:
             flash(
                 f"{person.name} is recorded as having left. They have been signed out everywhere.", "success"
             )
@@ -162,15 +152,10 @@ def send_link(person_id: int) -> str | Response:
     form = ActionForm()
     if not form.validate_on_submit():
         return redirect(url_for("people.show", person_id=person.id))
-    purpose = "reset" if person.password_hash else "invitation"
-    try:
-        raw = issue_password_token(get_session(), person, purpose=purpose, actor=current_user)
-    except DomainError as error:
-        flash(error.message, "info")
+    with refusal_flashed() as done:
+        purpose = service.send_sign_in_link(get_session(), current_user, person)
+    if not done:
         return redirect(url_for("people.show", person_id=person.id))
-    # A path: the outbox puts PORTAL_BASE_URL before it, never this request's Host header.
-    link = url_for("auth.set_password", token=raw)
-    messages.invitation(get_session(), person, link, purpose=purpose)
     return render_template("people/link.html", person=person, purpose=purpose)
 
 
@@ -200,11 +185,9 @@ def import_csv() -> str | Response:
 def departments() -> str | Response:
     form = DepartmentForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form) as done:
             department = service.add_department(get_session(), current_user, form.name.data or "")
-        except DomainError as error:
-            attach_domain_error(form, error)
-        else:
+        if done:
             flash(f"{department.name} has been added.", "success")
             return redirect(url_for("people.departments"))
     return render_template(
@@ -223,7 +206,7 @@ def roles() -> str | Response:
     if request.method == "GET":
         form.effective_on.data = today()
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form) as done:
             person = service.person_named_in_form(session, form.person_email.data or "")
             change = role_changes.propose_role_change(
                 session,
@@ -233,9 +216,7 @@ def roles() -> str | Response:
                 grant=form.change.data == "grant",
                 effective_on=form.effective_on.data,
             )
-        except DomainError as error:
-            attach_domain_error(form, error)
-        else:
+        if done:
             flash(_proposed_message(change), "success")
             return redirect(url_for("people.roles"))
     open_changes = role_changes.open_changes(session)
@@ -270,14 +251,12 @@ def decide_role_change(change_id: int, decision: str) -> Response:
     change = role_changes.get_change(session, change_id)
     if not ActionForm().validate_on_submit():
         return redirect(url_for("people.roles"))
-    try:
+    with refusal_flashed() as done:
         if decision == "approve":
             role_changes.approve(session, current_user, change)
         else:
             role_changes.refuse(session, current_user, change)
-    except DomainError as error:
-        flash(error.message, "info")
-    else:
+    if done:
         done = "approved" if decision == "approve" else "refused"
         flash(f"{role_changes.describe(change)}: {done}.", "success")
     return redirect(url_for("people.roles"))
@@ -291,10 +270,8 @@ def confirm_email(token: str) -> str | Response:
     change = email_changes.usable_email_change(session, token)
     form = ActionForm()
     if change is not None and form.validate_on_submit():
-        try:
+        with refusal_flashed() as done:
             email_changes.confirm_email_change(session, token)
-        except DomainError as error:
-            flash(error.message, "info")
-        else:
+        if done:
             return render_template("people/email_confirmed.html", email=change.new_email)
     return render_template("people/confirm_email.html", change=change, form=form)

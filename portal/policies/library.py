@@ -65,7 +65,8 @@ def signature_baseline(policy: Policy, version: PolicyVersion) -> PolicyVersion:
 
     A minor version needs no new signature, so a signature of the latest material
     version (or of any minor version after it) counts for it. A policy's first
-    version always needs signing, whatever kind it was recorded as.
+    version always needs signing, whatever kind it was recorded as. (The council's
+    own rule: the policies do not say when staff must sign again.)
     """
     history = published_history(policy)
     baseline = history[0]
@@ -78,6 +79,10 @@ def signature_baseline(policy: Policy, version: PolicyVersion) -> PolicyVersion:
 
 
 def applies_to(policy: Policy, person: Person) -> bool:
+    """Whether the policy binds this person: active, of an engagement type it names, and
+    holding one of its roles if it names any. Who is bound is data on the policy, from
+    its Scope (the Networking Policy names employees and everyone working on the council's
+    behalf, not councillors; the Communication Policy binds councillors and officers)."""
     if not person.is_active or person.engagement_type not in policy.applies_to_engagements:
         return False
     return not policy.applies_to_roles or bool({r.value for r in person.roles} & set(policy.applies_to_roles))
@@ -96,6 +101,8 @@ class PolicyDetails:
 
 
 def create_policy(session: Session, actor: Person | None, details: PolicyDetails) -> Policy:
+    """Add a policy to the library. Its short name is unique, and it must say whom it
+    binds, as each policy's Scope does (Networking Policy, Scope)."""
     if session.scalar(select(Policy).where(Policy.slug == details.slug)) is not None:
         raise DomainError("There is already a policy with that short name", field="slug")
     if not details.engagements:
@@ -147,6 +154,8 @@ def _parse_body(details: VersionDetails, policy: Policy) -> ParsedPolicy:
 def _check_version_details(
     session: Session, policy: Policy, details: VersionDetails, version_id: int | None
 ) -> None:
+    """Each version has a label of its own within the policy and a review date after it
+    takes effect: the council's own housekeeping, so that evidence names one wording."""
     if not details.label.strip():
         raise DomainError("Enter a label for the version, like 2026.1", field="label")
     clash = session.scalar(
@@ -175,6 +184,9 @@ def _apply_text(version: PolicyVersion, parsed: ParsedPolicy) -> None:
 def draft_version(
     session: Session, actor: Person | None, policy: Policy, details: VersionDetails
 ) -> PolicyVersion:
+    """Save a new draft. Its text must divide into numbered sections, because quiz
+    questions and evidence cite a policy by section (as in "Networking Policy 3.2");
+    the council's own rule for its library."""
     _check_version_details(session, policy, details, None)
     parsed = _parse_body(details, policy)
     version = PolicyVersion(
@@ -190,14 +202,12 @@ def draft_version(
     )
     _apply_text(version, parsed)
     policy.versions.append(version)
-    session.flush()
-    record(
+    _audit_version(
         session,
-        actor=actor,
-        action="policies.version_drafted",
-        object_type="policy_version",
-        object_id=version.id,
-        details={
+        actor,
+        version,
+        "version_drafted",
+        {
             "policy": policy.slug,
             "label": version.label,
             "sha256": version.content_sha256,
@@ -210,7 +220,9 @@ def draft_version(
 def update_draft(
     session: Session, actor: Person, policy: Policy, version: PolicyVersion, details: VersionDetails
 ) -> None:
-    """Only a draft can change. Published text is evidence and stays as it was signed."""
+    """Only a draft can change. Published text is evidence and stays as it was signed
+    (the council's own rule: a breach is measured against the wording the person signed,
+    Networking Policy, Scope)."""
     if not version.is_draft:
         raise DomainError("A published or archived version cannot be changed. Draft a new version instead")
     _check_version_details(session, policy, details, version.id)
@@ -226,14 +238,22 @@ def update_draft(
     version.sections.clear()
     session.flush()
     _apply_text(version, parsed)
-    session.flush()
+    _audit_version(
+        session, actor, version, "version_edited", {"label": version.label, "sha256": version.content_sha256}
+    )
+
+
+def _audit_version(
+    session: Session, actor: Person | None, version: PolicyVersion, what: str, details: dict[str, object]
+) -> None:
+    session.flush()  # the version's id, and its changes, before the event names them
     record(
         session,
         actor=actor,
-        action="policies.version_edited",
+        action=f"policies.{what}",
         object_type="policy_version",
         object_id=version.id,
-        details={"label": version.label, "sha256": version.content_sha256},
+        details=details,
     )
 
 
@@ -242,7 +262,9 @@ def publish_version(
 ) -> PolicyVersion | None:
     """Publish a draft; the version it replaces is archived. Returns the replaced version.
 
-    Publishing is the Town Clerk's alone (access rule `publish_policy_version`).
+    Only a draft can be published, and only once the minute of the meeting that adopted
+    it is recorded (the council's own rule). Publishing is the Town Clerk's alone (access
+    rule `publish_policy_version`). See publishing.py for publishing with the email.
     """
     if not version.is_draft:
         raise DomainError("Only a draft can be published")
@@ -256,14 +278,12 @@ def publish_version(
     version.status = VersionStatus.PUBLISHED.value
     version.published_at = now
     version.published_by_id = actor.id
-    session.flush()
-    record(
+    _audit_version(
         session,
-        actor=actor,
-        action="policies.version_published",
-        object_type="policy_version",
-        object_id=version.id,
-        details={
+        actor,
+        version,
+        "version_published",
+        {
             "policy": policy.slug,
             "label": version.label,
             "sha256": version.content_sha256,
@@ -275,20 +295,15 @@ def publish_version(
 
 
 def archive_version(session: Session, actor: Person, policy: Policy, version: PolicyVersion) -> None:
-    """Withdraw a version. An archived draft is abandoned; an archived current version
-    means the policy is no longer in force and nobody is asked to sign it."""
+    """Withdraw a version, once. An archived draft is abandoned; an archived current
+    version means the policy is no longer in force and nobody is asked to sign it (the
+    council's own rule)."""
     if version.status == VersionStatus.ARCHIVED:
         raise DomainError("This version is already archived")
     version.status = VersionStatus.ARCHIVED.value
     version.archived_at = utcnow()
-    session.flush()
-    record(
-        session,
-        actor=actor,
-        action="policies.version_archived",
-        object_type="policy_version",
-        object_id=version.id,
-        details={"policy": policy.slug, "label": version.label},
+    _audit_version(
+        session, actor, version, "version_archived", {"policy": policy.slug, "label": version.label}
     )
 
 
@@ -308,6 +323,8 @@ def import_version(
     """Import a document as a new draft (or published) version; creates the policy if new.
 
     The text is parsed before anything is written, so a garbled file creates nothing.
+    A new policy binds everyone the Networking Policy's Scope names (every engagement but
+    councillors); publishing needs an actor, as publishing from the pages does.
     """
     try:
         parsed = parse_policy_text(text)

@@ -12,17 +12,15 @@ from werkzeug.wrappers import Response
 from portal.access import requires
 from portal.db import get_session
 from portal.errors import DomainError
-from portal.forms import ActionForm, attach_domain_error
+from portal.forms import ActionForm, refusal_flashed, refusal_shown_on
 from portal.people.models import EngagementType, Role
 from portal.people.service import person_named_in_form
-from portal.policies import service, signing
+from portal.policies import clerk_records, service
 from portal.policies.compare import compare_versions
 from portal.policies.forms import CompareForm, OnBehalfForm, PaperForm, PolicyForm, VersionForm, WithdrawForm
-from portal.policies.models import Acknowledgement, ChangeKind, Policy, PolicyVersion
+from portal.policies.models import ChangeKind, Policy, PolicyVersion
 from portal.policies.parsing import render_markdown
 from portal.policies.views import blueprint, request_details
-
-from . import messages
 
 
 def _version_details(form: VersionForm) -> service.VersionDetails:
@@ -45,7 +43,7 @@ def new_policy() -> str | Response:
     if request.method == "GET":
         form.engagements.data = [e.value for e in EngagementType if e != EngagementType.COUNCILLOR]
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form) as done:
             policy = service.create_policy(
                 get_session(),
                 current_user,
@@ -57,9 +55,7 @@ def new_policy() -> str | Response:
                     roles=[Role(v) for v in form.roles.data or []],
                 ),
             )
-        except DomainError as error:
-            attach_domain_error(form, error)
-        else:
+        if done:
             flash(f"The {policy.title} has been added. Draft its first version.", "success")
             return redirect(url_for("policies.new_version", slug=policy.slug))
     return render_template("policies/policy_form.html", form=form)
@@ -94,11 +90,9 @@ def new_version(slug: str) -> str | Response:
         if current is not None:
             form.body.data = current.body_markdown
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form) as done:
             version = service.draft_version(db, current_user, policy, _version_details(form))
-        except DomainError as error:
-            attach_domain_error(form, error)
-        else:
+        if done:
             flash("The draft has been saved. Check the preview before publishing.", "success")
             return redirect(url_for("policies.preview", slug=slug, version_id=version.id))
     return render_template("policies/version_form.html", policy=policy, form=form, version=None)
@@ -132,11 +126,9 @@ def edit_version(slug: str, version_id: int) -> str | Response:
     if request.method == "GET":
         form.body.data = version.body_markdown
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form) as done:
             service.update_draft(db, current_user, policy, version, _version_details(form))
-        except DomainError as error:
-            attach_domain_error(form, error)
-        else:
+        if done:
             flash("The draft has been saved.", "success")
             return redirect(url_for("policies.preview", slug=slug, version_id=version.id))
     return render_template("policies/version_form.html", policy=policy, form=form, version=version)
@@ -151,29 +143,23 @@ def _version_action(slug: str, version_id: int) -> tuple[Policy, PolicyVersion]:
     return policy, version
 
 
-def _change_version(slug: str, version_id: int, change, done: str) -> Response:  # type: ignore[no-untyped-def]
+def _change_version(slug: str, version_id: int, change, said: str) -> Response:  # type: ignore[no-untyped-def]
     """Publish or archive: run the change, say what happened, back to the versions list."""
     policy, version = _version_action(slug, version_id)
-    try:
+    with refusal_flashed() as done:
         change(get_session(), current_user, policy, version)
-    except DomainError as error:
-        flash(error.message, "info")
-    else:
-        flash(done.format(label=version.label, title=policy.title), "success")
+    if done:
+        flash(said.format(label=version.label, title=policy.title), "success")
     return redirect(url_for("policies.versions", slug=slug))
 
 
 @blueprint.post("/<slug>/versions/<int:version_id>/publish")
 @requires("publish_policy_version")
 def publish(slug: str, version_id: int) -> Response:
-    def publish_and_tell(session, actor, policy, version):  # type: ignore[no-untyped-def]
-        service.publish_version(session, actor, policy, version)
-        messages.policy_published(session, policy.slug)  # everyone who must now sign, by email
-
     return _change_version(
         slug,
         version_id,
-        publish_and_tell,
+        service.publish_and_announce,
         "Version {label} of the {title} is published. Everyone who must sign it is emailed.",
     )
 
@@ -210,8 +196,8 @@ def on_behalf(slug: str) -> str | Response:
     policy = service.get_policy(db, slug)
     form = OnBehalfForm()
     if form.validate_on_submit():
-        try:
-            ack = signing.sign_on_behalf(
+        with refusal_shown_on(form) as done:
+            ack = clerk_records.sign_on_behalf(
                 db,
                 current_user,
                 person_named_in_form(db, form.person_email.data or ""),
@@ -220,9 +206,7 @@ def on_behalf(slug: str) -> str | Response:
                 reason=form.reason.data or "",
                 request=request_details(),
             )
-        except DomainError as error:
-            attach_domain_error(form, error)
-        else:
+        if done:
             flash(f"The signature of {ack.person_name} has been recorded.", "success")
             return redirect(url_for("policies.status"))
     return render_template("policies/on_behalf.html", policy=policy, form=form)
@@ -236,10 +220,10 @@ def paper(slug: str) -> str | Response:
     form = PaperForm()
     if form.validate_on_submit():
         upload = form.scan.data
-        try:
+        with refusal_shown_on(form) as done:
             if upload is None or not getattr(upload, "filename", ""):
                 raise DomainError("Choose the scan of the signed paper form", field="scan")
-            ack = signing.record_paper(
+            ack = clerk_records.record_paper(
                 db,
                 current_user,
                 person_named_in_form(db, form.person_email.data or ""),
@@ -251,9 +235,7 @@ def paper(slug: str) -> str | Response:
                 scan=upload.read(),
                 request=request_details(),
             )
-        except DomainError as error:
-            attach_domain_error(form, error)
-        else:
+        if done:
             flash(f"The paper acknowledgement of {ack.person_name} has been recorded.", "success")
             return redirect(url_for("policies.status"))
     return render_template("policies/paper.html", policy=policy, form=form)
@@ -263,21 +245,14 @@ def paper(slug: str) -> str | Response:
 @requires("record_acknowledgement")
 def withdraw(ack_id: int) -> str | Response:
     db = get_session()
-    ack = db.get(Acknowledgement, ack_id)
-    if ack is None:
-        abort(404)
-    version = db.get(PolicyVersion, ack.version_id)
-    assert version is not None
-    policy = service.get_policy(db, db.get(Policy, version.policy_id).slug)  # type: ignore[union-attr]
+    ack, policy = clerk_records.signature_to_withdraw(db, ack_id)
     form = WithdrawForm()
     if form.validate_on_submit():
-        try:
-            signing.withdraw(
+        with refusal_shown_on(form) as done:
+            clerk_records.withdraw(
                 db, current_user, ack, policy, reason=form.reason.data or "", request=request_details()
             )
-        except DomainError as error:
-            attach_domain_error(form, error)
-        else:
+        if done:
             flash(
                 f"The signature of {ack.person_name} has been withdrawn. They will be asked to sign again.",
                 "success",

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.outbox.service import Message, day_text, queue
+from portal.outbox.service import Message, day_text, portal_path, queue
 from portal.people.models import Person
 
-from .service import get_policy
+from .library import get_policy
 from .status import statuses_for_people
 
 
@@ -26,7 +25,7 @@ def policy_to_sign(
             f"Please read and sign the {title}",
             [f"The council asks you to read and sign the {title} by {day_text(due)}."],
             "Read and sign it",
-            url_for("policies.show", slug=slug),
+            portal_path("policies.show", slug=slug),
         ),
         dedupe_key=f"policy-assigned:{person.id}:{version_id}",
     )

@@ -91,6 +91,9 @@ class ReceiptCheck:
 
 
 def _check(session: Session, receipt: Receipt | None) -> ReceiptCheck:
+    """A receipt checks out only if the stored record still hashes to what it vouched for
+    and the PDF is the one issued: the council's own safeguard against someone with write
+    access to the database (DESIGN.md, threat model)."""
     if receipt is None:
         return ReceiptCheck(found=False, matches=False)
     ack = session.get(Acknowledgement, receipt.acknowledgement_id)

@@ -32,7 +32,8 @@ class CheckedScan:
 
 
 def check_scan(name: str, content: bytes) -> CheckedScan:
-    """Accept a PDF, PNG or JPEG scan by its content, with a safe name to label it."""
+    """Accept a PDF, PNG or JPEG scan under 1.8 MB by its content, with a safe name to
+    label it. The council's own rule for the evidence it keeps: the policies set none."""
     if not content:
         raise DomainError("Choose the scan of the signed paper form", field="scan")
     if len(content) > MAX_SCAN_BYTES:

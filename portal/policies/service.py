@@ -1,7 +1,9 @@
 """The policies feature's public operations: what other features, jobs and reports use.
 
-The work is done in the rooms behind it (library: policies and versions; status: who
-must sign what, by when, and as at a date; receipts: the evidence of a signature);
+The work is done in the rooms behind it (library: policies and versions; publishing:
+a version goes live and everyone who must sign it is told; status: who must sign what,
+by when, and as at a date; records, signing and clerk_records: the signatures and the
+evidence kept with them; receipts: the evidence a person keeps; messages: the email);
 other features import this module and never those, so the rooms can change freely.
 """
 
@@ -25,6 +27,8 @@ from .library import (
     signature_baseline,
     update_draft,
 )
+from .messages import policy_to_sign
+from .publishing import publish_and_announce
 from .receipts import normalise_code, receipt_for, render_receipt
 from .status import (
     PolicyStatus,
@@ -59,6 +63,8 @@ __all__ = [
     "load_policies",
     "load_records",
     "normalise_code",
+    "policy_to_sign",
+    "publish_and_announce",
     "publish_version",
     "published_history",
     "receipt_for",

@@ -114,7 +114,9 @@ class SigningPlan:
         )
 
     def due_date(self, person: Person) -> date:
-        """A new starter (started after the version was published) has their own clock."""
+        """A new starter (started after the version was published) has 10 England and
+        Wales working days from their start; everyone else 20 from the publication of
+        the material version. The council's own deadlines: the policies set none."""
         if person.start_date > self.baseline_published_on:
             return add_working_days(person.start_date, NEW_STARTER_WORKING_DAYS)
         return self.due_for_existing_staff
@@ -123,7 +125,10 @@ class SigningPlan:
 def status_of(
     person: Person, plan: SigningPlan, records: list[RecordSummary], *, today: date
 ) -> PolicyStatus | None:
-    """The person's standing on the policy's current version; None if it does not apply."""
+    """The person's standing on the policy's current version; None if it does not bind
+    them (its Scope, as data: see `applies_to`). A signature of the latest material
+    version counts; a declined signature stays declined until the person signs (the
+    council's own rules, so that the Clerk can follow refusals up)."""
     if not applies_to(plan.policy, person):
         return None
     policy, version = plan.policy, plan.version

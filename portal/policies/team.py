@@ -6,9 +6,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from portal.people.models import Department, Person
+from portal.people.service import active_people
 from portal.policies.models import Policy
 from portal.policies.status import PolicyStatus, Status, load_policies, statuses_for_people
 
@@ -39,17 +40,7 @@ def status_rows(
     A fixed number of queries however many people there are: people with their
     roles and departments, the policies, and one query for all their records.
     """
-    query = (
-        select(Person)
-        .options(selectinload(Person.role_grants), selectinload(Person.department))
-        .where(Person.is_active.is_(True))
-        .order_by(Person.name, Person.id)
-    )
-    if manager is not None:
-        query = query.where(Person.line_manager_id == manager.id)
-    if department_id:
-        query = query.where(Person.department_id == department_id)
-    people = list(session.scalars(query))
+    people = active_people(session, manager=manager, department_id=department_id)
     policies = [p for p in load_policies(session) if any(v.published_at for v in p.versions)]
     statuses = statuses_for_people(session, people, policies=policies)
     wanted = Status(only) if only in {s.value for s in Status} else None

@@ -16,10 +16,9 @@ from wtforms.fields.choices import SelectChoice
 from portal.access import can, public, requires, signed_in
 from portal.db import get_session, utcnow
 from portal.downloads import pdf_download
-from portal.errors import DomainError
-from portal.forms import attach_domain_error, posted_id
+from portal.forms import posted_id, refusal_shown_on
 from portal.people.service import find_by_email
-from portal.policies import receipts, service, signing
+from portal.policies import receipts, records, service, signing
 from portal.policies.forms import AsAtForm, DeclineForm, SignForm, VerifyForm
 from portal.policies.models import Acknowledgement, PolicyVersion
 from portal.policies.parsing import render_markdown
@@ -101,25 +100,24 @@ def sign(slug: str) -> str | Response:
     form = SignForm()
     if form.validate_on_submit():
         version_id = posted_id(form.version_id.data) or 0
-        try:
-            ack = signing.sign(
-                db,
-                current_user,
-                policy,
-                version_id=version_id,
-                password=form.password.data or "",
-                typed_name=form.typed_name.data or "",
-                confirmed=bool(form.confirm.data),
-                request=request_details(version_id),
-            )
-        except (signing.AlreadySigned, IntegrityError):
-            # The same form sent twice: the first submission was recorded, and only it.
-            db.rollback()
-            flash(f"You have signed the {policy.title}.", "success")
-            return redirect(url_for("policies.show", slug=slug))
-        except DomainError as error:
-            attach_domain_error(form, error)
-        else:
+        with refusal_shown_on(form) as done:
+            try:
+                ack = signing.sign(
+                    db,
+                    current_user,
+                    policy,
+                    version_id=version_id,
+                    password=form.password.data or "",
+                    typed_name=form.typed_name.data or "",
+                    confirmed=bool(form.confirm.data),
+                    request=request_details(version_id),
+                )
+            except (signing.AlreadySigned, IntegrityError):
+                # The same form sent twice: the first submission was recorded, and only it.
+                db.rollback()
+                flash(f"You have signed the {policy.title}.", "success")
+                return redirect(url_for("policies.show", slug=slug))
+        if done:
             flash(f"You have signed the {policy.title}. Your receipt is ready to download.", "success")
             return redirect(url_for("policies.signed", slug=slug, ack_id=ack.id))
     version = service.current_version(policy)
@@ -144,7 +142,7 @@ def sign(slug: str) -> str | Response:
 def signed(slug: str, ack_id: int) -> str:
     db = get_session()
     policy = service.get_policy(db, slug)
-    ack = db.get(Acknowledgement, ack_id)
+    ack = records.get_acknowledgement(db, ack_id)
     if ack is None or ack.person_id != current_user.id:
         abort(404)
     return render_template(
@@ -162,7 +160,7 @@ def decline(slug: str) -> str | Response:
         abort(404)
     form = DeclineForm(version_id=version.id)
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form) as done:
             signing.decline(
                 db,
                 current_user,
@@ -171,9 +169,7 @@ def decline(slug: str) -> str | Response:
                 reason=form.reason.data or "",
                 request=request_details(),
             )
-        except DomainError as error:
-            attach_domain_error(form, error)
-        else:
+        if done:
             flash(
                 f"You have declined to sign the {policy.title}. The Town Clerk will be in touch.", "success"
             )
@@ -189,7 +185,7 @@ def _can_see_receipt_of(ack: Acknowledgement) -> bool:
 @signed_in
 def receipt_pdf(ack_id: int) -> Response:
     db = get_session()
-    ack = db.get(Acknowledgement, ack_id)
+    ack = records.get_acknowledgement(db, ack_id)
     # Someone else's receipt is "not found" rather than "forbidden": ids are not a way in.
     if ack is None or not _can_see_receipt_of(ack):
         abort(404)

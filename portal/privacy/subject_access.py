@@ -216,7 +216,9 @@ def _texts(value: Any, path: str) -> list[tuple[str, str]]:
 
 
 def third_party_mentions(session: Session, person: Person, content: dict[str, Any]) -> list[Mention]:
-    """Other people named anywhere in the export, whole names only, and where."""
+    """Other people named anywhere in the export, whole names only, and where: their data
+    is withheld where handing it over would affect their rights (UK GDPR Art. 15(4);
+    Data Protection Act 2018, Schedule 2, paragraph 16), and HR decides what to redact."""
     names = [n for n in session.scalars(select(Person.name).where(Person.id != person.id)) if n.strip()]
     texts = [(path, text) for path, text in _texts(content, "") if not path.startswith("profile")]
     mentions = []
@@ -229,6 +231,8 @@ def third_party_mentions(session: Session, person: Person, content: dict[str, An
 
 
 def export(session: Session, person: Person) -> dict[str, Any]:
+    """Everything the portal holds about the person, as the copy the right of access
+    gives them (UK GDPR Art. 15(1) and (3)), with the third parties it names."""
     content: dict[str, Any] = {
         "profile": _profile(person),
         "acknowledgements": _acknowledgements(session, person),

@@ -21,7 +21,7 @@ from portal.audit.models import AuditEvent
 from portal.clock import today
 from portal.collector import cycle_collector_paused
 from portal.people.models import Department, EngagementType, Person
-from portal.policies.status import Status
+from portal.policies.service import Status
 from portal.training.service import TrainingStatus
 
 DONE, DUE, OVERDUE, DECLINED = "done", "due", "overdue", "declined"

@@ -5,25 +5,19 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, g, render_template, request
 from flask_login import current_user
 
-from portal.access import can, requires
+from portal.access import requires
+from portal.clock import today
 from portal.db import get_session
-from portal.documents.render import render_pdf
 from portal.downloads import csv_download, csv_text, pdf_download
 
-from .history import council_history, team_history
-from .overview import (
-    CELL_LABELS,
-    PERSON_STATUSES,
-    Overview,
-    Row,
-    View,
-    engagement_choices,
-    overview_for,
-    today,
-)
+from . import service
+from .service import Overview, View
 
 blueprint = Blueprint("reports", __name__, url_prefix="/reports")
 PER_PAGE = 50
+
+# The benchmarks (bench/reports.py) time the export through this name.
+_export_rows = service.export_rows
 
 
 @dataclass(frozen=True)
@@ -38,8 +32,8 @@ class Filters:
         engagement = request.args.get("engagement", "")
         return cls(
             request.args.get("department", type=int),
-            engagement if engagement in dict(engagement_choices()) else "",
-            status if status in PERSON_STATUSES else "",
+            engagement if engagement in dict(service.engagement_choices()) else "",
+            status if status in service.PERSON_STATUSES else "",
         )
 
     def args(self) -> dict[str, object]:
@@ -51,13 +45,12 @@ def _scoped() -> tuple[Overview, View, Filters, bool]:
     """The overview for whoever asks: everyone for the Clerk, Deputy and HR; a manager's
     own team otherwise. Filters apply to the matrix, the counts and the exports alike."""
     g.personal_data = True
-    everyone = can(current_user, "view_everyones_policy_status")
-    overview = overview_for(get_session(), manager_id=None if everyone else current_user.id)
+    overview = service.overview_for_viewer(get_session(), current_user)
     filters = Filters.from_request()
     shown = overview.view(
         department_id=filters.department_id, engagement=filters.engagement, status=filters.status
     )
-    return overview, shown, filters, everyone
+    return overview, shown, filters, service.sees_everyone(current_user)
 
 
 @dataclass(frozen=True)
@@ -74,11 +67,7 @@ def index() -> str:
     pages = max(1, -(-len(rows) // PER_PAGE))
     page = min(max(1, request.args.get("page", 1, type=int)), pages)
     on = today()
-    history = (
-        council_history(get_session(), on, filters.department_id)
-        if everyone
-        else team_history(get_session(), current_user.id, on)
-    )
+    history = service.history_for(get_session(), current_user, on, filters.department_id)
     summary = shown.summary
     return render_template(
         "reports/index.html",
@@ -93,44 +82,17 @@ def index() -> str:
         today_point=(on, summary.complete, summary.people),
         filters=filters,
         everyone=everyone,
-        engagements=engagement_choices(),
-        statuses=PERSON_STATUSES,
-        cell_labels=CELL_LABELS,
+        engagements=service.engagement_choices(),
+        statuses=service.PERSON_STATUSES,
+        cell_labels=service.CELL_LABELS,
     )
-
-
-def _export_rows(overview: Overview, rows: list[Row]) -> tuple[list[str], list[list[object]]]:
-    header = ["Name", "Department", "How they work", *(r.label for r in overview.requirements)]
-    header += ["Posting authorisation", "Everything done"]
-    lines = []
-    for row in rows:
-        cells = []
-        for requirement in overview.requirements:
-            cell = row.cells.get(requirement.key)
-            if cell is None:
-                cells.append("Not required")
-            elif cell.status == "done":
-                cells.append("Done")
-            else:
-                cells.append(f"{cell.label} (due {cell.due.isoformat()})" if cell.due else cell.label)
-        lines.append(
-            [
-                row.name,
-                row.department,
-                row.engagement,
-                *cells,
-                row.authorisation,
-                "yes" if row.complete else "no",
-            ]
-        )
-    return header, lines
 
 
 @blueprint.get("/overview.csv")
 @requires("view_compliance")
 def export_csv() -> Response:
     overview, shown, _, _ = _scoped()
-    header, lines = _export_rows(overview, shown.rows)
+    header, lines = service.export_rows(overview, shown.rows)
     return csv_download(csv_text(header, lines), f"compliance-{today().isoformat()}.csv")
 
 
@@ -138,18 +100,5 @@ def export_csv() -> Response:
 @requires("view_compliance")
 def export_pdf() -> Response:
     overview, shown, filters, everyone = _scoped()
-    header, lines = _export_rows(overview, shown.rows)
-    pdf = render_pdf(
-        "documents/compliance_report.html",
-        stylesheet="report",
-        header=header,
-        lines=lines,
-        summary=shown.summary,
-        overdue=shown.overdue,
-        by_department=shown.by_department,
-        filters=filters,
-        departments=dict(overview.departments),
-        everyone=everyone,
-        on=today(),
-    )
+    pdf = service.compliance_pdf(overview, shown, filters=filters, everyone=everyone, on=today())
     return pdf_download(pdf, f"compliance-{today().isoformat()}.pdf")

@@ -7,13 +7,12 @@ that the attempt showed are accepted.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from portal.audit.models import AuditEvent  # noqa: F401 (tests count events through this module)
+from portal.audit.models import AuditEvent
 from portal.audit.service import record
 from portal.clock import LONDON, add_months
 from portal.db import utcnow
@@ -26,11 +25,54 @@ from portal.training.models import (
     Completion,
     QuestionVersion,
     Quiz,
-    QuizAssignment,
 )
 from portal.training.scoring import is_answered, mark, scenario_path
+from portal.training.standing import (
+    REFRESHER_WINDOW_DAYS,
+    Standing,
+    allowed_attempts,
+    attempts_of,
+    failed_topics,
+    get_attempt,
+    get_quiz,
+    is_on_request,
+    is_open_to,
+    list_quizzes,
+    standing,
+    suits,
+    valid_completion,
+)
 
-REFRESHER_WINDOW_DAYS = 30  # a refresher can be taken this long before a pass expires
+# The pages and tests take a quiz through this module alone: what it reads from the
+# standing and the scoring is reachable here too (AuditEvent, Person and QuestionVersion
+# are what the tests count and look up through it).
+__all__ = [
+    "REFRESHER_WINDOW_DAYS",
+    "AuditEvent",
+    "InvalidAnswer",
+    "NotOpen",
+    "Person",
+    "QuestionVersion",
+    "Standing",
+    "allowed_attempts",
+    "attempts_of",
+    "failed_topics",
+    "get_attempt",
+    "get_quiz",
+    "grant_extra_attempt",
+    "is_answered",
+    "is_on_request",
+    "is_open_to",
+    "list_quizzes",
+    "mark",
+    "save_answer",
+    "scenario_path",
+    "standing",
+    "start_attempt",
+    "submit",
+    "suits",
+    "valid_completion",
+]
 
 
 class NotOpen(DomainError):
@@ -39,129 +81,6 @@ class NotOpen(DomainError):
 
 class InvalidAnswer(DomainError):
     """The form sent an option the attempt never showed (400)."""
-
-
-def suits(audience_engagements: list[str], audience_roles: list[str], person: Person) -> bool:
-    if person.engagement_type not in audience_engagements:
-        return False
-    return not audience_roles or bool({r.value for r in person.roles} & set(audience_roles))
-
-
-def is_open_to(session: Session, quiz: Quiz, person: Person) -> bool:
-    """Automatic quizzes are open to their audience; others only once assigned."""
-    audience = quiz.definition["audience"]
-    if not person.is_active or not suits(audience["engagements"], audience.get("roles") or [], person):
-        return False
-    if quiz.definition["assign"] == "automatic":
-        return True
-    return (
-        session.scalar(
-            select(QuizAssignment.id).where(
-                QuizAssignment.person_id == person.id, QuizAssignment.quiz_id == quiz.id
-            )
-        )
-        is not None
-    )
-
-
-def get_quiz(session: Session, key: str) -> Quiz:
-    quiz = session.scalar(select(Quiz).where(Quiz.quiz_key == key))
-    if quiz is None:
-        raise NotFound("No such quiz")
-    return quiz
-
-
-def get_attempt(session: Session, attempt_id: int, person: Person) -> Attempt:
-    """An attempt of the person's own; anyone else's is simply not found."""
-    attempt = session.scalar(
-        select(Attempt)
-        .options(
-            selectinload(Attempt.quiz),
-            selectinload(Attempt.questions).selectinload(AttemptQuestion.question),
-        )
-        .where(Attempt.id == attempt_id, Attempt.person_id == person.id)
-    )
-    if attempt is None:
-        raise NotFound("No such attempt")
-    return attempt
-
-
-def attempts_of(session: Session, person: Person, quiz: Quiz) -> list[Attempt]:
-    return list(
-        session.scalars(
-            select(Attempt)
-            .where(Attempt.person_id == person.id, Attempt.quiz_id == quiz.id)
-            .order_by(Attempt.number)
-        )
-    )
-
-
-def allowed_attempts(session: Session, person: Person, quiz: Quiz) -> int:
-    extra = session.scalar(
-        select(func.coalesce(func.sum(AttemptOverride.extra_attempts), 0)).where(
-            AttemptOverride.person_id == person.id, AttemptOverride.quiz_id == quiz.id
-        )
-    )
-    return int(quiz.definition["attempts"]["max"]) + int(extra or 0)
-
-
-def valid_completion(session: Session, person: Person, quiz: Quiz, today: date) -> Completion | None:
-    return session.scalar(
-        select(Completion)
-        .where(
-            Completion.person_id == person.id, Completion.quiz_id == quiz.id, Completion.expires_on > today
-        )
-        .order_by(Completion.expires_on.desc())
-        .limit(1)
-    )
-
-
-def failed_topics(attempt: Attempt) -> list[str]:
-    """Topics where the attempt scored below the pass mark: what a remedial retake covers."""
-    by_topic: dict[str, list[float]] = {}
-    for item in attempt.questions:
-        by_topic.setdefault(item.question.topic, []).append(item.mark or 0.0)
-    return sorted(t for t, marks in by_topic.items() if 100 * sum(marks) / len(marks) < attempt.pass_mark)
-
-
-@dataclass(frozen=True)
-class Standing:
-    """Where a person stands on a quiz right now, and what they can do next."""
-
-    attempts: list[Attempt]
-    allowed: int
-    completion: Completion | None
-    in_progress: Attempt | None
-    next_try_at: datetime | None
-    remedial_topics: list[str]
-
-    @property
-    def used(self) -> int:
-        return len(self.attempts)
-
-    @property
-    def out_of_attempts(self) -> bool:
-        return self.in_progress is None and self.used >= self.allowed
-
-
-def standing(session: Session, person: Person, quiz: Quiz, *, now: datetime | None = None) -> Standing:
-    now = now or utcnow()
-    attempts = attempts_of(session, person, quiz)
-    in_progress = next((a for a in attempts if a.status == "in_progress"), None)
-    last = next((a for a in reversed(attempts) if a.status == "submitted"), None)
-    next_try_at = None
-    remedial: list[str] = []
-    completion = valid_completion(session, person, quiz, now.astimezone(LONDON).date())
-    if last is not None and last.passed is False and completion is None:
-        cooldown = timedelta(hours=float(quiz.definition["attempts"]["cooldown_hours"]))
-        assert last.submitted_at is not None
-        if last.submitted_at + cooldown > now:
-            next_try_at = last.submitted_at + cooldown
-        full = get_attempt(session, last.id, person)
-        remedial = failed_topics(full)
-    return Standing(
-        attempts, allowed_attempts(session, person, quiz), completion, in_progress, next_try_at, remedial
-    )
 
 
 def _draw(
@@ -206,6 +125,9 @@ def start_attempt(
 ) -> Attempt:
     """Start (or resume) an attempt: questions are drawn and shuffled here, on the server.
 
+    Refused if the quiz is not open to the person, if their pass is still good for more
+    than the refresher window, if their attempts are used up, or during the cooldown
+    after a failure: the council's own rules for its training.
     One attempt at a time: a second start (another tab, a double click) resumes the
     attempt the first one began rather than failing on its attempt number.
     """
@@ -275,7 +197,8 @@ def start_attempt(
 def save_answer(
     session: Session, person: Person, attempt: Attempt, position: int, keys: list[str]
 ) -> AttemptQuestion:
-    """Save one question's answer. After submission nothing can change."""
+    """Save one question's answer, from the options the attempt showed. After submission
+    nothing can change, so the scored attempt stays as evidence (the council's own rule)."""
     if attempt.status == "submitted":
         raise DomainError("This attempt has been submitted, so its answers can no longer change")
     item = next((q for q in attempt.questions if q.position == position), None)
@@ -320,7 +243,9 @@ def _extend_scenario(item: AttemptQuestion, keys: list[str]) -> list[str]:
 
 
 def submit(session: Session, person: Person, attempt: Attempt) -> Attempt:
-    """Score the attempt once. A second submission shows the same result and changes nothing."""
+    """Score the attempt once, on the server, when every question is answered; a pass at
+    the quiz's mark is recorded until its refresher is due (the council's own rules).
+    A second submission shows the same result and changes nothing."""
     # Lock the row (PostgreSQL): a second submit waits here and then finds it submitted.
     session.execute(select(Attempt.id).where(Attempt.id == attempt.id).with_for_update())
     session.refresh(attempt, attribute_names=["status", "submitted_at", "score_percent", "passed"])
@@ -365,7 +290,9 @@ def submit(session: Session, person: Person, attempt: Attempt) -> Attempt:
 def grant_extra_attempt(
     session: Session, clerk: Person, person: Person, quiz: Quiz, reason: str
 ) -> AttemptOverride:
-    """The Town Clerk lifts the attempt limit by one, with the reason on record."""
+    """The Town Clerk lifts the attempt limit by one, with the reason on record, only for
+    someone who has used all their attempts (the council's own rule; the access rule
+    `override_attempt_limit` keeps it to the Clerk)."""
     if not reason.strip():
         raise DomainError("Write the reason for allowing another attempt", field="reason")
     state = standing(session, person, quiz)

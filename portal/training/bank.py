@@ -1,22 +1,35 @@
-"""Quiz banks as files: reading them with line numbers, checking them, loading them.
+"""Checking the quiz bank before anything is loaded.
 
-`check_bank` finds every problem before anything is loaded, as `file:line: message`,
-so that `quizzes sync` can be all or nothing.
+`check_bank` finds every problem (read from the files by bank_files.py) as
+`file:line: message`, so that `quizzes sync` can be all or nothing. The reading is
+re-exported here, so the bank stays one place to import from.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import yaml
-
 from portal.people.models import EngagementType, Role
+from portal.training.bank_files import Bank, LineDict, Problem, content_hash, plain, read_bank, read_file
+from portal.training.bank_files import line_of as _line
 
+__all__ = [
+    "Bank",
+    "LineDict",
+    "Problem",
+    "check_bank",
+    "check_question",
+    "check_quiz",
+    "content_hash",
+    "plain",
+    "read_bank",
+    "read_file",
+]
+
+# The rules the training covers, by where they come from: Networking Policy 3.2
+# (private use, holidays, posting for the council), 3.2 and 3.3 (confidentiality),
+# 3.0 (social engineering), 3.4 (council channels), the Communication Policy (email).
 TOPICS = (
     "private-use",
     "confidentiality",
@@ -59,137 +72,6 @@ QUIZ_FIELDS = {
     "assign",
     "description",
 }
-
-
-class LineDict(dict[str, Any]):
-    line: int = 0
-    key_lines: dict[str, int]
-
-
-class LineList(list[Any]):
-    line: int = 0
-
-
-class _LineLoader(yaml.SafeLoader):
-    """YAML that remembers the line of every mapping, list and key (1-based)."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
-        mapping = LineDict(super().construct_mapping(node, deep=True))
-        mapping.line = node.start_mark.line + 1
-        mapping.key_lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
-        return mapping
-
-    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:  # type: ignore[override]
-        items = LineList(super().construct_sequence(node, deep=True))
-        items.line = node.start_mark.line + 1
-        return items
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _LineLoader.construct_sequence)
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
-
-
-@dataclass
-class Bank:
-    """Everything read from the folder, and every problem found in it."""
-
-    questions: list[tuple[str, LineDict]] = field(default_factory=list)  # (file, question)
-    quizzes: list[tuple[str, LineDict]] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-def _line(item: Any, key: str | None = None) -> int:
-    if isinstance(item, LineDict):
-        return item.key_lines.get(key, item.line) if key else item.line
-    return getattr(item, "line", 1)
-
-
-def content_hash(item: dict[str, Any]) -> str:
-    return hashlib.sha256(
-        json.dumps(item, sort_keys=True, default=str, separators=(",", ":")).encode()
-    ).hexdigest()
-
-
-def plain(item: Any) -> Any:
-    """The value without line bookkeeping, ready to be stored as JSON."""
-    if isinstance(item, dict):
-        return {str(k): plain(v) for k, v in item.items()}
-    if isinstance(item, list):
-        return [plain(v) for v in item]
-    if isinstance(item, date):
-        return item.isoformat()
-    return item
-
-
-def read_file(path: Path, label: str, bank: Bank) -> Any:
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
-    except UnicodeDecodeError:
-        bank.problems.append(Problem(label, 1, "the file is not UTF-8 text"))
-    except yaml.MarkedYAMLError as error:
-        line = error.problem_mark.line + 1 if error.problem_mark else 1
-        bank.problems.append(Problem(label, line, f"not valid YAML: {error.problem}"))
-    return None
-
-
-def _normalise_keys(question: LineDict) -> None:
-    """YAML reads an unquoted `key: true` as a yes/no value; an option key is always text."""
-    choices = list(question.get("options") or [])
-    for step in (question.get("steps") or {}).values():
-        if isinstance(step, dict):
-            choices.extend(step.get("choices") or [])
-    for choice in choices:
-        if isinstance(choice, dict) and isinstance(choice.get("key"), bool):
-            choice["key"] = "true" if choice["key"] else "false"
-
-
-def read_bank(folder: Path) -> Bank:
-    bank = Bank()
-    question_files = sorted((folder / "questions").glob("*.yaml"))
-    if not question_files:
-        bank.problems.append(Problem(str(folder / "questions"), 1, "there are no question files (*.yaml)"))
-    for path in question_files:
-        label = str(path.relative_to(folder.parent)) if folder.parent in path.parents else str(path)
-        data = read_file(path, label, bank)
-        if data is None and not any(p.file == label for p in bank.problems):
-            bank.problems.append(Problem(label, 1, "the file is empty"))
-        elif data is not None and not isinstance(data, list):
-            bank.problems.append(
-                Problem(label, _line(data), "the file must be a list of questions (lines starting '- ')")
-            )
-        elif data is not None:
-            for item in data:
-                if isinstance(item, LineDict):
-                    _normalise_keys(item)
-                    bank.questions.append((label, item))
-                else:
-                    bank.problems.append(
-                        Problem(label, _line(data), "each question must be a set of 'key: value' lines")
-                    )
-    quiz_path = folder / "quizzes.yaml"
-    label = str(quiz_path.relative_to(folder.parent)) if quiz_path.exists() else str(quiz_path)
-    data = read_file(quiz_path, label, bank) if quiz_path.exists() else None
-    if not quiz_path.exists():
-        bank.problems.append(Problem(label, 1, "the quizzes file is missing"))
-    elif isinstance(data, list):
-        bank.quizzes.extend((label, item) for item in data if isinstance(item, LineDict))
-    elif data is not None or not bank.problems:
-        bank.problems.append(Problem(label, 1, "the file must be a list of quizzes"))
-    return bank
 
 
 # Checking -------------------------------------------------------------------------
@@ -360,6 +242,8 @@ def _check_paths(
 
 
 def check_question(file: str, item: LineDict, problems: list[Problem]) -> None:
+    """A question must be complete and cite the policy section it teaches, so that every
+    answer can be traced back to the policy text (the council's own rule for its bank)."""
     for key in sorted(set(item) - QUESTION_FIELDS):
         problems.append(Problem(file, _line(item, key), f"unknown field '{key}'"))
     key = item.get("id")
@@ -404,6 +288,8 @@ def check_question(file: str, item: LineDict, problems: list[Problem]) -> None:
 
 
 def check_quiz(file: str, quiz: LineDict, questions: list[LineDict], problems: list[Problem]) -> None:
+    """A quiz must say its pass mark, attempts, deadlines and audience, and have enough
+    ready questions suited to that audience for each topic it draws (the council's own rules)."""
     for key in sorted(set(quiz) - QUIZ_FIELDS):
         problems.append(Problem(file, _line(quiz, key), f"unknown field '{key}'"))
     if not isinstance(quiz.get("id"), str) or not isinstance(quiz.get("title"), str):
@@ -478,7 +364,8 @@ def _audience_overlaps(question: dict[str, Any], quiz: dict[str, Any]) -> bool:
 
 def check_bank(bank: Bank, sections: dict[str, set[str]] | None = None) -> list[Problem]:
     """Every problem in the bank. `sections` maps each published policy to its section
-    ids; when given (a database is there), citations must point at one of them."""
+    ids; when given (a database is there), citations must point at one of them, so a
+    question never cites a section (such as Networking Policy 3.2) that is not in force."""
     problems = list(bank.problems)
     seen: dict[str, str] = {}
     for file, item in bank.questions:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import url_for
 from sqlalchemy.orm import Session
 
-from portal.outbox.service import Message, day_text, queue
+from portal.outbox.service import Message, day_text, portal_path, queue
 from portal.people.models import Person
 
 
@@ -20,7 +19,7 @@ def quiz_to_take(session: Session, person: Person, title: str, key: str, due: da
             f"Training to take: {title}",
             [f"Please take the {title} by {day_text(due)}. It takes about ten minutes."],
             "Start the training",
-            url_for("training.quiz", key=key),
+            portal_path("training.quiz", key=key),
         ),
         dedupe_key=f"quiz-assigned:{person.id}:{key}:{due.isoformat()}",
     )

@@ -17,15 +17,18 @@ from flask import url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.access import can
 from portal.audit.service import record
 from portal.clock import LONDON, add_working_days
 from portal.clock import today as clock_today
 from portal.db import utcnow
 from portal.errors import DomainError
 from portal.people.models import Person
+from portal.people.service import active_people
 from portal.tasks import TASK_SOURCES, Task
-from portal.training.attempts import REFRESHER_WINDOW_DAYS, suits
-from portal.training.models import Attempt, Completion, Quiz, QuizAssignment
+from portal.training.messages import quiz_to_take
+from portal.training.models import Attempt, AttemptOverride, Completion, Quiz, QuizAssignment
+from portal.training.standing import REFRESHER_WINDOW_DAYS, get_quiz, suits
 
 
 class TrainingStatus(enum.StrEnum):
@@ -113,8 +116,6 @@ def _attempt_counts(session: Session, ids: list[int] | None):  # type: ignore[no
 
 
 def _override_counts(session: Session) -> dict[tuple[int, int], int]:
-    from portal.training.models import AttemptOverride
-
     counts: dict[tuple[int, int], int] = {}
     for r in session.execute(
         select(AttemptOverride.person_id, AttemptOverride.quiz_id, AttemptOverride.extra_attempts)
@@ -124,6 +125,8 @@ def _override_counts(session: Session) -> dict[tuple[int, int], int]:
 
 
 def _status(person, quiz, today, assignments, completions, attempts, overrides) -> QuizStatus | None:  # type: ignore[no-untyped-def]
+    """One person's standing on one quiz, by the rules in this module's docstring (the
+    council's own deadlines); None when the quiz is not for them (Networking Policy, Scope)."""
     definition = quiz.definition
     audience = definition["audience"]
     if not person.is_active or not suits(audience["engagements"], audience.get("roles") or [], person):
@@ -157,7 +160,9 @@ def _status(person, quiz, today, assignments, completions, attempts, overrides) 
 
 
 def assign(session: Session, actor: Person, person: Person, quiz: Quiz, reason: str) -> QuizAssignment:
-    """Ask someone to take an on-request quiz (such as the authorised poster module)."""
+    """Ask someone to take an on-request quiz (such as the authorised poster module, which
+    must be passed before a written authorisation to post, Networking Policy 3.2). Only a
+    quiz meant for that person can be assigned; asking twice keeps the first request."""
     if quiz.definition["assign"] != "on_request":
         raise DomainError(f"Everyone it applies to takes the {quiz.title} already")
     audience = quiz.definition["audience"]
@@ -187,6 +192,25 @@ def assign(session: Session, actor: Person, person: Person, quiz: Quiz, reason: 
         object_id=person.id,
         details={"quiz": quiz.quiz_key, "due_on": assignment.due_on.isoformat(), "reason": assignment.reason},
     )
+    return assignment
+
+
+def people_followed_by(session: Session, manager: Person | None) -> list[Person]:
+    """The active people whose training a manager follows (their team), or everyone."""
+    return active_people(session, manager=manager)
+
+
+def assign_on_request(
+    session: Session, actor: Person, person: Person, quiz_key: str, reason: str
+) -> QuizAssignment:
+    """Ask someone to take an on-request quiz and email them, in the same transaction. A
+    manager may ask only their own team; those who see everyone's training may ask anyone
+    (the council's own need-to-know rule). See `assign` for the rest."""
+    if not can(actor, "view_everyones_training") and person.line_manager_id != actor.id:
+        raise DomainError("You can only assign training to people in your team", field="person_email")
+    quiz = get_quiz(session, quiz_key)
+    assignment = assign(session, actor, person, quiz, reason)
+    quiz_to_take(session, person, quiz.title, quiz.quiz_key, assignment.due_on)
     return assignment
 
 

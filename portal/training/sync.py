@@ -62,7 +62,10 @@ class SyncResult:
 
 
 def sync(session: Session, folder: Path = QUIZ_FOLDER) -> SyncResult:
-    """Check everything, then load it in the caller's transaction. Any problem: nothing loads."""
+    """Check everything, then load it in the caller's transaction. Any problem: nothing loads.
+
+    A changed question is a new revision and the old one is kept, so an attempt always
+    shows what the person answered (the council's own rule: records are append-only)."""
     bank, problems = check(session, folder)
     if problems:
         raise BankProblems(problems)

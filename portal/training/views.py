@@ -2,24 +2,17 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms.fields.choices import SelectChoice
 
 from portal.access import can, requires, signed_in
 from portal.db import get_session
 from portal.downloads import csv_download
-from portal.errors import DomainError
-from portal.forms import ActionForm, attach_domain_error
-from portal.people.models import Person
+from portal.forms import ActionForm, refusal_flashed, refusal_shown_on
 from portal.people.service import person_named_in_form
 from portal.training import analysis, attempts, programme
 from portal.training.clauses import cited_clauses
 from portal.training.forms import AssignForm, OverrideForm
-from portal.training.models import Quiz
-
-from . import messages
 
 blueprint = Blueprint("training", __name__, url_prefix="/training")
 
@@ -49,12 +42,12 @@ def start(key: str) -> WerkzeugResponse:
     found = attempts.get_quiz(db, key)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        attempt = attempts.start_attempt(db, current_user, found)
-    except attempts.NotOpen:
-        abort(403)
-    except DomainError as error:
-        flash(error.message, "info")
+    with refusal_flashed() as done:
+        try:
+            attempt = attempts.start_attempt(db, current_user, found)
+        except attempts.NotOpen:
+            abort(403)
+    if not done:
         return redirect(url_for("training.quiz", key=key))
     return redirect(url_for("training.question", attempt_id=attempt.id, position=_next_position(attempt)))
 
@@ -79,13 +72,12 @@ def question(attempt_id: int, position: int) -> str | WerkzeugResponse:
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        try:
-            attempts.save_answer(db, current_user, attempt, position, request.form.getlist("answer"))
-        except attempts.InvalidAnswer:
-            abort(400)
-        except DomainError as error:
-            attach_domain_error(form, error)
-        else:
+        with refusal_shown_on(form) as done:
+            try:
+                attempts.save_answer(db, current_user, attempt, position, request.form.getlist("answer"))
+            except attempts.InvalidAnswer:
+                abort(400)
+        if done:
             if item.question.kind == "scenario" and not attempts.is_answered(item):
                 return redirect(url_for("training.question", attempt_id=attempt.id, position=position))
             following = _next_position(attempt)
@@ -133,10 +125,9 @@ def submit(attempt_id: int) -> WerkzeugResponse:
     attempt = attempts.get_attempt(db, attempt_id, current_user)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
+    with refusal_flashed() as done:
         attempts.submit(db, current_user, attempt)
-    except DomainError as error:
-        flash(error.message, "info")
+    if not done:
         return redirect(url_for("training.review", attempt_id=attempt.id))
     return redirect(url_for("training.result", attempt_id=attempt.id))
 
@@ -165,25 +156,15 @@ def result(attempt_id: int) -> str | WerkzeugResponse:
 def progress() -> str:
     db = get_session()
     everyone = can(current_user, "view_everyones_training")
-    query = (
-        select(Person)
-        .options(selectinload(Person.role_grants), selectinload(Person.department))
-        .where(Person.is_active.is_(True))
-        .order_by(Person.name, Person.id)
-    )
-    if not everyone:
-        query = query.where(Person.line_manager_id == current_user.id)
-    people = list(db.scalars(query))
+    people = programme.people_followed_by(db, None if everyone else current_user)
     statuses = programme.statuses_for(db, people)
-    quizzes = list(db.scalars(select(Quiz).order_by(Quiz.quiz_key)))
+    quizzes = attempts.list_quizzes(db)
     rows = [(p, {s.quiz.id: s for s in statuses[p.id]}) for p in people if statuses[p.id]]
     return render_template("training/progress.html", rows=rows, quizzes=quizzes, everyone=everyone)
 
 
 def _quiz_choices() -> list[SelectChoice]:
-    return [
-        SelectChoice(q.quiz_key, q.title) for q in get_session().scalars(select(Quiz).order_by(Quiz.title))
-    ]
+    return [SelectChoice(q.quiz_key, q.title) for q in attempts.list_quizzes(get_session(), by_title=True)]
 
 
 @blueprint.route("/overrides", methods=["GET", "POST"])
@@ -192,15 +173,13 @@ def override() -> str | WerkzeugResponse:
     form = OverrideForm(person_email=request.args.get("email"), quiz=request.args.get("quiz"))
     form.quiz.choices = _quiz_choices()
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form) as done:
             db = get_session()
             person = person_named_in_form(db, form.person_email.data or "")
             attempts.grant_extra_attempt(
                 db, current_user, person, attempts.get_quiz(db, form.quiz.data), form.reason.data or ""
             )
-        except DomainError as error:
-            attach_domain_error(form, error)
-        else:
+        if done:
             flash(f"{person.name} can now make one more attempt.", "success")
             return redirect(url_for("training.progress"))
     return render_template("training/override.html", form=form)
@@ -210,27 +189,16 @@ def override() -> str | WerkzeugResponse:
 @requires("assign_training")
 def assign() -> str | WerkzeugResponse:
     form = AssignForm()
-    form.quiz.choices = [c for c in _quiz_choices() if _on_request(c.value)]
+    db = get_session()
+    form.quiz.choices = [c for c in _quiz_choices() if attempts.is_on_request(db, c.value)]
     if form.validate_on_submit():
-        try:
-            db = get_session()
+        with refusal_shown_on(form) as done:
             person = person_named_in_form(db, form.person_email.data or "")
-            if not can(current_user, "view_everyones_training") and person.line_manager_id != current_user.id:
-                raise DomainError("You can only assign training to people in your team", field="person_email")
-            quiz = attempts.get_quiz(db, form.quiz.data)
-            assignment = programme.assign(db, current_user, person, quiz, form.reason.data or "")
-            messages.quiz_to_take(db, person, quiz.title, quiz.quiz_key, assignment.due_on)
-        except DomainError as error:
-            attach_domain_error(form, error)
-        else:
+            programme.assign_on_request(db, current_user, person, form.quiz.data, form.reason.data or "")
+        if done:
             flash(f"{person.name} has been asked to take it.", "success")
             return redirect(url_for("training.progress"))
     return render_template("training/assign.html", form=form)
-
-
-def _on_request(key: str) -> bool:
-    found = get_session().scalar(select(Quiz).where(Quiz.quiz_key == key))
-    return found is not None and found.definition["assign"] == "on_request"
 
 
 @blueprint.get("/analysis")

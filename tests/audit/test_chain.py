@@ -126,3 +126,22 @@ def test_the_audit_viewer_filters_events(client, session):
     everything = client.get("/audit").get_data(as_text=True)
     assert "test.event" in everything and "people.created" in everything
     assert client.get("/audit?from=2999-01-01").get_data(as_text=True).count("0 events found") == 1
+
+
+def test_an_event_records_the_address_of_the_request_and_none_from_a_command(app, client, session):
+    from portal.audit.models import AuditEvent
+    from portal.audit.service import client_address, record
+    from tests.factories import PASSWORD, make_person
+
+    make_person(session, email="ada@council.example")
+    client.post(
+        "/sign-in",
+        {"email": "ada@council.example", "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "203.0.113.9"},
+    )
+    signed_in = session.scalar(select(AuditEvent).where(AuditEvent.action == "auth.signed_in"))
+    assert signed_in.ip_address == "203.0.113.9"
+    assert client_address() is None  # the request's address does not outlive it
+    with app.app_context():
+        event = record(session, actor=None, action="test.from_a_command", object_type="test")
+    assert event.ip_address is None

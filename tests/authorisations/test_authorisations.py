@@ -11,6 +11,7 @@ from portal.audit.models import AuditEvent
 from portal.audit.service import verify_chain
 from portal.authorisations import service
 from portal.authorisations.models import AuthorisationIssue, AuthorisationRevocation
+from portal.errors import DomainError
 from portal.outbox.models import OutboxMessage
 from portal.people.models import Role
 from portal.ratelimit import limiter
@@ -195,6 +196,7 @@ def test_the_town_clerk_issues_a_letter_that_the_person_and_requester_can_downlo
     assert all(
         e.attachment == letter.letter_pdf and e.attachment_name == f"{letter.reference}.pdf" for e in emails
     )
+    assert all(f"/authorisations/{request.id}" in e.text_body for e in emails)
 
 
 def test_nobody_authorises_themselves(session, council, sign_as):
@@ -212,7 +214,7 @@ def test_nobody_authorises_themselves(session, council, sign_as):
             justification="x",
         ),
     )
-    with pytest.raises(service.DomainError, match="Nobody can authorise themselves"):
+    with pytest.raises(DomainError, match="Nobody can authorise themselves"):
         service.issue(session, clerk, request, password=PASSWORD, typed_name=clerk.name, ip_address=None)
 
 
@@ -270,6 +272,10 @@ def test_revoke_verify_and_expiry(app, client, session, council, sign_as):
     with app.app_context():
         service.issue(session, clerk, request, password=PASSWORD, typed_name=clerk.name, ip_address=None)
     session.commit()
+    # The service sends the letter itself, so an issue from outside a web request emails it too.
+    issued = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "authorisation_issued")).all()
+    assert sorted(e.to_address for e in issued) == sorted([member.email, request.requested_by.email])
+    assert all(e.attachment == request.issue.letter_pdf for e in issued)
     code = request.issue.verification_code
     page = client.get(f"/verify/{code}").get_data(as_text=True)
     assert "Valid" in page and member.name in page and "Council page" in page
@@ -298,6 +304,7 @@ def test_revoke_verify_and_expiry(app, client, session, council, sign_as):
     ).all()
     assert {e.to_address for e in revoked} == {member.email, request.requested_by.email}
     assert all("Posted a political message" in e.text_body for e in revoked)
+    assert all(f"/authorisations/{request.id}" in e.text_body for e in revoked)
 
 
 def test_a_leaver_loses_their_authorisations_at_once(app, client, session, council, sign_as):
@@ -315,6 +322,7 @@ def test_a_leaver_loses_their_authorisations_at_once(app, client, session, counc
     session.expire_all()
     assert service.status_of(service.get_request(session, request.id)) == "revoked"
     assert "left the council" in session.scalar(select(AuthorisationRevocation.reason))
+    assert session.scalar(select(func.count()).where(OutboxMessage.kind == "authorisation_revoked")) == 0
 
 
 def test_the_register_lists_who_may_post_and_exports_csv(app, client, session, council, sign_as):

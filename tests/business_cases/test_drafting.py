@@ -38,9 +38,9 @@ def test_submitting_an_empty_case_lists_every_gap_and_it_stays_a_draft(client, s
     client.sign_in_as(council.manager)
     case_id = start(client, council.department)
     response = client.post(f"/business-cases/{case_id}/submit", {})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"].endswith("#gaps")
     page = client.get(f"/business-cases/{case_id}").get_data(as_text=True)
-    assert "The case has not been submitted" in page
+    assert "The case has not been submitted" in page and "things are still missing." in page
     for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"):
         assert f"{day}: name a moderator" in page
         assert f"{day}: name a cover" in page

@@ -286,3 +286,26 @@ def test_an_approved_case_comes_back_for_review_when_due(client, session, counci
     found = case(session, submitted)
     assert found.status == "rejected"
     assert session.get(Channel, found.channel_id).status == "retired"
+
+
+def test_the_service_sends_the_notices_without_a_request(app, session, council):
+    """Submitting and deciding send their email themselves, in the same transaction, so a
+    command (the demo council) sends them too, with links from PORTAL_BASE_URL."""
+    from portal.business_cases import service
+    from portal.business_cases.risk import current_matrix
+    from tests.business_cases.helpers import complete_case
+
+    with app.app_context():
+        found = complete_case(session, council.manager, council.department, council.staff)
+        service.submit(session, council.manager, found, current_matrix())
+        service.start_review(session, council.deputy, found)
+        service.decide(session, council.deputy, found, service.DecisionDetails("approved", {}, "", None))
+    session.commit()
+    sent = {(m.kind, m.to_address) for m in session.scalars(select(OutboxMessage))}
+    assert sent == {
+        ("business_case_submitted", council.clerk.email),
+        ("business_case_submitted", council.deputy.email),
+        ("business_case_decided", council.manager.email),
+    }
+    link = f"{app.config['PORTAL_SETTINGS'].base_url}/business-cases/{found.id}"
+    assert all(link in m.text_body for m in session.scalars(select(OutboxMessage)))

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
 from portal.errors import DomainError
+from portal.outbox.models import OutboxMessage
 from portal.people.models import Role
 from portal.policies import service
 from portal.policies.models import ChangeKind, Policy, PolicyVersion
@@ -210,3 +211,21 @@ def test_the_import_command_refuses_a_garbled_file_and_creates_nothing(app, sess
         assert result.exit_code != 0
         assert "Nothing was imported" in result.output or "not UTF-8" in result.output
     assert session.scalar(select(func.count()).select_from(Policy)) == 0
+
+
+def test_publishing_from_the_pages_tells_who_must_sign_and_publishing_alone_does_not(app, session):
+    def told() -> list[str]:
+        return sorted(
+            session.scalars(select(OutboxMessage.to_address).where(OutboxMessage.kind == "policy_assigned"))
+        )
+
+    clerk = make_clerk(session)
+    policy, _ = make_policy(session, clerk=clerk)  # published by service.publish_version
+    staff = make_person(session, email="staff@council.example")
+    session.commit()
+    assert told() == []
+    draft = add_version(session, clerk=clerk, policy=policy, label="2", publish=False)
+    with app.test_request_context():  # the email's link is built from the request
+        replaced = service.publish_and_announce(session, clerk, policy, draft)
+    assert replaced is not None and replaced.label == "1"
+    assert told() == sorted([clerk.email, staff.email])

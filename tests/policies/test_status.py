@@ -7,7 +7,8 @@ import time_machine
 from portal.clock import add_working_days, is_working_day, working_days_between
 from portal.people.models import EngagementType, Role
 from portal.policies import service
-from portal.policies.signing import RequestDetails, decline, withdraw
+from portal.policies.clerk_records import withdraw
+from portal.policies.signing import RequestDetails, decline
 from portal.policies.status import Status, as_at, statuses_for_people
 from tests.factories import POLICY_TEXT, add_version, make_clerk, make_person, make_policy
 

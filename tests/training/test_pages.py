@@ -3,11 +3,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from portal.errors import DomainError
+from portal.outbox.models import OutboxMessage
 from portal.people.models import EngagementType, Role
-from portal.training import attempts
+from portal.training import attempts, programme
 from portal.training.models import Attempt, AttemptQuestion, QuizAssignment
 from portal.training.programme import TrainingStatus, statuses_for
 from tests.factories import make_department, make_person
@@ -187,3 +190,16 @@ def test_item_analysis_page_and_csv(client, session, loaded):
     text = csv.get_data(as_text=True)
     assert text.startswith("\ufeffquestion,revision,topic")
     assert "T-PRIV-1,1,private-use,single,3," in text
+
+
+def test_assigning_on_request_keeps_managers_to_their_team_and_emails_the_person(app, session, loaded):
+    manager = make_person(session, roles={Role.MANAGER})
+    member = make_person(session, email="member@council.example", manager=manager)
+    other = make_person(session, email="other@council.example")
+    with app.test_request_context():  # the email's link is built from the request
+        with pytest.raises(DomainError, match="only assign training to people in your team"):
+            programme.assign_on_request(session, manager, other, "on-request", "Will post")
+        assignment = programme.assign_on_request(session, manager, member, "on-request", "Will post")
+    assert assignment.person_id == member.id
+    sent = session.scalars(select(OutboxMessage.to_address).where(OutboxMessage.kind == "quiz_assigned"))
+    assert list(sent) == ["member@council.example"]

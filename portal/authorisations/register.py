@@ -1,0 +1,115 @@
+"""The register of who may post for the council, expiry, and public verification.
+
+Networking Policy 3.2 makes a written authorisation from the Mayor or the Town Clerk
+the only way to post for the council; the register is where anyone checks who holds
+one today, and a letter's code is how someone outside the council checks that letter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from portal.clock import today
+from portal.people.models import Person
+from portal.policies.service import end_of_day
+
+from .models import AuthorisationDecline, AuthorisationIssue, AuthorisationRequest, AuthorisationRevocation
+from .records import get_request, status_from, with_everything
+
+
+def latest_status_by_person(session: Session, on: date) -> dict[int, str]:
+    """Each person's most recent request and where it stands, in one query of plain
+    rows: the compliance overview needs this for thousands of people, and loading each
+    request with its issue, decline and revocation costs a query per 500 requests."""
+    rows = session.execute(
+        select(
+            AuthorisationRequest.person_id,
+            AuthorisationRequest.ends_on,
+            AuthorisationIssue.id.is_not(None).label("issued"),
+            AuthorisationDecline.id.is_not(None).label("declined"),
+            AuthorisationRevocation.id.is_not(None).label("revoked"),
+        )
+        .outerjoin(AuthorisationIssue, AuthorisationIssue.request_id == AuthorisationRequest.id)
+        .outerjoin(AuthorisationDecline, AuthorisationDecline.request_id == AuthorisationRequest.id)
+        .outerjoin(AuthorisationRevocation, AuthorisationRevocation.request_id == AuthorisationRequest.id)
+        .order_by(AuthorisationRequest.id)
+    )
+    return {
+        r.person_id: status_from(
+            revoked=r.revoked, issued=r.issued, declined=r.declined, ends_on=r.ends_on, on=on
+        )
+        for r in rows
+    }
+
+
+def status_on(request: AuthorisationRequest, on: date) -> str:
+    """What an authorisation was on a past day, by the end of that day: for evidence.
+
+    Valid only if it was issued by then, not yet revoked, and that day fell within its
+    term: the written authorisation of Networking Policy 3.2, with the council's own
+    rule that it runs for stated dates."""
+    cutoff = end_of_day(on)
+    if request.issue is None or request.issue.signed_at >= cutoff:
+        return "not issued"
+    if request.revocation is not None and request.revocation.revoked_at < cutoff:
+        return "revoked"
+    if on < request.starts_on:
+        return "not yet started"
+    return "expired" if on > request.ends_on else "valid"
+
+
+def _in_force(query: Select, on: date, ending_by: date | None) -> Select:  # type: ignore[type-arg]
+    """Issued, not revoked, and running on `on` (ending by `ending_by` if given)."""
+    query = (
+        query.join(AuthorisationIssue, AuthorisationIssue.request_id == AuthorisationRequest.id)
+        .where(~AuthorisationRequest.revocation.has())
+        .where(AuthorisationRequest.starts_on <= on, AuthorisationRequest.ends_on >= on)
+        .order_by(AuthorisationRequest.ends_on, AuthorisationRequest.id)
+    )
+    return query if ending_by is None else query.where(AuthorisationRequest.ends_on <= ending_by)
+
+
+def register(
+    session: Session, on: date | None = None, *, ending_by: date | None = None
+) -> list[AuthorisationRequest]:
+    """Who may speak for the council today, on which channels, until when; with
+    `ending_by`, only those whose authorisation ends by then.
+
+    Only authorisations issued in writing, not revoked and within their dates are in
+    force (Networking Policy 3.2)."""
+    query = select(AuthorisationRequest).options(*with_everything())
+    return list(session.scalars(_in_force(query, on or today(), ending_by)))
+
+
+@dataclass(frozen=True)
+class Ending:
+    person_id: int
+    person_name: str
+    reference: str
+    ends_on: date
+
+
+def ending_soon(session: Session, on: date, ending_by: date) -> list[Ending]:
+    """Authorisations in force that end by `ending_by`, as plain rows for the overview."""
+    query = select(
+        AuthorisationRequest.person_id,
+        Person.name,
+        AuthorisationIssue.reference,
+        AuthorisationRequest.ends_on,
+    ).join(Person, Person.id == AuthorisationRequest.person_id)
+    return [Ending(*row) for row in session.execute(_in_force(query, on, ending_by))]
+
+
+def by_code(session: Session, code: str) -> AuthorisationRequest | None:
+    """The authorisation a letter's verification code names, for the public check; None
+    for a code that cannot be one, without asking the database."""
+    if not code or len(code) > 60:
+        return None
+    issued = session.scalar(
+        select(AuthorisationIssue.request_id).where(AuthorisationIssue.verification_code == code)
+    )
+    return get_request(session, issued) if issued is not None else None
