@@ -83,6 +83,7 @@ def _configure(app: Flask, settings: Settings) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.audit.views import blueprint as audit_blueprint
     from portal.auth.views import blueprint as auth_blueprint
+    from portal.authorisations import tasks as authorisation_tasks  # noqa: F401 (its notices register)
     from portal.authorisations.views import blueprint as authorisations_blueprint
     from portal.authorisations.views import verify_blueprint
     from portal.business_cases import tasks as case_tasks  # noqa: F401 (its task sources register themselves)
@@ -98,7 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.policies.views import receipts_blueprint
     from portal.privacy.views import blueprint as privacy_blueprint
     from portal.reports.views import blueprint as reports_blueprint
-    from portal.training import programme  # noqa: F401 (its task source registers itself)
+    from portal.training import tasks as training_tasks  # noqa: F401 (its task sources register themselves)
     from portal.training.views import blueprint as training_blueprint
 
     for blueprint in (
@@ -124,7 +125,7 @@ def _register_commands(app: Flask) -> None:
     from portal.audit.cli import audit_commands
     from portal.cli import db_commands, demo_commands
     from portal.conduct.cli import retention_commands
-    from portal.notifications.cli import reminders_commands
+    from portal.jobs.cli import jobs_commands, reminders_commands
     from portal.outbox.cli import outbox_commands
     from portal.people.cli import roles_commands
     from portal.policies.cli import policies_commands
@@ -139,6 +140,7 @@ def _register_commands(app: Flask) -> None:
         retention_commands,
         outbox_commands,
         reminders_commands,
+        jobs_commands,
         roles_commands,
     ):
         app.cli.add_command(group)

@@ -16,7 +16,11 @@ from portal.auth.models import PasswordToken, SignInFailure
 from portal.auth.passwords import hash_password, needs_rehash, password_matches, password_problem
 from portal.db import utcnow
 from portal.errors import DomainError
-from portal.people.models import Person
+from portal.outbox.service import portal_path
+from portal.people.models import Person, end_all_sessions, normalise_email
+from portal.people.service import LEAVER_HOOKS, SIGN_IN_LINKS, SignInLink
+
+from . import messages
 
 FAILURES_ALLOWED = 5
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -24,23 +28,6 @@ FAILURE_WINDOW = timedelta(minutes=15)
 # (the two-key form, so it never meets the audit chain's one-key lock).
 _THROTTLE_LOCK_CLASS = 15_003
 TOKEN_LIFETIME = timedelta(hours=72)
-
-
-def new_session_token() -> str:
-    return secrets.token_hex(32)
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
-
-
-def end_all_sessions(person: Person) -> None:
-    """Invalidate every session and remember-me cookie the person holds.
-
-    Each cookie carries the token; a new token makes all of them unusable at once,
-    on every device, including copies an attacker may have kept.
-    """
-    person.session_token = new_session_token()
 
 
 # Throttling -----------------------------------------------------------------------
@@ -309,3 +296,29 @@ def redeem_password_token(session: Session, raw: str, password: str, confirmatio
         details={"through": found.token.purpose},
     )
     return person
+
+
+def send_sign_in_link(session: Session, actor: Person | None, person: Person) -> SignInLink:
+    """Email the person a link to choose a password: an invitation, or a reset once they
+    have one. The link goes to them only, never shown to an administrator (who could
+    otherwise take the account over)."""
+    purpose = "reset" if person.password_hash else "invitation"
+    raw = issue_password_token(session, person, purpose=purpose, actor=actor)
+    # A path: the outbox puts PORTAL_BASE_URL before it, never a request's Host header.
+    path = portal_path("auth.set_password", token=raw)
+    messages.invitation(session, person, path, purpose=purpose)
+    return SignInLink(purpose, path)
+
+
+def cancel_links_of_leaver(session: Session, _actor: Person, person: Person) -> None:
+    """Links already sent must not let a leaver back in."""
+    session.execute(
+        update(PasswordToken)
+        .where(PasswordToken.person_id == person.id, PasswordToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+
+
+# People asks sign-in to do these, through its hooks: auth depends on people, never the reverse.
+SIGN_IN_LINKS.append(send_sign_in_link)
+LEAVER_HOOKS.append(cancel_links_of_leaver)

@@ -8,7 +8,8 @@ behind this module:
 - `requests`: asking for an authorisation, and declining it;
 - `issuing`: the preconditions, the signature and the letter;
 - `revocation`: withdrawing one, by a signatory or when its holder leaves;
-- `register`: who may post today, what ends soon, a letter's public check;
+- `register`: who may post today, what ends soon, a letter's public check
+- `tasks`: the notice sent when one is about to end (a daily reminders source);
 - `records`: finding requests, their status, and who may see them.
 """
 
@@ -38,8 +39,10 @@ from .requests import (
     request_authorisation,
 )
 from .revocation import revoke, revoke_for_leaver
+from .tasks import EXPIRY_NOTICE_DAYS
 
 __all__ = [
+    "EXPIRY_NOTICE_DAYS",
     "MAX_MONTHS",
     "MODERATOR_SOURCES",
     "POSTER_QUIZ",

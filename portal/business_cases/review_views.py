@@ -1,5 +1,5 @@
 """Business case pages for review: taking a case into review, the decision, and the
-frozen submissions and decision letters (routes on views.blueprint)."""
+frozen submissions and decision letters (routes on the blueprint in shared_views.py)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from .documents import heat_map, render_case_pdf
 from .forms import DecisionForm
 from .risk import current_matrix
 from .sections import REVIEW_SECTIONS
+from .shared_views import blueprint, refuse_tampered, refuse_unoffered, show_case, visible_case
 from .snapshot import changes_between, readable_parts
-from .views import blueprint, refuse_tampered, refuse_unoffered, show_case, visible_case
 
 
 @blueprint.post("/<int:case_id>/review")

@@ -1,4 +1,5 @@
-"""Business case pages: the risk register, its risks and their actions (routes on views.blueprint)."""
+"""Business case pages: the risk register, its risks and their actions (routes on the
+blueprint in shared_views.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,14 @@ from . import service
 from .forms import ActionForm, RiskForm
 from .models import BusinessCase, RiskItem
 from .risk import current_matrix
-from .views import blueprint, editable_case, person_choices, refuse_tampered, refuse_unoffered, show_case
+from .shared_views import (
+    blueprint,
+    editable_case,
+    person_choices,
+    refuse_tampered,
+    refuse_unoffered,
+    show_case,
+)
 
 
 def _risk_form(item: RiskItem | None = None) -> RiskForm:

@@ -1,75 +1,38 @@
 """Business case pages: the list, writing the case, its moderation plan, submitting it.
 
-One blueprint. The risk register's pages are in risk_views.py and the reviewers' pages
-(review, decision, submissions and letters) in review_views.py; both add their routes
-to this blueprint, and are imported at the end of this module.
+One blueprint, made in shared_views.py with what the pages share. The risk register's pages
+are in risk_views.py and the reviewers' pages (review, decision, submissions and
+letters) in review_views.py; importing them here adds their routes to it.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import flash, render_template, request
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
-from wtforms import Field
 from wtforms.fields.choices import SelectChoice
 
 from portal.access import can, requires
 from portal.db import get_session
-from portal.forms import Outcome, refusal_flashed, refusal_shown_on
-from portal.people.models import Person
+from portal.forms import refusal_flashed, refusal_shown_on
 
-from . import service
+from . import review_views, risk_views, service  # noqa: F401 (their routes join the blueprint)
 from .checks import gaps_in
 from .documents import heat_map
 from .forms import DetailsForm, ModerationForm, ReasonForm, StartForm, slot_field_name
 from .models import BusinessCase
 from .risk import BAND_LABELS, current_matrix
 from .sections import TEXT_SECTIONS, WEEKDAYS
+from .shared_views import (
+    blueprint,
+    editable_case,
+    person_choices,
+    refuse_tampered,
+    refuse_unoffered,
+    show_case,
+    visible_case,
+)
 from .snapshot import freeze
-
-blueprint = Blueprint("business_cases", __name__, url_prefix="/business-cases")
-
-
-# Shared by this blueprint's pages ------------------------------------------------
-
-
-def visible_case(case_id: int) -> BusinessCase:
-    found = service.get_case(get_session(), case_id)
-    if not service.may_see(current_user, found):
-        abort(404)  # another department's case is simply not there
-    return found
-
-
-def editable_case(case_id: int) -> BusinessCase | WerkzeugResponse:
-    """The case, if the person may edit it now; otherwise where to go instead."""
-    found = visible_case(case_id)
-    if found.status != "draft":
-        flash("This case has been submitted, so it cannot be edited. Its submissions never change.", "error")
-        return redirect(url_for("business_cases.show", case_id=found.id))
-    if not service.may_edit(current_user, found):
-        abort(403)
-    return found
-
-
-def person_choices(people: list[Person], blank: str) -> list[SelectChoice]:
-    return [SelectChoice("", blank)] + [SelectChoice(str(p.id), p.name) for p in people]
-
-
-def refuse_unoffered(form_field: Field) -> None:
-    """A posted value the page did not offer is a tampered form: 400, not a field error."""
-    if request.method == "POST" and form_field.data not in (None, "", *(c.value for c in form_field.choices)):
-        abort(400)
-
-
-def refuse_tampered(done: Outcome) -> None:
-    """The service found a choice the page did not offer: a tampered form, so 400."""
-    if isinstance(done.refusal, service.UnknownChoice):
-        abort(400)
-
-
-def show_case(case: BusinessCase, **values: object) -> WerkzeugResponse:
-    return redirect(url_for("business_cases.show", case_id=case.id, **values))
-
 
 # The list and writing the case ---------------------------------------------------
 
@@ -230,7 +193,3 @@ def withdraw(case_id: int) -> WerkzeugResponse:
     else:
         flash("Give the reason for withdrawing the case.", "error")
     return show_case(case)
-
-
-# The other pages add their routes to this blueprint.
-from . import review_views, risk_views  # noqa: E402, F401

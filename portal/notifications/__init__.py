@@ -1,1 +1,1 @@
-"""Reminders, notices and the outbox page."""
+"""The digest preference and the administrator's outbox page."""

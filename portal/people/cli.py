@@ -19,12 +19,10 @@ from sqlalchemy.orm import Session
 
 from portal.db import database
 from portal.errors import DomainError
-from portal.outbox.service import portal_path
 
-from . import messages
 from . import roles as role_changes
 from .models import Person, RoleChange
-from .service import create_first_town_clerk
+from .service import create_first_town_clerk, send_sign_in_link
 
 roles_commands = AppGroup("roles", help="Privileged roles: the first Town Clerk, approvals, lapses.")
 
@@ -47,18 +45,13 @@ def _fail(error: DomainError) -> None:
 @click.option("--email", required=True, help="Their email address; the invitation goes there.")
 def create_town_clerk(name: str, email: str) -> None:
     """Create the council's first Town Clerk. Refused once there is a Town Clerk."""
-    from portal.auth.service import issue_password_token
-
     with _session() as session:
         try:
             person = create_first_town_clerk(session, name=name, email=email)
         except DomainError as error:
             _fail(error)
             return
-        raw = issue_password_token(session, person, purpose="invitation", actor=None)
-        # A path: the outbox puts PORTAL_BASE_URL in front, never a request's host.
-        path = portal_path("auth.set_password", token=raw)
-        messages.invitation(session, person, path, purpose="invitation")
+        path = send_sign_in_link(session, None, person).path
         session.commit()
     click.echo(f"{person.name} is now the Town Clerk. An invitation has been queued for {person.email}.")
     click.echo("If email is not set up yet, they can choose a password with this link (72 hours, once):")

@@ -15,13 +15,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from portal.audit.service import record
-from portal.auth.service import normalise_email
 from portal.db import utcnow
 from portal.errors import DomainError
 from portal.outbox.service import portal_path
 
 from . import messages
-from .models import EmailChange, Person, RoleChange
+from .models import EmailChange, Person, RoleChange, normalise_email
 
 LINK_LIFETIME = timedelta(hours=72)
 

@@ -11,9 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.audit.service import record
-from portal.auth.service import normalise_email
 from portal.identity import PRIVILEGED_ROLES
-from portal.people.models import Department, EngagementType, Person, Role
+from portal.people.models import Department, EngagementType, Person, Role, normalise_email
 from portal.people.service import PersonDetails, add_department, create_person
 
 REQUIRED_COLUMNS = ("name", "email", "engagement_type", "start_date")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String
@@ -43,6 +44,24 @@ ENGAGEMENT_LABELS = {
 
 _ENGAGEMENT_VALUES = ", ".join(f"'{e.value}'" for e in EngagementType)
 _ROLE_VALUES = ", ".join(f"'{r.value}'" for r in Role)
+
+
+def normalise_email(email: str) -> str:
+    """Addresses are kept lower-cased, so that sign-in and uniqueness ignore case."""
+    return email.strip().lower()
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(32)
+
+
+def end_all_sessions(person: Person) -> None:
+    """Invalidate every session and remember-me cookie the person holds.
+
+    Each cookie carries the token; a new token makes all of them unusable at once,
+    on every device, including copies an attacker may have kept.
+    """
+    person.session_token = new_session_token()
 
 
 class Department(Base):

@@ -6,27 +6,66 @@ The policy covers everyone who works for the council, however they are engaged
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, inspect, or_, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from portal.audit.service import record
-from portal.auth.models import PasswordToken
-from portal.auth.service import end_all_sessions, issue_password_token, new_session_token, normalise_email
 from portal.clock import today
-from portal.db import utcnow
-from portal.errors import DomainError, NotFound
+from portal.errors import DomainError
 from portal.identity import ORDINARY_ROLES, PRIVILEGED_ROLES
-from portal.outbox.service import portal_path
-from portal.people import messages
 from portal.people import roles as role_changes
+from portal.people.directory import (
+    PAGE_SIZE,
+    PeoplePage,
+    active_people,
+    deciding_roles,
+    demo_accounts_present,
+    departments,
+    find_by_email,
+    get_person,
+    list_people,
+    person_named_in_form,
+)
 from portal.people.email_changes import request_email_change
-from portal.people.models import Department, EngagementType, Person, PersonRole, Role
+from portal.people.models import (
+    Department,
+    EngagementType,
+    Person,
+    PersonRole,
+    Role,
+    end_all_sessions,
+    new_session_token,
+    normalise_email,
+)
 
-PAGE_SIZE = 50
+# The people feature's public face: its own operations, and the look-ups of directory.py.
+__all__ = [
+    "EditOutcome",
+    "LEAVER_HOOKS",
+    "PAGE_SIZE",
+    "PeoplePage",
+    "PersonDetails",
+    "SIGN_IN_LINKS",
+    "SignInLink",
+    "active_people",
+    "add_department",
+    "create_first_town_clerk",
+    "create_person",
+    "deciding_roles",
+    "demo_accounts_present",
+    "departments",
+    "find_by_email",
+    "get_person",
+    "list_people",
+    "mark_leaver",
+    "person_named_in_form",
+    "send_sign_in_link",
+    "update_person",
+]
 
 # Features that must act when someone leaves (ending authorisations, for example)
 # add a function here; each runs in the same transaction as the leaving itself.
@@ -44,59 +83,6 @@ class PersonDetails:
     department_id: int | None = None
     line_manager_email: str | None = None
     roles: set[Role] = field(default_factory=set)
-
-
-def get_person(session: Session, person_id: int) -> Person:
-    person = session.scalar(
-        select(Person)
-        .options(
-            selectinload(Person.role_grants),
-            selectinload(Person.department),
-            selectinload(Person.line_manager),
-        )
-        .where(Person.id == person_id)
-    )
-    if person is None:
-        raise NotFound("No such person")
-    return person
-
-
-def active_people(
-    session: Session, *, manager: Person | None = None, department_id: int | None = None
-) -> list[Person]:
-    """Everyone still with the council, or one manager's direct reports, optionally in one
-    department: with roles and departments loaded, by name. Managers see their own team
-    only (the council's need-to-know rule for training and signatures)."""
-    query = (
-        select(Person)
-        .options(selectinload(Person.role_grants), selectinload(Person.department))
-        .where(Person.is_active.is_(True))
-        .order_by(Person.name, Person.id)
-    )
-    if manager is not None:
-        query = query.where(Person.line_manager_id == manager.id)
-    if department_id:
-        query = query.where(Person.department_id == department_id)
-    return list(session.scalars(query))
-
-
-def find_by_email(session: Session, email: str) -> Person | None:
-    query = (
-        select(Person).options(selectinload(Person.role_grants)).where(Person.email == normalise_email(email))
-    )
-    return session.scalar(query)
-
-
-def person_named_in_form(session: Session, email: str, *, field: str = "person_email") -> Person:
-    """The person a form names by email, or a message beside that field."""
-    person = find_by_email(session, email)
-    if person is None:
-        raise DomainError("There is nobody with that email address", field=field)
-    return person
-
-
-def departments(session: Session) -> list[Department]:
-    return list(session.scalars(select(Department).order_by(Department.name)))
 
 
 def _resolve_manager(session: Session, details: PersonDetails, person: Person | None) -> int | None:
@@ -256,12 +242,6 @@ def mark_leaver(session: Session, actor: Person, person: Person, leaving_date: d
     person.is_active = False
     person.leaving_date = leaving_date
     end_all_sessions(person)
-    # Links already sent must not let a leaver back in.
-    session.execute(
-        update(PasswordToken)
-        .where(PasswordToken.person_id == person.id, PasswordToken.used_at.is_(None))
-        .values(used_at=utcnow())
-    )
     for hook in LEAVER_HOOKS:
         hook(session, actor, person)
     record(
@@ -274,15 +254,23 @@ def mark_leaver(session: Session, actor: Person, person: Person, leaving_date: d
     )
 
 
-def send_sign_in_link(session: Session, actor: Person, person: Person) -> str:
-    """Email the person a link to choose a password: an invitation, or a reset once they
-    have one. The link goes to them only, never shown to the administrator (who could
-    otherwise take the account over); returns which it was."""
-    purpose = "reset" if person.password_hash else "invitation"
-    raw = issue_password_token(session, person, purpose=purpose, actor=actor)
-    # A path: the outbox puts PORTAL_BASE_URL before it, never a request's Host header.
-    messages.invitation(session, person, portal_path("auth.set_password", token=raw), purpose=purpose)
-    return purpose
+@dataclass(frozen=True)
+class SignInLink:
+    purpose: str  # "invitation" or "reset"
+    path: str  # the link's path in the portal
+
+
+# Sign-in (portal.auth) depends on people, so people asks it for a link through this
+# hook rather than importing it; auth registers its sender when it loads.
+SIGN_IN_LINKS: list[Callable[[Session, Person | None, Person], SignInLink]] = []
+
+
+def send_sign_in_link(session: Session, actor: Person | None, person: Person) -> SignInLink:
+    """Email the person a link to choose a password (an invitation, or a reset once they
+    have one), to them only: see portal.auth.service.send_sign_in_link."""
+    if not SIGN_IN_LINKS:
+        raise RuntimeError("portal.auth.service is not loaded: nothing can send sign-in links")
+    return SIGN_IN_LINKS[0](session, actor, person)
 
 
 def add_department(session: Session, actor: Person | None, name: str) -> Department:
@@ -306,53 +294,6 @@ def add_department(session: Session, actor: Person | None, name: str) -> Departm
         details={"name": clean},
     )
     return department
-
-
-@dataclass(frozen=True)
-class PeoplePage:
-    people: list[Person]
-    total: int
-    page: int
-    pages: int
-
-
-def list_people(
-    session: Session,
-    *,
-    search: str = "",
-    department_id: int | None = None,
-    status: str = "active",
-    page: int = 1,
-) -> PeoplePage:
-    """One page of people, with their departments and roles loaded in fixed queries."""
-    conditions = []
-    if search:
-        pattern = f"%{search.strip().lower()}%"
-        conditions.append(or_(func.lower(Person.name).like(pattern), Person.email.like(pattern)))
-    if department_id:
-        conditions.append(Person.department_id == department_id)
-    if status == "active":
-        conditions.append(Person.is_active.is_(True))
-    elif status == "left":
-        conditions.append(Person.is_active.is_(False))
-    total = session.scalar(select(func.count()).select_from(Person).where(*conditions)) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    people = session.scalars(
-        select(Person)
-        .options(selectinload(Person.department), selectinload(Person.role_grants))
-        .where(*conditions)
-        .order_by(Person.name, Person.id)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
-    return PeoplePage(list(people), total, page, pages)
-
-
-def demo_accounts_present(session: Session) -> bool:
-    if not inspect(session.get_bind()).has_table("people"):
-        return False
-    return session.scalar(select(func.count()).select_from(Person).where(Person.is_demo.is_(True))) != 0
 
 
 def create_first_town_clerk(session: Session, *, name: str, email: str, start: date | None = None) -> Person:
@@ -382,17 +323,3 @@ def create_first_town_clerk(session: Session, *, name: str, email: str, start: d
         details={"second_person": "server command"},
     )
     return person
-
-
-def deciding_roles(session: Session, person_ids: Collection[int] | None = None) -> dict[int, frozenset[Role]]:
-    """The Town Clerk and HR roles held by each person: all that the need-to-know rule
-    (portal.audit.need_to_know) looks at, in one query whatever the number of people."""
-    query = select(PersonRole.person_id, PersonRole.role).where(
-        PersonRole.role.in_([Role.TOWN_CLERK.value, Role.HR.value])
-    )
-    if person_ids is not None:
-        query = query.where(PersonRole.person_id.in_(list(person_ids)))
-    found: dict[int, set[Role]] = {}
-    for person_id, role in session.execute(query):
-        found.setdefault(person_id, set()).add(Role(role))
-    return {person_id: frozenset(roles) for person_id, roles in found.items()}

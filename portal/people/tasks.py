@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import url_for
 from sqlalchemy.orm import Session
 
-from portal.tasks import TASK_SOURCES, Task
+from portal.tasks import TASK_SOURCES, DailyJob, Task, add_daily_job
 
 from . import roles
 from .models import Person
@@ -18,4 +20,11 @@ def approval_tasks(session: Session, person: Person) -> list[Task]:
     ]
 
 
+def role_changes_job(session: Session, today: date) -> str:
+    """Lapse the proposals nobody approved in time; apply approved changes whose date has come."""
+    done = roles.run_due(session, on=today)
+    return f"{done.lapsed} role change(s) lapsed, {done.applied} applied"
+
+
 TASK_SOURCES.append(approval_tasks)
+add_daily_job(DailyJob("role changes", role_changes_job))

@@ -153,10 +153,10 @@ def send_link(person_id: int) -> str | Response:
     if not form.validate_on_submit():
         return redirect(url_for("people.show", person_id=person.id))
     with refusal_flashed() as done:
-        purpose = service.send_sign_in_link(get_session(), current_user, person)
+        link = service.send_sign_in_link(get_session(), current_user, person)
     if not done:
         return redirect(url_for("people.show", person_id=person.id))
-    return render_template("people/link.html", person=person, purpose=purpose)
+    return render_template("people/link.html", person=person, purpose=link.purpose)
 
 
 @blueprint.route("/import", methods=["GET", "POST"])

@@ -1,16 +1,21 @@
-"""Policy tasks for the home page: what to read and sign, and declines for the Clerk."""
+"""Policy tasks: what to read and sign (the home page, and deadlines for the daily
+reminders run), and declines for the Clerk."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from flask import url_for
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from portal.access import can
+from portal.outbox.service import portal_path
 from portal.people.models import Person
+from portal.policies.messages import policy_to_sign
 from portal.policies.models import Acknowledgement, PolicyVersion, RecordKind
 from portal.policies.status import Status, statuses_for_people
-from portal.tasks import TASK_SOURCES, Task
+from portal.tasks import TASK_SOURCES, Deadline, Task, add_deadline_source
 
 
 def signing_tasks(session: Session, person: Person) -> list[Task]:
@@ -75,4 +80,31 @@ def declined_tasks(session: Session, person: Person) -> list[Task]:
     ]
 
 
+def signing_deadlines(session: Session, people: list[Person], today: date) -> dict[int, list[Deadline]]:
+    """Every version each person must still read and sign, by its due date (10 working days
+    from a start, 20 from a material change: the council's deadlines, counted in England
+    and Wales working days). Each is announced once, when it first appears."""
+    found: dict[int, list[Deadline]] = {}
+    statuses = statuses_for_people(session, people, today=today)
+    for person in people:
+        mine = found.setdefault(person.id, [])
+        for status in statuses.get(person.id, []):
+            if not status.status.needs_action:
+                continue
+            policy = status.policy
+            policy_to_sign(session, person, policy.title, policy.slug, status.version.id, status.due)
+            mine.append(
+                Deadline(
+                    person,
+                    f"read and sign the {policy.title}",
+                    portal_path("policies.show", slug=policy.slug),
+                    f"policy:{person.id}:{status.version.id}",
+                    status.due,
+                )
+            )
+    return found
+
+
 TASK_SOURCES.extend([signing_tasks, declined_tasks])
+# Policies first: a person's reminders list what to sign before what to take.
+add_deadline_source(signing_deadlines, order=10)

@@ -13,7 +13,6 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
-from flask import url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -25,7 +24,6 @@ from portal.db import utcnow
 from portal.errors import DomainError
 from portal.people.models import Person
 from portal.people.service import active_people
-from portal.tasks import TASK_SOURCES, Task
 from portal.training.messages import quiz_to_take
 from portal.training.models import Attempt, AttemptOverride, Completion, Quiz, QuizAssignment
 from portal.training.standing import REFRESHER_WINDOW_DAYS, get_quiz, suits
@@ -212,29 +210,3 @@ def assign_on_request(
     assignment = assign(session, actor, person, quiz, reason)
     quiz_to_take(session, person, quiz.title, quiz.quiz_key, assignment.due_on)
     return assignment
-
-
-def quiz_tasks(session: Session, person: Person) -> list[Task]:
-    tasks = []
-    for found in statuses_for(session, [person])[person.id]:
-        if not found.status.needs_action:
-            continue
-        verb = (
-            "Take the refresher:"
-            if found.status == TrainingStatus.REFRESHER_DUE or found.passed_on
-            else "Take the quiz:"
-        )
-        if found.status == TrainingStatus.LOCKED:
-            verb = "Ask the Town Clerk about the quiz:"
-        tasks.append(
-            Task(
-                f"{verb} {found.quiz.title}",
-                url_for("training.quiz", key=found.quiz.quiz_key),
-                found.due,
-                overdue=found.status == TrainingStatus.OVERDUE,
-            )
-        )
-    return tasks
-
-
-TASK_SOURCES.append(quiz_tasks)

@@ -412,7 +412,7 @@ def test_a_renewal_is_a_new_authorisation_linked_to_the_old_one(app, client, ses
 def test_an_authorisation_ending_within_30_days_is_announced_once(
     app, session, council, sign_as, database_url
 ):
-    from portal.notifications import reminders
+    from portal.jobs import reminders
     from tests.conftest import settings_for
 
     clerk, _, manager, member, _ = council

@@ -1,57 +1,43 @@
-"""The daily reminders run (flask --app wsgi reminders run).
+"""The daily reminders run (`flask --app wsgi reminders run`, and part of `jobs run`).
 
-It works out, in England and Wales working days, what is due and overdue for everyone,
-and queues what should be said: the task itself (once), a reminder a few working days
-before the due date, an overdue notice on the day after, and an escalation to the line
-manager (or, without one, the Town Clerk) once it is a set number of working days
-late. Posting authorisations ending within 30 days are announced to the person and
-whoever asked for them, and the Town Clerk gets a digest at the frequency they chose.
-Every message has a key that names its occasion, so running it twice sends nothing
-twice, and a missed day is caught up on the next.
+Each feature says what is due (its deadline sources in portal.tasks: policies to sign,
+quizzes to take) and what else to announce (its notice sources: authorisations ending
+soon); this run treats them all alike. Counting in England and Wales working days, it
+queues the task itself (once, by its source), a reminder a few working days before the
+due date, an overdue notice on the day after, and an escalation to the line manager
+(or, without one, the Town Clerk) once it is a set number of working days late. The
+Town Clerk gets a digest at the frequency they chose. Every message has a key that
+names its occasion, so running it twice sends nothing twice, and a missed day is
+caught up on the next.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.authorisations.models import AuthorisationRequest
-from portal.authorisations.service import register
+from portal.authorisations.service import EXPIRY_NOTICE_DAYS, register
 from portal.business_cases.service import awaiting_review, reviews_due
 from portal.clock import working_days_between
 from portal.config import Settings
+from portal.notifications.models import NotificationPreference
 from portal.outbox.service import Message, day_text, portal_path, queue
 from portal.people.models import Person, Role
-from portal.policies.service import PolicyStatus, policy_to_sign, statuses_for_people
 from portal.reports.service import take_snapshot
-from portal.training.service import quiz_to_take, statuses_for
-
-from .models import NotificationPreference
-
-if TYPE_CHECKING:
-    from portal.training.programme import QuizStatus
-
-EXPIRY_NOTICE_DAYS = 30
-
-
-@dataclass(frozen=True)
-class Task:
-    """Something one person must do by a date: sign a policy or take a quiz."""
-
-    person: Person
-    what: str  # "read and sign the ...", "take the ..."
-    link: str
-    key: str  # names the task in dedupe keys
-    due: date
+from portal.tasks import NOTICE_SOURCES, Deadline, deadline_sources
 
 
 def _deadline_messages(
-    session: Session, task: Task, clerks: list[Person], today: date, settings: Settings, counts: Counter[str]
+    session: Session,
+    task: Deadline,
+    clerks: list[Person],
+    today: date,
+    settings: Settings,
+    counts: Counter[str],
 ) -> None:
     """Reminder, overdue notice and escalation for one task, each at most once per due date.
 
@@ -117,46 +103,8 @@ def _active_people(session: Session) -> list[Person]:
     )
 
 
-def _policy_tasks(session: Session, person: Person, statuses: list[PolicyStatus]) -> list[Task]:
-    """The person's policies to read and sign by their due dates, each announced once."""
-    tasks = []
-    for found in statuses:
-        if found.status.needs_action:
-            policy = found.policy
-            policy_to_sign(session, person, policy.title, policy.slug, found.version.id, found.due)
-            link = portal_path("policies.show", slug=policy.slug)
-            key = f"policy:{person.id}:{found.version.id}"
-            tasks.append(Task(person, f"read and sign the {policy.title}", link, key, found.due))
-    return tasks
-
-
-def _quiz_tasks(session: Session, person: Person, statuses: list[QuizStatus]) -> list[Task]:
-    """The person's quizzes to take by their due dates, each announced once."""
-    tasks = []
-    for found in statuses:
-        if found.status.needs_action:
-            quiz = found.quiz
-            quiz_to_take(session, person, quiz.title, quiz.quiz_key, found.due)
-            link = portal_path("training.quiz", key=quiz.quiz_key)
-            tasks.append(
-                Task(person, f"take the {quiz.title}", link, f"quiz:{person.id}:{quiz.quiz_key}", found.due)
-            )
-    return tasks
-
-
-def _tasks(session: Session, people: list[Person], today: date) -> list[Task]:
-    """Everyone's policies and quizzes still to do, person by person (policies first)."""
-    policy_statuses = statuses_for_people(session, people, today=today)
-    quiz_statuses = statuses_for(session, people, today=today)
-    tasks: list[Task] = []
-    for person in people:
-        tasks += _policy_tasks(session, person, policy_statuses.get(person.id, []))
-        tasks += _quiz_tasks(session, person, quiz_statuses.get(person.id, []))
-    return tasks
-
-
 def _deadlines(
-    session: Session, tasks: list[Task], clerks: list[Person], today: date, settings: Settings
+    session: Session, tasks: list[Deadline], clerks: list[Person], today: date, settings: Settings
 ) -> Counter[str]:
     """Reminders, overdue notices and escalations for every task."""
     counts: Counter[str] = Counter()
@@ -165,43 +113,10 @@ def _deadlines(
     return counts
 
 
-def _expiring_authorisations(
-    session: Session, today: date
-) -> tuple[list[AuthorisationRequest], Counter[str]]:
-    """Posting authorisations ending within EXPIRY_NOTICE_DAYS, announced to the person and
-    whoever asked for them, so a renewal can be sought before posting must stop (the
-    written authorisation to post, Networking Policy 3.2); the notice period is the
-    council's own choice."""
-    counts: Counter[str] = Counter()
-    expiring = register(session, today, ending_by=today + timedelta(days=EXPIRY_NOTICE_DAYS))
-    for request in expiring:
-        for recipient in {
-            request.person.id: request.person,
-            request.requested_by.id: request.requested_by,
-        }.values():
-            if queue(
-                session,
-                recipient,
-                "authorisation_expiring",
-                Message(
-                    f"Authorisation {request.issue.reference} ends on {day_text(request.ends_on)}",
-                    [
-                        f"The written authorisation for {request.person.name} to post for the council "
-                        f"ends on {day_text(request.ends_on)}. Ask for a renewal in good time if needed.",
-                    ],
-                    "See the authorisation",
-                    portal_path("authorisations.show", request_id=request.id),
-                ),
-                dedupe_key=f"authorisation-expiring:{request.id}:{request.ends_on.isoformat()}:{recipient.id}",
-            ):
-                counts["expiring"] += 1
-    return expiring, counts
-
-
 def _clerks_digest(
     session: Session,
     clerks: list[Person],
-    overdue: list[Task],
+    overdue: list[Deadline],
     expiring: list[AuthorisationRequest],
     today: date,
 ) -> Counter[str]:
@@ -249,15 +164,30 @@ def _compliance_snapshot(session: Session, today: date) -> None:
     take_snapshot(session, today)
 
 
+def _deadlines_of(session: Session, people: list[Person], today: date) -> list[Deadline]:
+    """Everyone's dated tasks from every feature, person by person, in the features'
+    order (policies before quizzes); each source also announces its new ones."""
+    by_source = [source(session, people, today) for source in deadline_sources()]
+    return [deadline for person in people for found in by_source for deadline in found.get(person.id, [])]
+
+
+def _notices(session: Session, today: date) -> Counter[str]:
+    """The features' own notices for the day (an authorisation ending soon)."""
+    counts: Counter[str] = Counter()
+    for source in NOTICE_SOURCES:
+        counts.update(source(session, today))
+    return counts
+
+
 def run(session: Session, settings: Settings, today: date) -> Counter[str]:
     """The day's run, source by source; how many messages of each kind were queued."""
     people = _active_people(session)
     clerks = [p for p in people if Role.TOWN_CLERK in p.roles]
-    tasks = _tasks(session, people, today)
-    counts = _deadlines(session, tasks, clerks, today, settings)
-    overdue = sorted((t for t in tasks if today > t.due), key=lambda t: t.due)
-    expiring, expiry_notices = _expiring_authorisations(session, today)
-    counts.update(expiry_notices)
+    deadlines = _deadlines_of(session, people, today)
+    counts = _deadlines(session, deadlines, clerks, today, settings)
+    overdue = sorted((d for d in deadlines if today > d.due), key=lambda d: d.due)
+    counts.update(_notices(session, today))
+    expiring = register(session, today, ending_by=today + timedelta(days=EXPIRY_NOTICE_DAYS))
     counts.update(_clerks_digest(session, clerks, overdue, expiring, today))
     _compliance_snapshot(session, today)
     session.flush()

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.clock import add_working_days
-from portal.notifications import reminders
+from portal.jobs import reminders
 from portal.notifications.models import NotificationPreference
 from portal.outbox.models import OutboxMessage
 from portal.people.models import Role

@@ -1,0 +1,51 @@
+"""Authorisation notices for the daily reminders run: one ending soon is announced."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+
+from sqlalchemy.orm import Session
+
+from portal.outbox.service import Message, day_text, portal_path, queue
+from portal.tasks import NOTICE_SOURCES
+
+from .register import register
+
+# How long before an authorisation ends its holder and requester are told (the council's
+# own choice: long enough to ask for a renewal and have it issued).
+EXPIRY_NOTICE_DAYS = 30
+
+
+def expiry_notices(session: Session, today: date) -> Counter[str]:
+    """Posting authorisations ending within EXPIRY_NOTICE_DAYS, announced to the person and
+    whoever asked for them, so a renewal can be sought before posting must stop (the
+    written authorisation to post, Networking Policy 3.2); the notice period is the
+    council's own choice."""
+    counts: Counter[str] = Counter()
+    expiring = register(session, today, ending_by=today + timedelta(days=EXPIRY_NOTICE_DAYS))
+    for request in expiring:
+        for recipient in {
+            request.person.id: request.person,
+            request.requested_by.id: request.requested_by,
+        }.values():
+            if queue(
+                session,
+                recipient,
+                "authorisation_expiring",
+                Message(
+                    f"Authorisation {request.issue.reference} ends on {day_text(request.ends_on)}",
+                    [
+                        f"The written authorisation for {request.person.name} to post for the council "
+                        f"ends on {day_text(request.ends_on)}. Ask for a renewal in good time if needed.",
+                    ],
+                    "See the authorisation",
+                    portal_path("authorisations.show", request_id=request.id),
+                ),
+                dedupe_key=f"authorisation-expiring:{request.id}:{request.ends_on.isoformat()}:{recipient.id}",
+            ):
+                counts["expiring"] += 1
+    return counts
+
+
+NOTICE_SOURCES.append(expiry_notices)

@@ -1,0 +1,1 @@
+"""Daily jobs: the reminders run and every feature's registered daily work (portal.tasks)."""
