@@ -22,6 +22,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     import portal.models  # noqa: F401  (every mapper known before the first query)
     from portal import access, db, navigation, ratelimit, security, templating
+    from portal.audit.seal import KeyRing
     from portal.auth import sessions
     from portal.business_cases.risk import RiskMatrix
     from portal.conduct.retention import parse_retention
@@ -38,6 +39,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     # Read once at start-up so that a mistyped matrix stops the portal, not a review.
     app.extensions["risk_matrix"] = RiskMatrix.parse(settings.risk_scores, settings.risk_bands)
     app.extensions["retention_months"] = parse_retention(settings.retention_months)
+    # The evidence keys, read once: a malformed PORTAL_EVIDENCE_OLD_KEYS stops start-up.
+    app.extensions["evidence_keys"] = KeyRing.from_settings(settings)
 
     _register_blueprints(app)
     access.init_app(app)

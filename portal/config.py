@@ -15,6 +15,11 @@ from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105
+# The evidence key seals audit events and evidence records (portal/audit/seal.py). It is
+# public here on purpose: development and tests need one, production refuses it.
+DEVELOPMENT_EVIDENCE_KEY = "development-only-evidence-key-do-not-use-in-production"
+DEVELOPMENT_EVIDENCE_KEY_ID = "dev"
+MINIMUM_EVIDENCE_KEY_LENGTH = 32
 
 
 class UnsafeConfiguration(RuntimeError):
@@ -82,9 +87,35 @@ class Settings:
     escalate_after_overdue_days: int = 5
     # Disciplinary retention, in months per record type (see portal/conduct/retention.py).
     retention_months: str = "warning=6,no_warning=6,dismissal=72"
+    # Keyed seals: held outside the database, so a database insider cannot remake them
+    # (DESIGN.md, threat model). Old keys ("id:key,id:key") go on checking older seals.
+    evidence_key: str = field(default=DEVELOPMENT_EVIDENCE_KEY, repr=False)
+    evidence_key_id: str = DEVELOPMENT_EVIDENCE_KEY_ID
+    evidence_key_file: str = ""
+    evidence_old_keys: str = field(default="", repr=False)
+    # Where `flask audit anchor` writes the chain's head, outside the database.
+    audit_anchor_file: str = ""
+    audit_anchor_email: str = ""
 
     def __post_init__(self) -> None:
         check_environment(self.environment)
+
+    def old_evidence_keys(self) -> dict[str, str]:
+        """PORTAL_EVIDENCE_OLD_KEYS as {key id: key}; a malformed entry stops start-up."""
+        keys: dict[str, str] = {}
+        for entry in filter(None, (part.strip() for part in self.evidence_old_keys.split(","))):
+            key_id, colon, secret = entry.partition(":")
+            if not colon or not key_id.strip() or not secret.strip():
+                raise UnsafeConfiguration(
+                    "PORTAL_EVIDENCE_OLD_KEYS must be a comma-separated list of id:key pairs"
+                )
+            keys[key_id.strip()] = secret.strip()
+        if self.evidence_key_id in keys and keys[self.evidence_key_id] != self.evidence_key:
+            raise UnsafeConfiguration(
+                f"PORTAL_EVIDENCE_OLD_KEYS gives key id {self.evidence_key_id!r} a different key from "
+                "the current one; a new key needs a new PORTAL_EVIDENCE_KEY_ID"
+            )
+        return keys
 
     @property
     def is_production(self) -> bool:
@@ -129,7 +160,18 @@ class Settings:
             escalate_after_overdue_days=int(
                 env.get("PORTAL_ESCALATE_AFTER_OVERDUE_DAYS", cls.escalate_after_overdue_days)
             ),
+            evidence_old_keys=env.get("PORTAL_EVIDENCE_OLD_KEYS", ""),
+            evidence_key_file=env.get("PORTAL_EVIDENCE_KEY_FILE", ""),
+            audit_anchor_file=env.get("PORTAL_AUDIT_ANCHOR_FILE", ""),
+            audit_anchor_email=env.get("PORTAL_AUDIT_ANCHOR_EMAIL", ""),
         )
+        key = env.get("PORTAL_EVIDENCE_KEY", "")
+        if settings.evidence_key_file:
+            key = read_key_file(settings.evidence_key_file)
+        if key:
+            settings.evidence_key = key
+            # A council's own key needs its own id ("1", then "2" when rotated...).
+            settings.evidence_key_id = env.get("PORTAL_EVIDENCE_KEY_ID", "1")
         known = {f.name for f in fields(cls)}
         for key, value in overrides.items():
             if key not in known:
@@ -138,6 +180,38 @@ class Settings:
         check_environment(settings.environment)
         settings.database_url = normalise_database_url(settings.database_url)
         return settings
+
+
+def read_key_file(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8").strip()
+    except OSError as error:
+        raise UnsafeConfiguration(
+            f"PORTAL_EVIDENCE_KEY_FILE {path!r} cannot be read: {error.strerror}"
+        ) from None
+
+
+def evidence_key_problems(settings: Settings) -> list[str]:
+    """Why production cannot seal evidence with these settings (none: it can)."""
+    problems = []
+    if (
+        settings.evidence_key == DEVELOPMENT_EVIDENCE_KEY
+        or settings.evidence_key_id == DEVELOPMENT_EVIDENCE_KEY_ID
+    ):
+        problems.append(
+            "PORTAL_EVIDENCE_KEY or PORTAL_EVIDENCE_KEY_FILE must give the council's own evidence key "
+            "(see the README, 'Evidence keys'): without it audit events and evidence cannot be sealed"
+        )
+    elif len(settings.evidence_key) < MINIMUM_EVIDENCE_KEY_LENGTH:
+        problems.append(f"the evidence key must be at least {MINIMUM_EVIDENCE_KEY_LENGTH} random characters")
+    if settings.evidence_key_file:
+        mode = Path(settings.evidence_key_file).stat().st_mode
+        if mode & 0o077:
+            problems.append(
+                f"PORTAL_EVIDENCE_KEY_FILE {settings.evidence_key_file!r} must be readable only by "
+                "the portal's user (chmod 600)"
+            )
+    return problems
 
 
 def normalise_database_url(url: str) -> str:
@@ -162,6 +236,7 @@ def check_production(settings: Settings, demo_accounts_present: bool) -> None:
     if settings.base_url == Settings.base_url or not settings.public_host:
         # Links in email are built from it, and requests for any other host are refused.
         problems.append("PORTAL_BASE_URL must be set to the portal's public address")
+    problems.extend(evidence_key_problems(settings))
     if demo_accounts_present:
         problems.append(
             "the database holds demo accounts; production needs a database without the demo council"

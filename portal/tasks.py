@@ -89,6 +89,8 @@ class DailyJob:
 
     name: str
     run: Callable[[Session, date], str]
+    # The audit anchor runs after every other job, so that it records their events too.
+    runs_last: bool = False
 
 
 DAILY_JOBS: list[DailyJob] = []
@@ -97,3 +99,4 @@ DAILY_JOBS: list[DailyJob] = []
 def add_daily_job(job: DailyJob) -> None:
     if all(existing.name != job.name for existing in DAILY_JOBS):
         DAILY_JOBS.append(job)
+        DAILY_JOBS.sort(key=lambda each: each.runs_last)  # stable: otherwise in the order added

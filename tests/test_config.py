@@ -3,11 +3,18 @@ from __future__ import annotations
 import pytest
 
 from portal import create_app
-from portal.config import DEVELOPMENT_SECRET, Settings, UnsafeConfiguration, check_production
+from portal.config import (
+    DEVELOPMENT_EVIDENCE_KEY,
+    DEVELOPMENT_SECRET,
+    Settings,
+    UnsafeConfiguration,
+    check_production,
+)
 from portal.demo import load_demo_council
 from tests.conftest import settings_for
 
 STRONG_SECRET = "s" * 40
+STRONG_EVIDENCE_KEY = "e" * 43
 
 
 def _production(**overrides):
@@ -17,6 +24,8 @@ def _production(**overrides):
         "debug": False,
         "demo": False,
         "base_url": "https://portal.example-tc.gov.uk",
+        "evidence_key": STRONG_EVIDENCE_KEY,
+        "evidence_key_id": "1",
     }
     values.update(overrides)
     return Settings(**values)
@@ -36,6 +45,9 @@ def test_production_with_safe_settings_starts():
         ({}, True, "demo accounts"),
         ({"base_url": "http://127.0.0.1:5000"}, False, "PORTAL_BASE_URL"),
         ({"base_url": "portal.example-tc.gov.uk"}, False, "PORTAL_BASE_URL"),
+        ({"evidence_key": DEVELOPMENT_EVIDENCE_KEY, "evidence_key_id": "dev"}, False, "PORTAL_EVIDENCE_KEY"),
+        ({"evidence_key_id": "dev"}, False, "PORTAL_EVIDENCE_KEY"),
+        ({"evidence_key": "short"}, False, "at least 32"),
     ],
 )
 def test_production_refuses_unsafe_settings(overrides, demo_present, complaint):
@@ -49,7 +61,14 @@ def test_the_app_refuses_production_with_the_demo_council_loaded(app, database_u
     session.commit()
     with pytest.raises(UnsafeConfiguration, match="demo accounts"):
         create_app(
-            settings_for(database_url, environment="production", secret_key=STRONG_SECRET, testing=False)
+            settings_for(
+                database_url,
+                environment="production",
+                secret_key=STRONG_SECRET,
+                evidence_key=STRONG_EVIDENCE_KEY,
+                evidence_key_id="1",
+                testing=False,
+            )
         )
 
 
@@ -83,3 +102,50 @@ def test_settings_made_in_code_are_checked_too():
         Settings(environment="Production")
     with pytest.raises(UnsafeConfiguration, match="PORTAL_ENV"):
         Settings.from_environment(environment="staging")
+
+
+def test_production_refuses_to_start_without_an_evidence_key(monkeypatch):
+    for name in ("PORTAL_EVIDENCE_KEY", "PORTAL_EVIDENCE_KEY_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings.from_environment(environment="production", secret_key=STRONG_SECRET)
+    with pytest.raises(UnsafeConfiguration, match="PORTAL_EVIDENCE_KEY or PORTAL_EVIDENCE_KEY_FILE"):
+        check_production(
+            Settings(**{**vars(settings), "base_url": "https://portal.example-tc.gov.uk"}),
+            demo_accounts_present=False,
+        )
+
+
+def test_development_seals_with_the_fixed_development_key(monkeypatch):
+    for name in ("PORTAL_EVIDENCE_KEY", "PORTAL_EVIDENCE_KEY_FILE", "PORTAL_EVIDENCE_KEY_ID"):
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings.from_environment()
+    assert (settings.evidence_key, settings.evidence_key_id) == (DEVELOPMENT_EVIDENCE_KEY, "dev")
+
+
+def test_the_evidence_key_comes_from_a_file_readable_only_by_the_portal(monkeypatch, tmp_path):
+    key_file = tmp_path / "evidence.key"
+    key_file.write_text(STRONG_EVIDENCE_KEY + "\n")
+    key_file.chmod(0o600)
+    monkeypatch.setenv("PORTAL_EVIDENCE_KEY_FILE", str(key_file))
+    monkeypatch.setenv("PORTAL_EVIDENCE_KEY_ID", "2027")
+    monkeypatch.setenv("PORTAL_EVIDENCE_OLD_KEYS", "2026:" + "o" * 40)
+    settings = Settings.from_environment()
+    assert (settings.evidence_key, settings.evidence_key_id) == (STRONG_EVIDENCE_KEY, "2027")
+    assert settings.old_evidence_keys() == {"2026": "o" * 40}
+    assert STRONG_EVIDENCE_KEY not in repr(settings)
+    check_production(_production(evidence_key_file=str(key_file)), demo_accounts_present=False)
+    key_file.chmod(0o644)
+    with pytest.raises(UnsafeConfiguration, match="chmod 600"):
+        check_production(_production(evidence_key_file=str(key_file)), demo_accounts_present=False)
+
+
+@pytest.mark.parametrize("value", ["nocolon", ":key", "id:"])
+def test_malformed_old_evidence_keys_stop_start_up(value):
+    with pytest.raises(UnsafeConfiguration, match="PORTAL_EVIDENCE_OLD_KEYS"):
+        Settings(evidence_old_keys=value).old_evidence_keys()
+
+
+def test_an_unreadable_key_file_stops_start_up(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTAL_EVIDENCE_KEY_FILE", str(tmp_path / "missing.key"))
+    with pytest.raises(UnsafeConfiguration, match="cannot be read"):
+        Settings.from_environment()

@@ -30,7 +30,13 @@ def production(app: Flask, database_url: str) -> Iterator[Flask]:
     """A second app on the same (migrated, demo-free) database, with production settings."""
     live = create_app(
         settings_for(
-            database_url, environment="production", secret_key="p" * 40, base_url=PUBLIC, testing=False
+            database_url,
+            environment="production",
+            secret_key="p" * 40,
+            base_url=PUBLIC,
+            evidence_key="k" * 40,
+            evidence_key_id="1",
+            testing=False,
         )
     )
     yield live

@@ -12,7 +12,10 @@ class AuditEvent(Base):
     """One state change. Rows are append-only; on PostgreSQL triggers enforce it.
 
     `hash` is SHA-256 over the previous row's hash and the canonical JSON of this
-    row's content, so an edited, deleted or reordered row breaks the chain.
+    row's content, so an edited, deleted or reordered row breaks the chain. `seal` is
+    HMAC-SHA-256 of that hash under a key the database does not hold (portal/audit/seal.py),
+    so someone who can write to the database cannot rewrite the chain and remake it;
+    NULL only on events written before keys were introduced (migration 0013).
     """
 
     __tablename__ = "audit_events"
@@ -28,3 +31,5 @@ class AuditEvent(Base):
     details: Mapped[str] = mapped_column(Text)
     previous_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    seal: Mapped[str | None] = mapped_column(String(64))
+    seal_key_id: Mapped[str | None] = mapped_column(String(40))

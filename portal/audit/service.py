@@ -10,13 +10,13 @@ import hashlib
 import json
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.audit.models import AuditEvent
+from portal.audit.seal import canonical_json, key_ring
 from portal.db import utcnow
 from portal.identity import Actor
 
@@ -25,16 +25,7 @@ GENESIS_HASH = "0" * 64
 _CHAIN_LOCK_KEY = 7_301_911
 
 
-def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default)
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, set | frozenset):
-        return sorted(value)
-    raise TypeError(f"cannot put {type(value).__name__} in an audit event")
+__all__ = ["GENESIS_HASH", "ChainReport", "canonical_json", "chain_hash", "record", "verify_chain"]
 
 
 def _content(event: AuditEvent) -> dict[str, Any]:
@@ -52,6 +43,13 @@ def _content(event: AuditEvent) -> dict[str, Any]:
 
 def chain_hash(previous_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256((previous_hash + canonical_json(_content(event))).encode()).hexdigest()
+
+
+def seal_message(event_hash: str) -> bytes:
+    """The keyed seal covers the chain hash, which covers the previous hash and this
+    event's content: so it pins the event and everything before it, and a chain
+    rewritten and re-hashed by someone without the key no longer matches its seals."""
+    return f"audit_events\n{event_hash}".encode()
 
 
 # Who is at the other end of the request. The web layer sets it when a request begins
@@ -97,6 +95,7 @@ def record(
         previous_hash=previous or GENESIS_HASH,
     )
     event.hash = chain_hash(event.previous_hash, event)
+    event.seal_key_id, event.seal = key_ring().seal(seal_message(event.hash))
     session.add(event)
     session.flush()
     return event
@@ -107,6 +106,9 @@ class ChainReport:
     events_checked: int
     broken_event_id: int | None = None
     reason: str | None = None
+    # Events written before keys were introduced: they come first, and the first sealed
+    # event after them pins them through its previous hash.
+    unsealed: int = 0
 
     @property
     def ok(self) -> bool:
@@ -114,9 +116,13 @@ class ChainReport:
 
 
 def verify_chain(session: Session) -> ChainReport:
-    """Walk the chain in order and report the first event that does not fit."""
+    """Walk the chain in order and report the first event that does not fit: a broken
+    link, content that no longer gives its hash, or a hash that no longer gives its
+    keyed seal (a chain rewritten and re-hashed without the key)."""
+    ring = key_ring()
     previous = GENESIS_HASH
     checked = 0
+    unsealed = 0
     rows = session.execute(
         select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=2000, populate_existing=True)
     ).scalars()
@@ -129,8 +135,14 @@ def verify_chain(session: Session) -> ChainReport:
             )
         if chain_hash(previous, event) != event.hash:
             return ChainReport(
-                checked, event.id, "its content no longer matches its hash: the event was altered"
+                checked, event.id, "its content no longer matches its hash: the event was altered", unsealed
             )
+        if event.seal is None and event.seal_key_id is None and unsealed == checked:
+            unsealed += 1  # still in the run of events from before keys were introduced
+        else:
+            problem = ring.check(seal_message(event.hash), event.seal_key_id, event.seal)
+            if problem:
+                return ChainReport(checked, event.id, f"{problem} (keyed seal)", unsealed)
         previous = event.hash
         checked += 1
-    return ChainReport(checked)
+    return ChainReport(checked, unsealed=unsealed)

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, LargeBinary, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.audit.seal import SealedRecord
 from portal.db import Base, UTCDateTime
 from portal.people.models import Department, Person
 
@@ -70,7 +71,7 @@ class AuthorisationRequest(Base):
     revocation: Mapped[AuthorisationRevocation | None] = relationship(lazy="raise")
 
 
-class AuthorisationIssue(Base):
+class AuthorisationIssue(SealedRecord, Base):
     """The written authorisation itself: who signed, how, and the letter as issued."""
 
     __tablename__ = "authorisation_issues"
@@ -101,7 +102,7 @@ class AuthorisationDecline(Base):
     reason: Mapped[str] = mapped_column(Text)
 
 
-class AuthorisationRevocation(Base):
+class AuthorisationRevocation(SealedRecord, Base):
     __tablename__ = "authorisation_revocations"
 
     id: Mapped[int] = mapped_column(primary_key=True)

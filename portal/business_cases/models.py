@@ -5,6 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.audit.seal import SealedRecord
 from portal.db import Base, UTCDateTime
 from portal.people.models import Department, Person
 
@@ -125,7 +126,7 @@ class RiskAction(Base):
     owner: Mapped[Person] = relationship(lazy="raise")
 
 
-class CaseSubmission(Base):
+class CaseSubmission(SealedRecord, Base):
     """The case as it stood when submitted: JSON and its SHA-256. Never edited."""
 
     __tablename__ = "case_submissions"
@@ -160,7 +161,7 @@ class CaseReview(Base):
     decision: Mapped[CaseDecision | None] = relationship(lazy="raise")
 
 
-class CaseDecision(Base):
+class CaseDecision(SealedRecord, Base):
     """The reviewer's decision and the letter that records it. Never edited."""
 
     __tablename__ = "case_decisions"

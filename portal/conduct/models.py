@@ -6,6 +6,7 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, LargeBinary, Str
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.audit.need_to_know import new_audit_reference
+from portal.audit.seal import SealedRecord
 from portal.db import Base, UTCDateTime
 from portal.people.models import Person
 from portal.policies.models import PolicyVersion, Receipt
@@ -99,7 +100,7 @@ class CaseMeeting(Base):
     shared_on: Mapped[date | None] = mapped_column(Date)
 
 
-class EvidenceSnapshot(Base):
+class EvidenceSnapshot(SealedRecord, Base):
     """What stood on the incident date, frozen when the case was opened. Never edited."""
 
     __tablename__ = "disciplinary_evidence"
@@ -112,7 +113,7 @@ class EvidenceSnapshot(Base):
     receipt_pdf: Mapped[bytes | None] = mapped_column(LargeBinary)  # the receipt as it was, if any
 
 
-class EvidencePack(Base):
+class EvidencePack(SealedRecord, Base):
     """A generated evidence pack and its hash, so a copy can be checked later. Never edited."""
 
     __tablename__ = "disciplinary_packs"

@@ -84,6 +84,46 @@ def queue(
     (a new address that must confirm itself)."""
     if not recipient.is_active:
         return None
+    return _queue(
+        session,
+        person_id=recipient.id,
+        name=recipient.name,
+        address=to_address or recipient.email,
+        kind=kind,
+        message=message,
+        dedupe_key=dedupe_key,
+        now=now,
+    )
+
+
+def queue_to_address(
+    session: Session,
+    address: str,
+    kind: str,
+    message: Message,
+    *,
+    name: str,
+    dedupe_key: str | None = None,
+) -> OutboxMessage | None:
+    """Queue a message to an address that is nobody's account in the portal: the
+    audit anchor goes to someone outside it (an external auditor, an archive mailbox),
+    so that a copy of the chain's head sits where a database insider cannot reach."""
+    return _queue(
+        session, person_id=None, name=name, address=address, kind=kind, message=message, dedupe_key=dedupe_key
+    )
+
+
+def _queue(
+    session: Session,
+    *,
+    person_id: int | None,
+    name: str,
+    address: str,
+    kind: str,
+    message: Message,
+    dedupe_key: str | None,
+    now: datetime | None = None,
+) -> OutboxMessage | None:
     # Cleaned before use: the subject is the HTML part's title too.
     message = replace(
         message,
@@ -95,15 +135,15 @@ def queue(
     ):
         return None
     context = {
-        "name": recipient.name,
+        "name": name,
         "message": message,
         "link": absolute(message.link_path) if message.link_path else "",
     }
     created = OutboxMessage(
         created_at=now or utcnow(),
         kind=kind,
-        person_id=recipient.id,
-        to_address=to_address or recipient.email,
+        person_id=person_id,
+        to_address=address,
         subject=message.subject,
         text_body=render_template("emails/message.txt", **context),
         html_body=render_template("emails/message.html", **context),

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.audit.seal import SealedRecord
 from portal.db import Base, UTCDateTime, utcnow
 from portal.people.models import Person
 
@@ -130,7 +131,7 @@ class PolicySection(Base):
         return f"{self.section_id} {self.heading}" if self.section_id[:1].isdigit() else self.heading
 
 
-class Acknowledgement(Base):
+class Acknowledgement(SealedRecord, Base):
     """Evidence that a person signed (or declined, or withdrew from) a policy version.
 
     Append-only: the application never updates or deletes a row, and on PostgreSQL

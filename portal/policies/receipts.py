@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.audit.models import AuditEvent
 from portal.audit.service import canonical_json
 from portal.documents.render import qr_code_data_uri, render_pdf
 from portal.people.models import Person
@@ -104,6 +106,7 @@ def _check(session: Session, receipt: Receipt | None) -> ReceiptCheck:
     intact = (
         evidence_hash(ack) == ack.evidence_sha256
         and hashlib.sha256(receipt.pdf).hexdigest() == receipt.pdf_sha256
+        and keyed_seal_holds(session, ack)
     )
     return ReceiptCheck(
         found=True,
@@ -113,6 +116,28 @@ def _check(session: Session, receipt: Receipt | None) -> ReceiptCheck:
         policy_title=policy.title if policy else None,
         actor_name=actor.name if actor else None,
     )
+
+
+def keyed_seal_holds(session: Session, ack: Acknowledgement) -> bool:
+    """The plain hash above can be recomputed by anyone who can write to the database;
+    the keyed seal cannot, because its key is held outside it (DESIGN.md, threat model).
+
+    A record with no seal passes only if it was written before keys were introduced:
+    its audit event (sealed in turn, and pinned by the chain) must be unsealed too, and
+    must name the same evidence hash. Otherwise the seal was stripped to hide an edit."""
+    event = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "acknowledgement", AuditEvent.object_id == str(ack.id))
+        .order_by(AuditEvent.id)
+        .limit(1)
+    ).first()
+    if event is not None and json.loads(event.details).get("evidence_sha256", ack.evidence_sha256) != (
+        ack.evidence_sha256
+    ):
+        return False
+    if ack.seal is None and ack.seal_key_id is None:
+        return event is not None and event.seal is None
+    return ack.seal_problem() is None
 
 
 def normalise_code(code: str) -> str:

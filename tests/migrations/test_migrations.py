@@ -135,6 +135,15 @@ def test_upgrading_a_database_with_rows_keeps_them(fresh_database_url):
         assert connection.execute(
             text("SELECT content_sha256 FROM case_submissions WHERE case_id = 1")
         ).scalar() == ("sha")
+        # Rows from before migration 0013 stay unsealed: `audit verify` reports them as
+        # sealed before keys were introduced (the key is not the migration's to hold).
+        for table in ("audit_events", "acknowledgements", "case_submissions", "disciplinary_evidence"):
+            assert tuple(
+                connection.execute(text(f"SELECT seal, seal_key_id FROM {table} WHERE id = 1")).one()
+            ) == (
+                None,
+                None,
+            )
     engine.dispose()
 
 

@@ -303,6 +303,63 @@ def test_a_receipt_whose_record_was_tampered_with_no_longer_matches(
     assert "does not match the council's record" in html
 
 
+def _forge_acknowledgement(session, database_url, ack_id, *, strip_seal=False, **changes):
+    """Edit a record and recompute its plain SHA-256, as a database superuser could
+    (on PostgreSQL the replica role gets past the append-only triggers)."""
+    session.expire_all()
+    ack = session.get(Acknowledgement, ack_id)
+    for name, value in changes.items():
+        setattr(ack, name, value)
+    forged_hash = evidence_hash(ack)
+    session.rollback()
+    assignments = ", ".join(f"{name} = :{name}" for name in changes)
+    seal = ", seal = NULL, seal_key_id = NULL" if strip_seal else ""
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SET LOCAL session_replication_role = replica"))
+        connection.execute(
+            text(
+                f"UPDATE acknowledgements SET {assignments}, evidence_sha256 = :forged{seal} WHERE id = :id"
+            ),
+            {**changes, "forged": forged_hash, "id": ack_id},
+        )
+    engine.dispose()
+    session.expire_all()
+    return forged_hash
+
+
+@pytest.mark.parametrize("strip_seal", [False, True], ids=["rehashed", "rehashed-and-seal-stripped"])
+def test_an_edited_and_rehashed_record_fails_its_keyed_seal(
+    app, client, session, database_url, council, sign_as, strip_seal
+):
+    _, person, policy, _ = council
+    ack = sign_as(person, policy)
+    assert ack.seal_key_id == "dev" and ack.seal_problem() is None
+    receipt = session.scalar(select(Receipt).where(Receipt.acknowledgement_id == ack.id))
+    code, pdf, ack_id = receipt.code, receipt.pdf, ack.id
+    session.commit()
+    forged = _forge_acknowledgement(
+        session,
+        database_url,
+        ack_id,
+        strip_seal=strip_seal,
+        person_name="Someone Else",
+        typed_name="Someone Else",
+    )
+    assert session.get(Acknowledgement, ack_id).evidence_sha256 == forged  # the plain hash fits again
+    session.commit()
+    by_code = client.get(f"/receipts/verify?code={code}").get_data(as_text=True)
+    assert "does not match the council's record" in by_code
+    upload = client.post(
+        "/receipts/verify", {"receipt": (io.BytesIO(pdf), "receipt.pdf")}, content_type="multipart/form-data"
+    )
+    assert "does not match the council's record" in upload.get_data(as_text=True)
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert f"evidence record acknowledgements {ack_id}" in result.output
+
+
 def test_postgres_refuses_to_change_acknowledgements(session, database_url, council, sign_as):
     if not database_url.startswith("postgresql"):
         pytest.skip("the append-only triggers exist on PostgreSQL only")
