@@ -97,3 +97,17 @@ def test_an_oversized_upload_is_refused(client, session):
     assert response.status_code == 413
     assert "The file is too large" in response.get_data(as_text=True)
     assert session.scalar(select(func.count()).select_from(Person)) == 1
+
+
+def test_a_nul_character_in_a_form_or_query_is_a_bad_request_not_a_crash(client, session):
+    # Found by the form fuzz: PostgreSQL refuses NUL in text, so a revocation reason with
+    # one used to end in a 500 deep in the service.
+    from portal.audit.models import AuditEvent
+
+    client.sign_in_as(make_person(session))
+    before = session.scalar(select(func.count()).select_from(AuditEvent))
+    assert client.post("/account/notifications", {"digest_frequency": "weekly\x00"}).status_code == 400
+    assert client.get("/policies?q=a\x00b").status_code == 400
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(AuditEvent)) == before
+    assert client.get("/policies?q=ab").status_code == 200

@@ -1,0 +1,69 @@
+"""Section 5 of the insider threat, for the evidence tables beyond acknowledgements: a
+superuser edits a frozen business case decision, the disciplinary evidence or an
+evidence pack behind the portal's back, and `audit verify` names the record."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine
+
+from portal.audit.seal import verify_records
+from tests.factories import make_clerk, make_person, make_policy
+from tests.test_access import _business_cases, _disciplinary_case
+
+
+def _as_superuser(database_url: str, statement: str) -> None:
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
+        connection.exec_driver_sql(statement)
+    engine.dispose()
+
+
+@pytest.fixture
+def evidence(app, session):
+    clerk = make_clerk(session)
+    subject = make_person(session, name="Sam Subject")
+    policy, _version = make_policy(session, clerk=clerk)
+    with app.app_context():
+        cases = _business_cases(session, clerk)
+        cases |= _disciplinary_case(session, clerk, subject, policy)
+    session.commit()
+    assert verify_records(session, keys_came_later=False).problems == []
+    session.commit()  # end the read, as another person's would be: SQLite's writer may go ahead
+    return cases
+
+
+@pytest.mark.parametrize(
+    ("table", "statement"),
+    [
+        ("case_decisions", "UPDATE case_decisions SET outcome = 'rejected'"),
+        ("disciplinary_evidence", "UPDATE disciplinary_evidence SET content_sha256 = repeat('0', 64)"),
+        ("disciplinary_packs", "UPDATE disciplinary_packs SET sha256 = repeat('0', 64)"),
+    ],
+)
+def test_an_edited_evidence_record_is_named_by_verify(evidence, session, database_url, table, statement):
+    if database_url.startswith("sqlite"):
+        statement = statement.replace("repeat('0', 64)", "'" + "0" * 64 + "'")
+    _as_superuser(database_url, statement)
+    session.expire_all()
+    problems = verify_records(session, keys_came_later=False).problems
+    assert [p.table for p in problems] == [table]
+    assert "altered" in problems[0].reason
+
+
+def test_a_stripped_seal_on_a_decision_is_named_by_verify(evidence, session, database_url):
+    _as_superuser(database_url, "UPDATE case_decisions SET seal = NULL, seal_key_id = NULL")
+    session.expire_all()
+    problems = verify_records(session, keys_came_later=False).problems
+    assert [p.table for p in problems] == ["case_decisions"]
+
+
+def test_the_audit_verify_command_fails_on_an_edited_pack(app, evidence, database_url):
+    _as_superuser(database_url, "UPDATE disciplinary_packs SET generated_at = generated_at")
+    assert app.test_cli_runner().invoke(args=["audit", "verify"]).exit_code == 0  # nothing changed
+    _as_superuser(database_url, f"UPDATE disciplinary_packs SET sha256 = '{'1' * 64}'")
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert "evidence record disciplinary_packs" in result.output
