@@ -7,23 +7,15 @@ change to a rule in the code must be matched here on purpose.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 import pytest
 from flask import Flask
 
 from portal.access import PERMISSIONS, rule_for
-from portal.auth.service import issue_password_token
-from portal.authorisations.service import RequestDetails as RequestDetails_
-from portal.authorisations.service import add_channel, issue, request_authorisation
+from portal.authorisations.service import add_channel
 from portal.people.models import Role
-from portal.policies import service
-from portal.policies.signing import RequestDetails, sign
-from portal.training.attempts import get_quiz, start_attempt, submit
-from portal.training.sync import sync
-from tests.factories import PASSWORD, add_version, make_clerk, make_person, make_policy
-from tests.training.conftest import TEST_BANK
-from tests.training.helpers import answer_all
+from tests.everything import one_of_everything, role_change
+from tests.factories import make_person
 
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
@@ -309,87 +301,19 @@ def _expected_status(method: str, who, visitor: Visitor, endpoint: str) -> set[i
     return {200} if method == "GET" else {200, 302}
 
 
-def _role_change(session, clerk, subject) -> int:
-    from portal.people.models import RoleChange
-
-    change = RoleChange(
-        person_id=subject.id,
-        kind="grant",
-        role="hr",
-        effective_on=date.today(),
-        lapses_on=date.today() + timedelta(days=7),
-        status="pending",
-        proposed_by_id=clerk.id,
-    )
-    session.add(change)
-    session.commit()
-    return change.id
-
-
 @pytest.mark.parametrize("visitor", VISITORS, ids=lambda v: v.label)
 def test_access_matrix(app, client, session, visitor: Visitor):
-    subject = make_person(session, name="Subject Person")
-    token = issue_password_token(session, subject, purpose="invitation", actor=None)
-    session.commit()
-    clerk = make_clerk(session)
-    policy, published = make_policy(session, clerk=clerk)
-    draft = add_version(session, clerk=clerk, policy=policy, label="2", publish=False)
-    spare = add_version(session, clerk=clerk, policy=policy, label="3", publish=False)
-    with app.app_context():
-        ack = sign(
-            session,
-            subject,
-            service.get_policy(session, policy.slug),
-            version_id=published.id,
-            password=PASSWORD,
-            typed_name=subject.name,
-            confirmed=True,
-            request=RequestDetails(),
-        )
-    sync(session, TEST_BANK)
-    attempt = start_attempt(session, subject, get_quiz(session, "basics"))
-    channel = add_channel(
-        session, clerk, platform="x", name="@council", url="https://x.example/c", department_id=None
-    )
+    everything = one_of_everything(app, session)
     spare_channel = add_channel(
-        session, clerk, platform="x", name="@old", url="https://x.example/o", department_id=None
+        session, everything.clerk, platform="x", name="@old", url="https://x.example/o", department_id=None
     )
-    details = RequestDetails_(
-        person=subject,
-        channel_ids=[channel.id],
-        scope="Events",
-        conditions="",
-        starts_on=date.today(),
-        ends_on=date.today() + timedelta(days=30),
-        justification="x",
-    )
-    requested = request_authorisation(session, clerk, details)
-    to_issue = request_authorisation(session, clerk, details)
-    poster = start_attempt(session, subject, get_quiz(session, "authorised-poster"))
-    answer_all(session, subject, poster, right=True)
-    submit(session, subject, poster)
-    with app.app_context():
-        issued = issue(session, clerk, to_issue, password=PASSWORD, typed_name=clerk.name, ip_address=None)
-    with app.app_context():
-        cases = _business_cases(session, clerk)
-        cases |= _disciplinary_case(session, clerk, subject, policy)
-        cases["outbox_message"] = _outbox_message(session, subject)
     session.commit()
     ids = {
-        **cases,
-        "requested": requested.id,
-        "issued": to_issue.id,
-        "code": issued.verification_code,
+        **everything.ids,
+        "code": everything.issued.verification_code,
         "channel": spare_channel.id,
-        "attempt": attempt.id,
-        "person": subject.id,
-        "token": token,
-        "slug": policy.slug,
-        "ack": ack.id,
-        "published": published.id,
-        "draft": draft.id,
-        "spare": spare.id,
-        "role_change": _role_change(session, clerk, subject),
+        "person": everything.subject.id,
+        "role_change": role_change(session, everything.clerk, everything.subject),
     }
     if visitor.roles is not None:
         me = make_person(session, roles=visitor.roles)
@@ -407,62 +331,6 @@ def test_access_matrix(app, client, session, visitor: Visitor):
         if response.status_code == 302 and visitor.roles is None and who != PUBLIC:
             assert response.headers["Location"].startswith("/sign-in")
     assert failures == []
-
-
-def _business_cases(session, clerk) -> dict[str, int]:
-    """A draft, a submitted case and a decided one, in a department the visitor is not in."""
-    from portal.business_cases import review as case_review
-    from portal.business_cases.risk import current_matrix
-    from portal.business_cases.service import submit as submit_case
-    from tests.business_cases.helpers import complete_case
-    from tests.factories import make_department
-
-    department = make_department(session, name="Library")
-    moderators = [make_person(session, department=department) for _ in range(2)]
-    deputy = make_person(session, roles={R.DEPUTY_CLERK})
-    draft = complete_case(session, clerk, department, moderators)
-    submitted = complete_case(session, clerk, department, moderators)
-    submit_case(session, clerk, submitted, current_matrix())
-    decided = complete_case(session, clerk, department, moderators)
-    submit_case(session, clerk, decided, current_matrix())
-    review = case_review.start_review(session, deputy, decided)
-    case_review.decide(session, deputy, decided, case_review.DecisionDetails("approved", {}, "", None))
-    return {
-        "bc_draft": draft.id,
-        "bc_risk": draft.risks[0].id,
-        "bc_submitted": submitted.id,
-        "bc_decided": decided.id,
-        "bc_review": review.id,
-    }
-
-
-def _outbox_message(session, person) -> int:
-    from portal.outbox.service import Message, queue
-
-    message = queue(session, person, "test", Message("Hello", ["Text."]))
-    message.status = "failed"
-    return message.id
-
-
-def _disciplinary_case(session, clerk, subject, policy) -> dict[str, int]:
-    from portal.conduct import service as conduct
-    from portal.conduct.pack import build_pack
-
-    case = conduct.open_case(
-        session,
-        clerk,
-        conduct.Allegation(
-            subject=subject,
-            allegation="Posted about a resident",
-            incident_date=date.today(),
-            policy=service.get_policy(session, policy.slug),
-            sections=["3.2"],
-            investigating_officer=clerk,
-        ),
-    )
-    meeting = conduct.add_meeting(session, clerk, case, held_on=date.today(), title="Meeting", notes="Notes")
-    pack = build_pack(session, clerk, case)
-    return {"dc": case.id, "dc_meeting": meeting.id, "dc_pack": pack.id}
 
 
 def test_a_forbidden_page_says_so_accessibly(client, session):

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import create_engine
 
 from portal.audit.seal import verify_records
+from tests.everything import business_cases, disciplinary_case
 from tests.factories import make_clerk, make_person, make_policy
-from tests.test_access import _business_cases, _disciplinary_case
 
 
 def _as_superuser(database_url: str, statement: str) -> None:
@@ -27,8 +27,8 @@ def evidence(app, session):
     subject = make_person(session, name="Sam Subject")
     policy, _version = make_policy(session, clerk=clerk)
     with app.app_context():
-        cases = _business_cases(session, clerk)
-        cases |= _disciplinary_case(session, clerk, subject, policy)
+        cases = business_cases(session, clerk)
+        cases |= disciplinary_case(session, clerk, subject, policy)
     session.commit()
     assert verify_records(session, keys_came_later=False).problems == []
     session.commit()  # end the read, as another person's would be: SQLite's writer may go ahead

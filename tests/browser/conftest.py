@@ -112,3 +112,21 @@ def sign_in(page, email: str, password: str) -> None:
     page.get_by_label("Password", exact=True).fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
+
+
+def open_case_about_grace(page) -> None:
+    """HR, signed in, opens a disciplinary case about the demo employee Grace Thornton."""
+    from datetime import date
+
+    from portal.demo import demo_email
+
+    page.get_by_role("link", name="Disciplinary records").click()
+    page.get_by_role("link", name="Open a case").click()
+    page.get_by_label("Email address of the employee").fill(demo_email("grace.thornton"))
+    page.get_by_label("The allegation").fill("Posted that the office would be empty over Christmas.")
+    page.get_by_label("Date of the incident").fill(date.today().isoformat())
+    page.get_by_label("Policy").select_option(label="Social Media & Networking Policy")
+    page.get_by_label("Sections alleged to have been breached").fill("3.2")
+    page.get_by_label("Email address of the investigating officer").fill(demo_email("hr"))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Open the case").click()

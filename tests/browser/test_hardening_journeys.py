@@ -3,7 +3,6 @@ and an audit trail that shows a disciplinary case in full only to those who need
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
@@ -12,7 +11,7 @@ from sqlalchemy import select
 
 from portal.demo import DEMO_PASSWORD, demo_email
 from portal.outbox.models import OutboxMessage
-from tests.browser.conftest import run_axe, sign_in
+from tests.browser.conftest import open_case_about_grace, run_axe, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -53,16 +52,7 @@ def test_a_new_email_address_is_confirmed_from_its_mailbox(page, session, demo_c
 
 def test_the_audit_trail_shows_a_case_in_full_only_to_those_who_need_it(page, demo_council):
     sign_in(page, demo_email("hr"), DEMO_PASSWORD)
-    page.get_by_role("link", name="Disciplinary records").click()
-    page.get_by_role("link", name="Open a case").click()
-    page.get_by_label("Email address of the employee").fill(demo_email("grace.thornton"))
-    page.get_by_label("The allegation").fill("Posted that the office would be empty over Christmas.")
-    page.get_by_label("Date of the incident").fill(date.today().isoformat())
-    page.get_by_label("Policy").select_option(label="Social Media & Networking Policy")
-    page.get_by_label("Sections alleged to have been breached").fill("3.2")
-    page.get_by_label("Email address of the investigating officer").fill(demo_email("hr"))
-    with page.expect_navigation():
-        page.get_by_role("button", name="Open the case").click()
+    open_case_about_grace(page)
     page.get_by_role("link", name="Audit trail").click()
     opened = page.locator("tr", has_text="conduct.case_opened").first
     expect(opened).to_contain_text("Priya Shah")  # HR sees who opened it (the demo HR officer)

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.demo import DEMO_PASSWORD, demo_email
-from tests.browser.conftest import run_axe, sign_in
+from tests.browser.conftest import open_case_about_grace, run_axe, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -411,16 +411,7 @@ def test_a_business_case_from_draft_to_approval_and_a_new_channel(page, demo_cou
 
 def test_hr_records_a_warning_with_the_evidence_and_only_the_employee_sees_it(page, demo_council):
     sign_in(page, demo_email("hr"), DEMO_PASSWORD)
-    page.get_by_role("link", name="Disciplinary records").click()
-    page.get_by_role("link", name="Open a case").click()
-    page.get_by_label("Email address of the employee").fill(demo_email("grace.thornton"))
-    page.get_by_label("The allegation").fill("Posted that the office would be empty over Christmas.")
-    page.get_by_label("Date of the incident").fill(date.today().isoformat())
-    page.get_by_label("Policy").select_option(label="Social Media & Networking Policy")
-    page.get_by_label("Sections alleged to have been breached").fill("3.2")
-    page.get_by_label("Email address of the investigating officer").fill(demo_email("hr"))
-    with page.expect_navigation():
-        page.get_by_role("button", name="Open the case").click()
+    open_case_about_grace(page)
     expect(page.get_by_text("has been opened and the evidence frozen")).to_be_visible()
     expect(page.get_by_text("Grace Thornton signed Social Media & Networking Policy")).to_be_visible()
     assert run_axe(page) == []
