@@ -1,5 +1,6 @@
 """The written authorisation letter's rendering time, against a minimal one-page
-WeasyPrint document rendered alternately in the same run. Target: at most 2x."""
+WeasyPrint document rendered alternately in the same run. The letter is sealed (signed
+with the council's certificate), so the target is at most 3x."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import UTC, date, datetime
 from bench.common import Report, render_ratio, render_ratio_line
 
 ROUNDS = 41
-TARGET_RATIO = 2.0
+TARGET_RATIO = 3.0  # the letter is sealed: rendered and signed with the council's certificate
 
 
 def run() -> Report:
@@ -41,7 +42,7 @@ def run() -> Report:
         )
     report = Report("authorisations", "Posting authorisation letters")
     report.data.append({**result, "target_ratio": TARGET_RATIO})
-    report.lines.append(render_ratio_line("letter", result, ROUNDS, TARGET_RATIO))
+    report.lines.append(render_ratio_line("sealed letter (rendered and signed)", result, ROUNDS, TARGET_RATIO))
     if result["ratio"] > TARGET_RATIO:
         report.missed.append(f"letter rendering ratio {result['ratio']} > {TARGET_RATIO}")
     return report

@@ -128,6 +128,7 @@ def _register_commands(app: Flask) -> None:
     from portal.audit.cli import audit_commands
     from portal.cli import db_commands, demo_commands
     from portal.conduct.cli import retention_commands
+    from portal.documents.cli import seal_commands
     from portal.jobs.cli import jobs_commands, reminders_commands
     from portal.outbox.cli import outbox_commands
     from portal.people.cli import roles_commands
@@ -145,6 +146,7 @@ def _register_commands(app: Flask) -> None:
         reminders_commands,
         jobs_commands,
         roles_commands,
+        seal_commands,
     ):
         app.cli.add_command(group)
 
@@ -158,3 +160,13 @@ def _check_production(app: Flask, settings: Settings, database: object) -> None:
     with app.app_context(), database.session_factory() as session:  # type: ignore[attr-defined]
         present = demo_accounts_present(session)
     check_production(settings, demo_accounts_present=present)
+    # Loaded now, so a wrong passphrase or a broken file stops start-up rather than the
+    # first person's signature.
+    from portal.config import UnsafeConfiguration
+    from portal.documents.seals import load_seal
+    from portal.documents.signing import SealUnavailable
+
+    try:
+        app.extensions["council_seal"] = load_seal(settings)
+    except SealUnavailable as error:
+        raise UnsafeConfiguration(f"refusing to start in production: {error}") from None

@@ -8,7 +8,7 @@ from alembic.config import Config
 from flask import current_app
 from flask.cli import with_appcontext
 
-from portal.config import PROJECT_ROOT
+from portal.config import PROJECT_ROOT, Settings
 from portal.db import database
 
 
@@ -25,22 +25,31 @@ def db_commands() -> None:
     pass
 
 
-@db_commands.command("upgrade", help="Apply every migration to PORTAL_DATABASE_URL.")
+def migration_url(settings: Settings) -> str:
+    """The owner's login when one is set: the portal's own (runtime) login may not change
+    the schema on PostgreSQL (README, "Two PostgreSQL roles")."""
+    return settings.migration_database_url or settings.database_url
+
+
+@db_commands.command(
+    "upgrade",
+    help="Apply every migration, as PORTAL_MIGRATION_DATABASE_URL if set, else PORTAL_DATABASE_URL.",
+)
 @click.argument("revision", default="head")
 @with_appcontext
 def upgrade(revision: str) -> None:
     settings = current_app.config["PORTAL_SETTINGS"]
     if settings.is_sqlite:
         (PROJECT_ROOT / "instance").mkdir(exist_ok=True)
-    command.upgrade(alembic_config(settings.database_url), revision)
+    command.upgrade(alembic_config(migration_url(settings)), revision)
     click.echo(f"Database is at migration {revision}.")
 
 
-@db_commands.command("downgrade", help="Step the schema back to REVISION (for example -1).")
+@db_commands.command("downgrade", help="Step the schema back to REVISION (for example -1), as the owner.")
 @click.argument("revision")
 @with_appcontext
 def downgrade(revision: str) -> None:
-    command.downgrade(alembic_config(current_app.config["PORTAL_SETTINGS"].database_url), revision)
+    command.downgrade(alembic_config(migration_url(current_app.config["PORTAL_SETTINGS"])), revision)
 
 
 @click.group("demo", help="The fictional demo council.")

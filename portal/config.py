@@ -96,6 +96,16 @@ class Settings:
     # Where `flask audit anchor` writes the chain's head, outside the database.
     audit_anchor_file: str = ""
     audit_anchor_email: str = ""
+    # PostgreSQL: migrations run as the owner role; the portal itself as a runtime role
+    # that cannot alter the append-only tables (README, "Two PostgreSQL roles"). Empty:
+    # migrations use database_url.
+    migration_database_url: str = field(default="", repr=False)
+    # The council's signing certificate and key (PKCS#12), for PAdES seals on the PDFs it
+    # issues as evidence (portal/documents/signing.py). Old files ("path,path") stay
+    # trusted so documents signed before a rotation still validate.
+    seal_p12: str = ""
+    seal_p12_passphrase: str = field(default="", repr=False)
+    seal_old_certificates: str = ""
 
     def __post_init__(self) -> None:
         check_environment(self.environment)
@@ -164,6 +174,10 @@ class Settings:
             evidence_key_file=env.get("PORTAL_EVIDENCE_KEY_FILE", ""),
             audit_anchor_file=env.get("PORTAL_AUDIT_ANCHOR_FILE", ""),
             audit_anchor_email=env.get("PORTAL_AUDIT_ANCHOR_EMAIL", ""),
+            migration_database_url=env.get("PORTAL_MIGRATION_DATABASE_URL", ""),
+            seal_p12=env.get("PORTAL_SEAL_P12", ""),
+            seal_p12_passphrase=env.get("PORTAL_SEAL_P12_PASSPHRASE", ""),
+            seal_old_certificates=env.get("PORTAL_SEAL_OLD_CERTIFICATES", ""),
         )
         key = env.get("PORTAL_EVIDENCE_KEY", "")
         if settings.evidence_key_file:
@@ -179,6 +193,8 @@ class Settings:
             setattr(settings, key, value)
         check_environment(settings.environment)
         settings.database_url = normalise_database_url(settings.database_url)
+        if settings.migration_database_url:
+            settings.migration_database_url = normalise_database_url(settings.migration_database_url)
         return settings
 
 
@@ -214,6 +230,23 @@ def evidence_key_problems(settings: Settings) -> list[str]:
     return problems
 
 
+def seal_problems(settings: Settings) -> list[str]:
+    """Why production cannot sign the documents it issues as evidence (none: it can)."""
+    if not settings.seal_p12:
+        return [
+            "PORTAL_SEAL_P12 must name the council's signing certificate and key, a PKCS#12 file "
+            "(see the README, 'The council's signing certificate'; `flask --app wsgi seal create` makes one)"
+        ]
+    path = Path(settings.seal_p12)
+    if not path.is_file():
+        return [f"PORTAL_SEAL_P12 {settings.seal_p12!r} is not a file the portal can read"]
+    if path.stat().st_mode & 0o077:
+        return [
+            f"PORTAL_SEAL_P12 {settings.seal_p12!r} must be readable only by the portal's user (chmod 600)"
+        ]
+    return []
+
+
 def normalise_database_url(url: str) -> str:
     """Accept the usual postgres:// spellings and use psycopg 3 for all of them."""
     for prefix in ("postgres://", "postgresql://"):
@@ -237,6 +270,7 @@ def check_production(settings: Settings, demo_accounts_present: bool) -> None:
         # Links in email are built from it, and requests for any other host are refused.
         problems.append("PORTAL_BASE_URL must be set to the portal's public address")
     problems.extend(evidence_key_problems(settings))
+    problems.extend(seal_problems(settings))
     if demo_accounts_present:
         problems.append(
             "the database holds demo accounts; production needs a database without the demo council"

@@ -1,5 +1,6 @@
 """Every feature's models, imported in one place so Alembic and the app see the whole schema."""
 
+from portal.audit.forgetting import RecordKey
 from portal.audit.models import AuditEvent
 from portal.auth.models import PasswordToken, SignInFailure
 from portal.authorisations.models import (
@@ -84,6 +85,7 @@ __all__ = [
     "Quiz",
     "QuizAssignment",
     "Receipt",
+    "RecordKey",
     "RiskAction",
     "RiskItem",
     "RoleChange",

@@ -4,18 +4,24 @@ Each database is built once per run by the real Alembic migrations, and emptied
 after every test. PostgreSQL runs when PORTAL_TEST_POSTGRES_URL names a server
 (the tests create and drop their own database there); PORTAL_REQUIRE_POSTGRES=1
 turns a missing server into a failure instead of a skip.
+
+On PostgreSQL each run makes its own owner and runtime logins (README, "Two PostgreSQL
+roles"): the migrations and the emptying between tests run as the owner, the portal as
+the runtime login, and the test server's own login only creates and drops things and
+plays the intruder in tests that tamper with raw SQL.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -35,6 +41,10 @@ def _postgres_server_url() -> str | None:
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The test database as the test server's own login (a superuser in CI): tests that
+    play an intruder with raw SQL use it. The portal itself (`app`, `session`, `client`)
+    runs as the runtime role (`runtime_database_url`), and the migrations and the
+    emptying between tests as the owner (`owner_database_url`)."""
     if request.param == "sqlite":
         path: Path = tmp_path_factory.mktemp("sqlite") / "portal-test.sqlite3"
         url = f"sqlite:///{path}"
@@ -47,36 +57,95 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         if REQUIRE_POSTGRES:
             pytest.fail(message)
         pytest.skip(message)
-    with create_postgres_database(server) as url:
-        migrate(url)
+    with create_postgres_database(server, with_roles=True) as url:
+        migrate(OWNER_URLS[url])
         yield url
+        for engine in _OWNER_ENGINES.pop(OWNER_URLS[url], []):
+            engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def owner_database_url(database_url: str) -> str:
+    """The login that owns the schema (PORTAL_MIGRATION_DATABASE_URL in production)."""
+    return OWNER_URLS.get(database_url, database_url)
+
+
+@pytest.fixture(scope="session")
+def runtime_database_url(database_url: str) -> str:
+    """The portal's own login (PORTAL_DATABASE_URL): a member of `portal_runtime`."""
+    return RUNTIME_URLS.get(database_url, database_url)
+
+
+# The group role migration 0015 grants to; an administrator creates it once per server
+# (README, "Two PostgreSQL roles"). The tests create it too if missing, as CI does.
+RUNTIME_GROUP = "portal_runtime"
+OWNER_URLS: dict[str, str] = {}  # test database URL -> the same database as its owner
+RUNTIME_URLS: dict[str, str] = {}  # test database URL -> the same database as the runtime role
+_OWNER_ENGINES: dict[str, list[Engine]] = {}
 
 
 class create_postgres_database:  # noqa: N801 (used as a context manager, like a function)
-    """A throw-away PostgreSQL database on the server, dropped afterwards."""
+    """A throw-away PostgreSQL database on the server, dropped afterwards.
 
-    def __init__(self, server_url: str) -> None:
+    With roles, it also makes an owner login and a runtime login (a member of
+    `portal_runtime`) named after the database, so concurrent runs on one server never
+    share or race for them, and gives the database to the owner; both are dropped after.
+    """
+
+    def __init__(self, server_url: str, *, with_roles: bool = False) -> None:
         self.server_url = server_url
         self.name = f"portal_test_{uuid.uuid4().hex[:12]}"
+        self.with_roles = with_roles
+        self.owner, self.runtime = f"{self.name}_owner", f"{self.name}_runtime"
+
+    def _url(self, login: str | None = None, password: str | None = None) -> str:
+        url = make_url(self.server_url).set(database=self.name)
+        if login is not None:
+            url = url.set(username=login, password=password)
+        return url.render_as_string(hide_password=False)
 
     def __enter__(self) -> str:
         admin = create_engine(self.server_url, isolation_level="AUTOCOMMIT")
         try:
             with admin.connect() as connection:
-                connection.execute(text(f'CREATE DATABASE "{self.name}"'))
+                owner = ""
+                if self.with_roles:
+                    passwords = secrets.token_hex(16), secrets.token_hex(16)
+                    _create_roles(connection, self.owner, self.runtime, passwords)
+                    owner = f' OWNER "{self.owner}"'
+                connection.execute(text(f'CREATE DATABASE "{self.name}"{owner}'))
         except Exception as error:
             if REQUIRE_POSTGRES:
                 pytest.fail(f"PostgreSQL is required but not reachable: {error}")
             pytest.skip(f"PostgreSQL not reachable: {error}")
         finally:
             admin.dispose()
-        return make_url(self.server_url).set(database=self.name).render_as_string(hide_password=False)
+        url = self._url()
+        if self.with_roles:
+            OWNER_URLS[url] = self._url(self.owner, passwords[0])
+            RUNTIME_URLS[url] = self._url(self.runtime, passwords[1])
+        return url
 
     def __exit__(self, *_exc: object) -> None:
         admin = create_engine(self.server_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+            if self.with_roles:
+                connection.execute(text(f'DROP ROLE IF EXISTS "{self.runtime}", "{self.owner}"'))
         admin.dispose()
+
+
+def _create_roles(connection: Connection, owner: str, runtime: str, passwords: tuple[str, str]) -> None:
+    # Several runs may share the server: the first creates the group, the others find it
+    # (a concurrent CREATE ROLE can fail either way, hence both conditions).
+    connection.exec_driver_sql(
+        f"DO $$ BEGIN CREATE ROLE {RUNTIME_GROUP} NOLOGIN; "
+        "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+    )
+    connection.exec_driver_sql(f"CREATE ROLE \"{owner}\" LOGIN PASSWORD '{passwords[0]}'")
+    connection.exec_driver_sql(
+        f"CREATE ROLE \"{runtime}\" LOGIN PASSWORD '{passwords[1]}' IN ROLE {RUNTIME_GROUP}"
+    )
 
 
 def settings_for(url: str, **overrides: object) -> Settings:
@@ -86,8 +155,8 @@ def settings_for(url: str, **overrides: object) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str) -> Iterator[Flask]:
-    application = create_app(settings_for(database_url))
+def app(runtime_database_url: str) -> Iterator[Flask]:
+    application = create_app(settings_for(runtime_database_url))
     yield application
     database(application).engine.dispose()
 
@@ -107,18 +176,45 @@ def _empty_database_after_each_test(request: pytest.FixtureRequest) -> Iterator[
 
 
 def empty_database(url: str) -> None:
-    engine = create_engine(url)
+    """Empties every table as the owner, which needs no superuser: the append-only
+    tables' own triggers refuse TRUNCATE, so they are switched off and on again inside
+    the same transaction (DDL is transactional in PostgreSQL; nobody else ever sees them
+    off). The runtime role could do none of this: it owns nothing."""
+    owner_url = OWNER_URLS.get(url, url)
+    engines = _OWNER_ENGINES.setdefault(owner_url, [])
+    if not engines:
+        engines.append(create_engine(owner_url))
+    engine = engines[0]
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
-            # The audit table's triggers refuse TRUNCATE; a replica-role session
-            # skips triggers, which only a superuser (the test server's) may do.
-            connection.execute(text("SET LOCAL session_replication_role = replica"))
             tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            guarded = _guarded_tables(connection)
+            connection.exec_driver_sql(
+                "; ".join(
+                    [f'ALTER TABLE "{t}" DISABLE TRIGGER USER' for t in guarded]
+                    + [f"TRUNCATE {tables} RESTART IDENTITY CASCADE"]
+                    + [f'ALTER TABLE "{t}" ENABLE TRIGGER USER' for t in guarded]
+                )
+            )
         else:
             for table in reversed(metadata.sorted_tables):
                 connection.execute(table.delete())
-    engine.dispose()
+    if engine.dialect.name != "postgresql":
+        engine.dispose()
+        engines.clear()
+
+
+def _guarded_tables(connection: Connection) -> list[str]:
+    """The tables with triggers of their own (the append-only ones)."""
+    return list(
+        connection.scalars(
+            text(
+                "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace "
+                "ORDER BY c.relname"
+            )
+        )
+    )
 
 
 @pytest.fixture

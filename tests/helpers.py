@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import tempfile
 import time
 from collections.abc import Callable
+from html import unescape
+from pathlib import Path
 from typing import Any
 
 from alembic import command
@@ -22,6 +26,24 @@ def migrate(url: str, revision: str = "head") -> None:
     config = alembic_config(url)
     config.attributes["configure_logging"] = False
     command.upgrade(config, revision)
+
+
+@functools.cache
+def council_seal_file() -> str:
+    """A PKCS#12 council certificate readable only by its owner, as production wants
+    (PORTAL_SEAL_P12), made once per test run."""
+    from portal.documents.signing import create_pkcs12
+
+    data, _fingerprint = create_pkcs12("Ashcombe Town Council", "")
+    path = Path(tempfile.mkdtemp(prefix="portal-seal-")) / "council-seal.p12"
+    path.write_bytes(data)
+    path.chmod(0o600)
+    return str(path)
+
+
+def text_of(html: str) -> str:
+    """A page's words as a reader sees them: tags dropped, entities read, spaces collapsed."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def csrf_token_in(html: str) -> str:

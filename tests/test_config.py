@@ -12,6 +12,7 @@ from portal.config import (
 )
 from portal.demo import load_demo_council
 from tests.conftest import settings_for
+from tests.helpers import council_seal_file
 
 STRONG_SECRET = "s" * 40
 STRONG_EVIDENCE_KEY = "e" * 43
@@ -26,6 +27,7 @@ def _production(**overrides):
         "base_url": "https://portal.example-tc.gov.uk",
         "evidence_key": STRONG_EVIDENCE_KEY,
         "evidence_key_id": "1",
+        "seal_p12": council_seal_file(),
     }
     values.update(overrides)
     return Settings(**values)
@@ -48,6 +50,8 @@ def test_production_with_safe_settings_starts():
         ({"evidence_key": DEVELOPMENT_EVIDENCE_KEY, "evidence_key_id": "dev"}, False, "PORTAL_EVIDENCE_KEY"),
         ({"evidence_key_id": "dev"}, False, "PORTAL_EVIDENCE_KEY"),
         ({"evidence_key": "short"}, False, "at least 32"),
+        ({"seal_p12": ""}, False, "PORTAL_SEAL_P12 must name the council's signing certificate"),
+        ({"seal_p12": "/nowhere/seal.p12"}, False, "not a file the portal can read"),
     ],
 )
 def test_production_refuses_unsafe_settings(overrides, demo_present, complaint):
@@ -149,3 +153,28 @@ def test_an_unreadable_key_file_stops_start_up(monkeypatch, tmp_path):
     monkeypatch.setenv("PORTAL_EVIDENCE_KEY_FILE", str(tmp_path / "missing.key"))
     with pytest.raises(UnsafeConfiguration, match="cannot be read"):
         Settings.from_environment()
+
+
+def test_production_refuses_a_signing_certificate_others_can_read(tmp_path):
+    shared = tmp_path / "seal.p12"
+    shared.write_bytes(b"anything")
+    shared.chmod(0o644)
+    with pytest.raises(UnsafeConfiguration, match="readable only by the portal's user"):
+        check_production(_production(seal_p12=str(shared)), demo_accounts_present=False)
+
+
+def test_production_refuses_to_start_with_a_wrong_seal_passphrase(app, database_url):
+    with pytest.raises(UnsafeConfiguration, match="PKCS#12 file cannot be opened"):
+        create_app(
+            settings_for(
+                database_url,
+                environment="production",
+                secret_key=STRONG_SECRET,
+                base_url="https://portal.example-tc.gov.uk",
+                evidence_key=STRONG_EVIDENCE_KEY,
+                evidence_key_id="1",
+                seal_p12=council_seal_file(),
+                seal_p12_passphrase="not the passphrase",
+                testing=False,
+            )
+        )

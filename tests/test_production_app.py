@@ -18,7 +18,7 @@ from portal.outbox.models import OutboxMessage
 from portal.people.models import Role
 from tests.conftest import settings_for
 from tests.factories import make_person
-from tests.helpers import csrf_token_in
+from tests.helpers import council_seal_file, csrf_token_in
 
 PUBLIC = "https://portal.example-tc.gov.uk"
 FORGED = "http://evil.example"
@@ -36,6 +36,7 @@ def production(app: Flask, database_url: str) -> Iterator[Flask]:
             base_url=PUBLIC,
             evidence_key="k" * 40,
             evidence_key_id="1",
+            seal_p12=council_seal_file(),
             testing=False,
         )
     )

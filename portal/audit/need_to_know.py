@@ -64,6 +64,10 @@ class NeedToKnow:
     action_prefix: str  # every event whose action starts with it is need-to-know
     object_type: str  # what a hidden event's record is called
     records: Resolver
+    # Details left in clear when the rest of an event is encrypted under its record's
+    # key (forgetting.py): set values and dates that the database itself must read to
+    # judge retention, and nothing that names a person.
+    clear_details: frozenset[str] = frozenset()
 
 
 NEED_TO_KNOW: list[NeedToKnow] = []
@@ -72,3 +76,7 @@ NEED_TO_KNOW: list[NeedToKnow] = []
 def register(entry: NeedToKnow) -> None:
     if all(e.action_prefix != entry.action_prefix for e in NEED_TO_KNOW):
         NEED_TO_KNOW.append(entry)
+
+
+def entry_for(action: str) -> NeedToKnow | None:
+    return next((e for e in NEED_TO_KNOW if action.startswith(e.action_prefix)), None)

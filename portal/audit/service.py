@@ -15,7 +15,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.audit.forgetting import encrypt
 from portal.audit.models import AuditEvent
+from portal.audit.need_to_know import entry_for
 from portal.audit.seal import canonical_json, key_ring
 from portal.db import utcnow
 from portal.identity import Actor
@@ -75,23 +77,46 @@ def record(
     object_id: object | None = None,
     details: dict[str, Any] | None = None,
     on_behalf_of: Actor | None = None,
+    keep_readable: bool = False,
 ) -> AuditEvent:
-    """Append one event to the chain in the caller's transaction."""
+    """Append one event to the chain in the caller's transaction.
+
+    An event about a need-to-know record (a disciplinary case, a subject access export)
+    is stored with its actor, address and details encrypted under that record's key, so
+    that retention can forget them by deleting the key (forgetting.py). `keep_readable`:
+    an event that must outlive the key, and so holds nothing personal (the removal itself)."""
     if session.get_bind().dialect.name == "postgresql":
         # Two transactions must not both read the same "last hash" and fork the
         # chain; the lock is released when the transaction ends. SQLite needs no
         # lock: its writers already run one at a time (BEGIN IMMEDIATE).
         session.execute(select(func.pg_advisory_xact_lock(_CHAIN_LOCK_KEY)))
+    actor_id = actor.id if actor else None
+    on_behalf_of_id = on_behalf_of.id if on_behalf_of else None
+    address = client_address()
+    stored = details or {}
+    need_to_know = entry_for(action)
+    if need_to_know is not None and object_id is not None and not keep_readable:
+        clear = need_to_know.clear_details
+        secret = {
+            "actor_id": actor_id,
+            "on_behalf_of_id": on_behalf_of_id,
+            "ip_address": address,
+            "details": {k: v for k, v in stored.items() if k not in clear},
+        }
+        in_clear = {k: v for k, v in stored.items() if k in clear}
+        stored = {**in_clear, **encrypt(session, str(object_id), secret)}
+        actor_id = on_behalf_of_id = None
+        address = None
     previous = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     event = AuditEvent(
         occurred_at=utcnow(),
-        actor_id=actor.id if actor else None,
-        on_behalf_of_id=on_behalf_of.id if on_behalf_of else None,
+        actor_id=actor_id,
+        on_behalf_of_id=on_behalf_of_id,
         action=action,
         object_type=object_type,
         object_id=None if object_id is None else str(object_id),
-        ip_address=client_address(),
-        details=canonical_json(details or {}),
+        ip_address=address,
+        details=canonical_json(stored),
         previous_hash=previous or GENESIS_HASH,
     )
     event.hash = chain_hash(event.previous_hash, event)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, column, false, func, not_, or_, select, table
 from sqlalchemy.orm import Session
 
+from portal.audit.forgetting import CIPHERTEXT, ENCRYPTED_UNDER, Keys, is_encrypted
 from portal.audit.models import AuditEvent
 from portal.audit.need_to_know import NEED_TO_KNOW, NeedToKnow, Sensitive
 from portal.identity import Actor
@@ -115,28 +116,69 @@ class AuditRow:
     details: dict[str, Any] | None = None
 
 
-def _in_full(event: AuditEvent, actor: str | None, principal: str | None) -> AuditRow:
-    return AuditRow(
-        id=event.id,
-        occurred_at=event.occurred_at,
-        action=event.action,
-        object_type=event.object_type,
-        object_id=event.object_id,
-        hidden=False,
-        actor_name=actor,
-        on_behalf_of_name=principal,
-        ip_address=event.ip_address,
-        details=json.loads(event.details),
-    )
+class _Readable:
+    """The encrypted events of a page (forgetting.py) opened for a reader allowed to see
+    them in full: one query for their keys and one for the names they hold, whatever
+    the number of events."""
+
+    def __init__(self, session: Session, events: list[AuditEvent]) -> None:
+        encrypted = {e.id: d for e in events if is_encrypted(d := json.loads(e.details))}
+        keys = Keys(session, (str(d[ENCRYPTED_UNDER]) for d in encrypted.values()))
+        self.opened = {event_id: keys.open(details) for event_id, details in encrypted.items()}
+        people = {
+            person_id
+            for opened in self.opened.values()
+            for person_id in (opened.content.get("actor_id"), opened.content.get("on_behalf_of_id"))
+            if person_id is not None
+        }
+        self.names: dict[int, str] = {}
+        if people:
+            found = session.execute(select(_PEOPLE.c.id, _PEOPLE.c.name).where(_PEOPLE.c.id.in_(people)))
+            self.names = dict(found.tuples().all())
+
+    def row(self, event: AuditEvent, actor: str | None, principal: str | None) -> AuditRow:
+        details: dict[str, Any] = json.loads(event.details)
+        address = event.ip_address
+        opened = self.opened.get(event.id)
+        if opened is not None:
+            in_clear = {k: v for k, v in details.items() if k not in (ENCRYPTED_UNDER, CIPHERTEXT)}
+            if opened.forgotten:
+                details = {**in_clear, "forgotten": "removed by the retention schedule"}
+            else:
+                content = opened.content
+                actor = self.names.get(content.get("actor_id") or 0)
+                principal = self.names.get(content.get("on_behalf_of_id") or 0)
+                address = content.get("ip_address")
+                details = {**in_clear, **content.get("details", {})}
+        return AuditRow(
+            id=event.id,
+            occurred_at=event.occurred_at,
+            action=event.action,
+            object_type=event.object_type,
+            object_id=event.object_id,
+            hidden=False,
+            actor_name=actor,
+            on_behalf_of_name=principal,
+            ip_address=address,
+            details=details,
+        )
 
 
-def _row(event: AuditEvent, actor: str | None, principal: str | None, scopes: list[_Scope]) -> AuditRow:
+def _shown_in_full(event: AuditEvent, scopes: list[_Scope]) -> bool:
     scope = next((s for s in scopes if s.about(event.action)), None)
     if scope is None:
-        return _in_full(event, actor, principal)
+        return True
     found = scope.records.get(event.object_id or "")
-    if found is not None and found.full:
-        return _in_full(event, actor, principal)
+    return found is not None and found.full
+
+
+def _row(
+    event: AuditEvent, actor: str | None, principal: str | None, scopes: list[_Scope], readable: _Readable
+) -> AuditRow:
+    if _shown_in_full(event, scopes):
+        return readable.row(event, actor, principal)
+    scope = next(s for s in scopes if s.about(event.action))
+    found = scope.records.get(event.object_id or "")
     if found is not None:
         reference: str | None = found.reference
     else:
@@ -180,7 +222,8 @@ def audit_page(session: Session, filters: AuditFilters, viewer: Actor, *, page: 
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
-    return AuditPage([_row(e, a, p, scopes) for e, a, p in result], total, page, pages)
+    readable = _Readable(session, [e for e, _a, _p in result if _shown_in_full(e, scopes)])
+    return AuditPage([_row(e, a, p, scopes, readable) for e, a, p in result], total, page, pages)
 
 
 def known_actions(session: Session) -> list[str]:

@@ -26,6 +26,7 @@ def render_letter(
 ) -> bytes:
     return render_pdf(
         "documents/authorisation_letter.html",
+        sealed=True,
         stylesheet="letter",
         request=request,
         reference=reference,

@@ -88,6 +88,7 @@ def render_decision_letter(
 
     return render_pdf(
         "documents/business_case_decision.html",
+        sealed=True,
         stylesheet="report",
         case=case,
         review=review,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from portal.outbox.service import Message, portal_path, queue
+from portal.outbox.service import Message, forget_messages, portal_path, queue
 from portal.people.models import Person
 
 
@@ -22,3 +22,9 @@ def something_to_read(session: Session, subject: Person, case_id: int, event: st
         ),
         dedupe_key=f"record:{case_id}:{event}",
     )
+
+
+def forget_notices(session: Session, case_id: int) -> None:
+    """The notices about a case, removed with it by the retention schedule: each one
+    names its recipient (the subject) and links to the case."""
+    forget_messages(session, f"record:{case_id}:")

@@ -31,4 +31,10 @@ def case_records(session: Session, viewer: Person) -> dict[str, Sensitive]:
     return found
 
 
-register(NeedToKnow("conduct.", OBJECT_TYPE, case_records))
+# What stays readable when a case's events are encrypted under its key: the facts the
+# database's retention purge judges from (migration 0015: the printed reference and
+# evidence hash that tie the opening event to the case, the stage and its dates). None
+# of them names a person, and once the case is removed nothing ties them to one.
+RETENTION_FACTS = frozenset({"reference", "evidence_sha256", "stage", "decided_on", "warning_live_until"})
+
+register(NeedToKnow("conduct.", OBJECT_TYPE, case_records, clear_details=RETENTION_FACTS))

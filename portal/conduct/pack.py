@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from portal.db import utcnow
 from portal.documents.render import EmbeddedFile, render_pdf
+from portal.documents.seals import council_seal
+from portal.documents.signing import SignatureCheck
 from portal.people.models import Person
 
 from .models import STAGE_LABELS, DisciplinaryCase, EvidencePack
@@ -87,6 +89,7 @@ def build_pack(session: Session, actor: Person, case: DisciplinaryCase) -> Evide
     )
     pdf = render_pdf(
         "documents/evidence_pack.html",
+        sealed=True,
         stylesheet="report",
         embedded=embedded,
         case=case,
@@ -106,9 +109,50 @@ def build_pack(session: Session, actor: Person, case: DisciplinaryCase) -> Evide
     return pack
 
 
-def pack_matching(session: Session, case: DisciplinaryCase, content: bytes) -> EvidencePack | None:
-    """The stored pack a copy is identical to, if any."""
+@dataclass(frozen=True)
+class PackCheck:
+    """A copy of an evidence pack checked three ways, each reported on its own: its
+    signature (the council's certificate, unchanged since signing) and the council's
+    record of the pack (the same file, and a record whose keyed seal still holds)."""
+
+    signature: SignatureCheck
+    pack: EvidencePack | None
+
+    @property
+    def passed(self) -> bool:
+        return self.signature.passed and self.pack is not None
+
+    def report(self) -> str:
+        verdict = (
+            "This copy is a genuine evidence pack of this case."
+            if self.passed
+            else "This copy is not a genuine evidence pack of this case: it was changed, or is not from it."
+        )
+        return " ".join([verdict, *self.findings()])
+
+    def findings(self) -> list[str]:
+        seal = council_seal()
+        yes_no = {True: "yes", False: "no"}
+        record = (
+            f"yes, evidence pack {self.pack.id}, made on {self.pack.generated_at:%d %B %Y}"
+            if self.pack is not None
+            else "no"
+        )
+        return [
+            f"Signed with {seal.name}'s certificate: {yes_no[self.signature.by_council]}.",
+            f"Unchanged since it was signed: {yes_no[self.signature.unchanged and self.signature.sound]}.",
+            f"Matches the council's record of an evidence pack of this case: {record}.",
+        ]
+
+
+def check_copy(session: Session, case: DisciplinaryCase, content: bytes) -> PackCheck:
+    """Whether an uploaded copy is a pack of this case as the council issued it. A pack
+    row whose keyed seal fails (DESIGN.md, threat model: an insider edited it) is no
+    record to match against."""
     digest = hashlib.sha256(content).hexdigest()
-    return session.scalar(
+    pack = session.scalar(
         select(EvidencePack).where(EvidencePack.case_id == case.id, EvidencePack.sha256 == digest)
     )
+    if pack is not None and pack.seal_problem() is not None:
+        pack = None
+    return PackCheck(signature=council_seal().check(content), pack=pack)

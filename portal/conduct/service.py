@@ -323,7 +323,14 @@ def record_outcome(session: Session, actor: Person, case: DisciplinaryCase, outc
         actor,
         case,
         "outcome_recorded",
-        {"stage": outcome.stage, "warning_live_until": live_until, "stage_skipped": skipped},
+        # The decision date too: on PostgreSQL the retention purge judges from this
+        # append-only event, never from the case's editable columns (migration 0015).
+        {
+            "stage": outcome.stage,
+            "decided_on": outcome.decided_on,
+            "warning_live_until": live_until,
+            "stage_skipped": skipped,
+        },
     )
     messages.something_to_read(session, case.subject, case.id, "outcome")
 

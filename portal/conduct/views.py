@@ -18,7 +18,7 @@ from portal.policies.service import get_policy, list_policies
 from . import retention, service
 from .forms import AppealForm, HoldForm, LinkReceiptForm, MeetingForm, OpenCaseForm, OutcomeForm
 from .models import STAGE_LABELS, DisciplinaryCase
-from .pack import build_pack, pack_matching, timeline
+from .pack import build_pack, check_copy, timeline
 
 blueprint = Blueprint("conduct", __name__, url_prefix="/conduct")
 
@@ -233,16 +233,9 @@ def check_pack(case_id: int) -> WerkzeugResponse:
     content = upload.read() if upload else b""
     if not content:
         flash("Choose the PDF to check.", "error")
-    elif (found := pack_matching(get_session(), case, content)) is not None:
-        flash(
-            f"This copy is identical to evidence pack {found.id}, made on {found.generated_at:%d %B %Y}.",
-            "success",
-        )
     else:
-        flash(
-            "This file matches no evidence pack of this case: it has been changed, or is not from it.",
-            "error",
-        )
+        checked = check_copy(get_session(), case, content)
+        flash(checked.report(), "success" if checked.passed else "error")
     return redirect(url_for("conduct.show", case_id=case.id))
 
 

@@ -23,6 +23,8 @@ from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from portal.documents.seals import council_seal
+
 PDF_VARIANT = "pdf/a-3b"  # archival PDF; 3b also allows attachments
 
 
@@ -117,14 +119,25 @@ class _RenderingResources(threading.local):
 _resources = _RenderingResources()
 
 
+def finish_for_sealing(document: Any, pdf: pydyf.PDF) -> None:
+    """The finisher for a document about to be sealed: as `compress_streams_once`, and the
+    producer left out of the document information so that the signer writes one name
+    in both the information and the XMP metadata (PDF/A wants the two to agree; see
+    portal/documents/signing.py)."""
+    compress_streams_once(document, pdf)
+    pdf.info.pop("Producer", None)
+
+
 def render_pdf_from_html(
     html: str,
     *,
     fetcher: InlineOnlyURLFetcher | None = None,
     embedded: tuple[EmbeddedFile, ...] = (),
     stylesheet: str | None = None,
+    sealed: bool = False,
 ) -> bytes:
-    """`stylesheet` names a file in `styles/`, parsed once and reused."""
+    """`stylesheet` names a file in `styles/`, parsed once and reused. `sealed`: signed with
+    the council's certificate, for every document the portal issues as evidence."""
     fetcher = fetcher or _resources.fetcher
     # base_url=None: relative URLs have nothing to resolve against.
     document = HTML(string=html, base_url=None, url_fetcher=fetcher)
@@ -138,21 +151,27 @@ def render_pdf_from_html(
         )
         for f in embedded
     ]
-    return document.write_pdf(
+    pdf: bytes = document.write_pdf(
         stylesheets=[_resources.stylesheet(stylesheet)] if stylesheet else [],
         font_config=_resources.font_config,
         pdf_variant=PDF_VARIANT,
         uncompressed_pdf=False,
         attachments=attachments,
-        finisher=compress_streams_once,
+        finisher=finish_for_sealing if sealed else compress_streams_once,
     )
+    return council_seal().sign(pdf) if sealed else pdf
 
 
 def render_pdf(
-    template: str, *, embedded: tuple[EmbeddedFile, ...] = (), stylesheet: str | None = None, **context: Any
+    template: str,
+    *,
+    embedded: tuple[EmbeddedFile, ...] = (),
+    stylesheet: str | None = None,
+    sealed: bool = False,
+    **context: Any,
 ) -> bytes:
     return render_pdf_from_html(
-        render_template(template, **context), embedded=embedded, stylesheet=stylesheet
+        render_template(template, **context), embedded=embedded, stylesheet=stylesheet, sealed=sealed
     )
 
 

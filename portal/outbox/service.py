@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from flask import current_app, render_template
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -166,3 +166,14 @@ def _queue(
     except IntegrityError:
         return None
     return created
+
+
+def forget_messages(session: Session, dedupe_prefix: str) -> int:
+    """Delete the messages queued under keys that start with the prefix, sent or not: when
+    a record's retention ends, the notices about it (whom they went to, a link to the
+    record) go with it (UK GDPR Article 5(1)(e))."""
+    escaped = dedupe_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    result = session.execute(
+        delete(OutboxMessage).where(OutboxMessage.dedupe_key.like(escaped + "%", escape="\\"))
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]  # DML results carry a rowcount

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import current_app
 from sqlalchemy import select
@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from portal.audit.models import AuditEvent
 from portal.audit.service import canonical_json
 from portal.documents.render import qr_code_data_uri, render_pdf
+from portal.documents.seals import council_seal
+from portal.documents.signing import SignatureCheck
 from portal.people.models import Person
 from portal.policies.models import Acknowledgement, Policy, PolicyVersion, Receipt
 
@@ -60,9 +62,13 @@ def verification_url(code: str) -> str:
     return f"{verification_page()}?code={code}"
 
 
-def render_receipt(ack: Acknowledgement, policy: Policy, *, code: str, actor_name: str) -> bytes:
+def render_receipt(
+    ack: Acknowledgement, policy: Policy, *, code: str, actor_name: str, sealed: bool = True
+) -> bytes:
+    """`sealed=False` only for `make bench`, to measure the rendering and the signature apart."""
     return render_pdf(
         "documents/receipt.html",
+        sealed=sealed,
         stylesheet="receipt",
         ack=ack,
         policy=policy,
@@ -86,6 +92,12 @@ class ReceiptCheck:
     acknowledgement: Acknowledgement | None = None
     policy_title: str | None = None
     actor_name: str | None = None
+    # The uploaded file's PAdES signature; None when a receipt was looked up by its code.
+    signature: SignatureCheck | None = None
+
+    @property
+    def genuine(self) -> bool:
+        return self.found and self.matches and (self.signature is None or self.signature.passed)
 
     @property
     def method_label(self) -> str:
@@ -150,8 +162,12 @@ def check_code(session: Session, code: str) -> ReceiptCheck:
 
 
 def check_pdf(session: Session, pdf: bytes) -> ReceiptCheck:
+    """An uploaded receipt: its signature is checked as well as the record, so the page can
+    say which checks passed, and a file that matches no record still has its signature
+    read (an altered receipt shows as signed by the council but changed since)."""
     digest = hashlib.sha256(pdf).hexdigest()
-    return _check(session, session.scalar(select(Receipt).where(Receipt.pdf_sha256 == digest)))
+    found = _check(session, session.scalar(select(Receipt).where(Receipt.pdf_sha256 == digest)))
+    return replace(found, signature=council_seal().check(pdf))
 
 
 def receipt_for(session: Session, acknowledgement_id: int) -> Receipt | None:

@@ -66,6 +66,7 @@ def export_pdf(session: Session, actor: Person, person: Person) -> bytes:
     names = [m["name"] for m in content["third_parties_to_consider_redacting"]]
     return render_pdf(
         "documents/subject_access.html",
+        sealed=True,
         stylesheet="report",
         person=person,
         content=content,

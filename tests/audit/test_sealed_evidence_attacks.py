@@ -67,3 +67,57 @@ def test_the_audit_verify_command_fails_on_an_edited_pack(app, evidence, databas
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 1
     assert "evidence record disciplinary_packs" in result.output
+
+
+@pytest.fixture
+def authorisation(app, session):
+    """An issued authorisation and a revoked one: the written evidence of who may post."""
+    from portal.authorisations.records import get_request
+    from portal.authorisations.revocation import revoke
+    from tests.everything import one_of_everything
+
+    everything = one_of_everything(app, session)
+    with app.app_context():
+        issued = get_request(session, everything.ids["issued"])
+        revoke(session, everything.clerk, issued, "Left the events team")
+    session.commit()
+    assert verify_records(session, keys_came_later=False).problems == []
+    session.commit()
+
+
+@pytest.mark.parametrize(
+    ("table", "statement"),
+    [
+        ("authorisation_issues", "UPDATE authorisation_issues SET typed_name = 'Someone Else'"),
+        ("authorisation_revocations", "UPDATE authorisation_revocations SET reason = 'Nothing to see'"),
+    ],
+)
+def test_an_edited_authorisation_issue_or_revocation_is_named_by_verify(
+    authorisation, session, database_url, table, statement
+):
+    _as_superuser(database_url, statement)
+    session.expire_all()
+    problems = verify_records(session, keys_came_later=False).problems
+    assert [p.table for p in problems] == [table]
+    assert "altered" in problems[0].reason
+
+
+def test_dropping_the_append_only_trigger_and_editing_is_still_caught(authorisation, session, database_url):
+    """The attack of the introduction as a superuser (or the old owning role) would run
+    it: drop the trigger, edit, put the trigger back. The keyed seal names the row."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("the append-only triggers exist on PostgreSQL only")
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "DROP TRIGGER authorisation_issues_no_update_or_delete ON authorisation_issues"
+        )
+        connection.exec_driver_sql("UPDATE authorisation_issues SET typed_name = 'Someone Else'")
+        connection.exec_driver_sql(
+            "CREATE TRIGGER authorisation_issues_no_update_or_delete BEFORE UPDATE OR DELETE "
+            "ON authorisation_issues FOR EACH ROW EXECUTE FUNCTION refuse_change_to_append_only_table()"
+        )
+    engine.dispose()
+    session.expire_all()
+    problems = verify_records(session, keys_came_later=False).problems
+    assert [p.table for p in problems] == ["authorisation_issues"]

@@ -111,7 +111,22 @@ def test_a_new_starter_signs_both_policies_and_verifies_a_receipt(page, demo_cou
     page.get_by_label("Or upload the receipt PDF").set_input_files(str(receipt_path))
     page.get_by_role("button", name="Check receipt").click()
     expect(page.get_by_text("This receipt is genuine")).to_be_visible()
-    assert "Nina Foster" in page.locator("main").inner_text()
+    checks = " ".join(page.locator("main").inner_text().split())
+    assert "Nina Foster" in checks
+    assert "Signed with the council's certificate Yes, Ashcombe Town Council" in checks
+    assert "Unchanged since it was signed Yes" in checks and "Matches the council's record Yes" in checks
+    assert run_axe(page) == []
+
+    # The same receipt with one byte changed: still the council's signature, but broken.
+    altered = bytearray(receipt_path.read_bytes())
+    altered[altered.index(b"stream\n") + 40] ^= 0x01
+    altered_path = tmp_path / "altered-receipt.pdf"
+    altered_path.write_bytes(bytes(altered))
+    page.get_by_label("Or upload the receipt PDF").set_input_files(str(altered_path))
+    page.get_by_role("button", name="Check receipt").click()
+    expect(page.get_by_text("No receipt matches")).to_be_visible()
+    checks = " ".join(page.locator("main").inner_text().split())
+    assert "Unchanged since it was signed No" in checks and "Matches the council's record No" in checks
     assert run_axe(page) == []
     assert page.console_errors == []
 
@@ -409,7 +424,7 @@ def test_a_business_case_from_draft_to_approval_and_a_new_channel(page, demo_cou
     assert page.console_errors == []
 
 
-def test_hr_records_a_warning_with_the_evidence_and_only_the_employee_sees_it(page, demo_council):
+def test_hr_records_a_warning_with_the_evidence_and_only_the_employee_sees_it(page, demo_council, tmp_path):
     sign_in(page, demo_email("hr"), DEMO_PASSWORD)
     open_case_about_grace(page)
     expect(page.get_by_text("has been opened and the evidence frozen")).to_be_visible()
@@ -423,6 +438,21 @@ def test_hr_records_a_warning_with_the_evidence_and_only_the_employee_sees_it(pa
     with page.expect_navigation():
         page.get_by_role("button", name="Record the outcome").click()
     expect(page.get_by_text("has been recorded")).to_be_visible()
+
+    # The pack is signed with the council's certificate; a copy is checked three ways.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Make an evidence pack").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Evidence pack").first.click()
+    pack_path = tmp_path / download.value.suggested_filename
+    download.value.save_as(pack_path)
+    page.get_by_label("Check a copy of a pack").set_input_files(str(pack_path))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Check the copy").click()
+    said = " ".join(page.locator("main").inner_text().split())
+    assert "This copy is a genuine evidence pack of this case." in said
+    assert "certificate: yes. Unchanged since it was signed: yes." in said
+    assert run_axe(page) == []
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, demo_email("grace.thornton"), DEMO_PASSWORD)

@@ -20,6 +20,7 @@ from portal.people.models import Role
 from tests.business_cases.helpers import pdf_text
 from tests.conduct.helpers import only_case, open_case
 from tests.factories import make_person, make_policy
+from tests.helpers import text_of
 
 TODAY = date.today()
 
@@ -261,13 +262,18 @@ def test_the_evidence_pack_carries_the_receipt_and_a_manifest_and_can_be_checked
         {"pack": (io.BytesIO(download.data), "copy.pdf")},
         follow_redirects=True,
     )
-    assert "identical to evidence pack" in same.get_data(as_text=True)
+    said = text_of(same.get_data(as_text=True))
+    assert "This copy is a genuine evidence pack of this case." in said
+    assert "certificate: yes. Unchanged since it was signed: yes." in said
+    assert f"record of an evidence pack of this case: yes, evidence pack {pack.id}" in said
     changed = client.post(
         f"/conduct/{case.id}/packs/check",
         {"pack": (io.BytesIO(download.data + b" "), "copy.pdf")},
         follow_redirects=True,
     )
-    assert "matches no evidence pack" in changed.get_data(as_text=True)
+    said = text_of(changed.get_data(as_text=True))
+    assert "is not a genuine evidence pack" in said and "Unchanged since it was signed: no." in said
+    assert "record of an evidence pack of this case: no." in said
 
 
 def test_the_investigating_officer_is_given_the_case_on_their_home_page(client, session, staff):

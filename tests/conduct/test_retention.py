@@ -58,19 +58,30 @@ def test_a_warning_is_kept_for_six_months_after_it_expires(client, session, staf
     assert "Kept until" in page
 
 
+def _long_ago(months: int) -> str:
+    """A decision date that far back: on PostgreSQL the database judges by its own clock
+    (migration 0015), so a test cannot ask about a later day; it decides earlier instead."""
+    return (add_months(TODAY, -months) - timedelta(days=1)).isoformat()
+
+
+def test_a_case_decided_today_is_not_due(client, session, staff):
+    _decided(client, session, staff)
+    _fresh(session)
+    assert retention.run(session, TODAY, MONTHS, dry_run=False) == []
+
+
 def test_retention_removes_what_is_due_and_leaves_an_audit_entry_without_personal_details(
     app, client, session, staff
 ):
-    case = _decided(client, session, staff)
+    # Warning live for 6 months, kept 6 more: decided 12 months and a day ago, it is due.
+    case = _decided(client, session, staff, decided_on=_long_ago(12))
     reference = case.reference
-    too_early = retention.run(session, TODAY, MONTHS, dry_run=False)
-    assert too_early == []
-    later = add_months(TODAY, 13)
-    assert retention.run(session, later, MONTHS, dry_run=True) == [reference]
+    _fresh(session)
+    assert retention.run(session, TODAY, MONTHS, dry_run=True) == [reference]
     assert (
         session.scalar(select(func.count()).select_from(DisciplinaryCase)) == 1
     )  # a dry run removes nothing
-    assert retention.run(session, later, MONTHS, dry_run=False) == [reference]
+    assert retention.run(session, TODAY, MONTHS, dry_run=False) == [reference]
     session.commit()
     assert session.scalar(select(func.count()).select_from(DisciplinaryCase)) == 0
     assert session.scalar(select(func.count()).select_from(EvidenceSnapshot)) == 0
@@ -81,17 +92,17 @@ def test_retention_removes_what_is_due_and_leaves_an_audit_entry_without_persona
 
 
 def test_a_legal_hold_keeps_a_case_until_it_is_lifted(client, session, staff):
-    case = _decided(client, session, staff, stage="no_action")
+    case = _decided(client, session, staff, stage="no_action", decided_on=_long_ago(6))
+    reference = case.reference
     refused = client.post(f"/conduct/{case.id}/hold", {"hold-reason": ""})
     assert "Give the reason" in refused.get_data(as_text=True)
     client.post(f"/conduct/{case.id}/hold", {"hold-reason": "Employment tribunal claim received"})
-    later = add_months(TODAY, 7)
     _fresh(session)
-    assert retention.run(session, later, MONTHS, dry_run=False) == []
+    assert retention.run(session, TODAY, MONTHS, dry_run=False) == []
     assert "Under a legal hold" in client.get(f"/conduct/{case.id}").get_data(as_text=True)
     client.post(f"/conduct/{case.id}/hold/lift", {"hold-reason": "The claim was withdrawn"})
     _fresh(session)
-    assert retention.run(session, later, MONTHS, dry_run=False) == [case.reference]
+    assert retention.run(session, TODAY, MONTHS, dry_run=False) == [reference]
     actions = list(
         session.scalars(
             select(AuditEvent.action)

@@ -17,6 +17,7 @@ from portal.policies.receipts import evidence_hash
 from portal.policies.signing import STATEMENT, sha256
 from tests.business_cases.helpers import pdf_text
 from tests.factories import PASSWORD, POLICY_TEXT, add_version, make_clerk, make_person, make_policy
+from tests.helpers import text_of
 
 
 def _acks(session, **where):
@@ -276,13 +277,25 @@ def test_a_receipt_is_verified_by_code_and_by_upload(client, session, council, s
         {"receipt": (io.BytesIO(receipt.pdf), "receipt.pdf")},
         content_type="multipart/form-data",
     )
-    assert "This receipt is genuine" in upload.get_data(as_text=True)
+    page = text_of(upload.get_data(as_text=True))
+    assert "This receipt is genuine" in page
+    assert "Signed with the council's certificate Yes, Ashcombe Town Council" in page
+    assert "Unchanged since it was signed Yes" in page and "Matches the council's record Yes" in page
     forged = client.post(
         "/receipts/verify",
         {"receipt": (io.BytesIO(receipt.pdf + b"\n%edited"), "receipt.pdf")},
         content_type="multipart/form-data",
     )
-    assert "No receipt matches" in forged.get_data(as_text=True)
+    page = text_of(forged.get_data(as_text=True))
+    assert "No receipt matches" in page
+    assert "Signed with the council's certificate Yes" in page
+    assert "Unchanged since it was signed No" in page and "Matches the council's record No" in page
+    unsigned = client.post(
+        "/receipts/verify",
+        {"receipt": (io.BytesIO(b"%PDF-1.7\n%%EOF\n"), "receipt.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert "No, the file carries no signature" in text_of(unsigned.get_data(as_text=True))
     assert "No receipt matches" in client.get("/receipts/verify?code=AAAA-BBBB-CCCC").get_data(as_text=True)
 
 
