@@ -29,13 +29,13 @@ STATUS_ROUNDS = 3
 def _receipt_timings(*, sealed: bool) -> dict:
     from portal import create_app
     from portal.config import Settings
-    from portal.policies.models import Acknowledgement, Policy, PolicyVersion
+    from portal.people.breach_routes import ROUTE_WORDS, Route
+    from portal.policies.models import Acknowledgement, Policy
     from portal.policies.receipts import render_receipt
-    from portal.policies.signing import statement_for
+    from portal.policies.signing import STATEMENT
 
     app = create_app(Settings.from_environment(database_url="sqlite://", secret_key="b" * 40))
     policy = Policy(slug="p", title="Social Media & Networking Policy")
-    version = PolicyVersion(label="2026.1")
     ack = Acknowledgement(
         id=1,
         person_id=1,
@@ -47,7 +47,12 @@ def _receipt_timings(*, sealed: bool) -> dict:
         person_email="nina.foster@ashcombe-tc.example",
         version_label="2026.1",
         version_sha256="a" * 64,
-        statement_text=statement_for("Nina Foster", policy, version),
+        statement_text=STATEMENT.format(
+            name="Nina Foster",
+            title=policy.title,
+            label="2026.1",
+            route=ROUTE_WORDS[Route.DISCIPLINARY].statement,
+        ),
         statement_sha256="b" * 64,
         typed_name="Nina Foster",
         actor_id=1,

@@ -8,6 +8,7 @@ from portal.authorisations.models import (
     AuthorisationIssue,
     AuthorisationRequest,
     AuthorisationRevocation,
+    AuthorisationTerms,
     Channel,
 )
 from portal.business_cases.models import (
@@ -30,6 +31,7 @@ from portal.conduct.models import (
 from portal.db import Base
 from portal.notifications.models import NotificationPreference
 from portal.outbox.models import OutboxMessage
+from portal.people.breach_routes import BreachRoute
 from portal.people.models import Department, EmailChange, Person, PersonRole, RoleChange
 from portal.policies.models import Acknowledgement, PaperScan, Policy, PolicySection, PolicyVersion, Receipt
 from portal.privacy.models import SubjectAccessReference
@@ -56,6 +58,8 @@ __all__ = [
     "AuthorisationIssue",
     "AuthorisationRequest",
     "AuthorisationRevocation",
+    "AuthorisationTerms",
+    "BreachRoute",
     "BusinessCase",
     "CaseDecision",
     "CaseReview",

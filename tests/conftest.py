@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -29,6 +29,7 @@ from portal import create_app
 from portal.config import Settings, normalise_database_url
 from portal.db import Database, database
 from portal.models import metadata
+from portal.people.breach_routes import DEFAULT_ROUTES, BreachRoute
 from tests.helpers import Client, QueryCounter, migrate
 
 REQUIRE_POSTGRES = os.environ.get("PORTAL_REQUIRE_POSTGRES") == "1"
@@ -199,6 +200,9 @@ def empty_database(url: str) -> None:
         else:
             for table in reversed(metadata.sorted_tables):
                 connection.execute(table.delete())
+        # Rows the migrations write, which every council's database starts with.
+        defaults = [{"engagement_type": e.value, "route": r.value} for e, r in DEFAULT_ROUTES.items()]
+        connection.execute(insert(BreachRoute), defaults)
     if engine.dialect.name != "postgresql":
         engine.dispose()
         engines.clear()

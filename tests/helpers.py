@@ -14,6 +14,7 @@ from typing import Any
 from alembic import command
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine
 from werkzeug.test import TestResponse
 
 from portal.cli import alembic_config
@@ -39,6 +40,17 @@ def council_seal_file() -> str:
     path.write_bytes(data)
     path.chmod(0o600)
     return str(path)
+
+
+def as_superuser(database_url: str, statement: str) -> None:
+    """Run a statement as someone with full write access would, behind the portal's back:
+    on PostgreSQL with the triggers off (the test server's login is a superuser)."""
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
+        connection.exec_driver_sql(statement)
+    engine.dispose()
 
 
 def text_of(html: str) -> str:

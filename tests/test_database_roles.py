@@ -37,6 +37,7 @@ APPEND_ONLY = [
     "authorisation_issues",
     "authorisation_declines",
     "authorisation_revocations",
+    "authorisation_terms",
     "case_submissions",
     "case_reviews",
     "case_decisions",

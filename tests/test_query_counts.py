@@ -119,7 +119,9 @@ def _disciplinary_cases(session, clerk, people, size: int) -> None:
     from portal.policies.service import get_policy
 
     policy = get_policy(session, "test-policy")
-    for person in people[: max(2, size // 20)]:
+    # Only those the council employs can be the subject of a disciplinary case.
+    employed = [p for p in people if p.engagement_type in ("employee", "temporary", "bank")]
+    for person in employed[: max(2, size // 20)]:
         case = conduct.open_case(
             session,
             clerk,

@@ -27,7 +27,7 @@ from portal.training.service import get_quiz, valid_completion
 
 from . import messages
 from .letters import render_letter
-from .models import AuthorisationIssue, AuthorisationRequest
+from .models import AuthorisationIssue, AuthorisationRequest, AuthorisationTerms
 from .records import status_of
 from .requests import POSTER_QUIZ
 
@@ -141,6 +141,17 @@ def issue(
     except IntegrityError:
         raise DomainError("This authorisation has just been issued by the other signatory") from None
     request.issue = issued
+    session.add(
+        AuthorisationTerms(
+            issue_id=issued.id,
+            person_name=request.person.name,
+            channels="\n".join(channel.label for channel in request.channels),
+            scope=request.scope,
+            conditions=request.conditions,
+            starts_on=request.starts_on,
+            ends_on=request.ends_on,
+        )
+    )
     record(
         session,
         actor=signer,

@@ -112,3 +112,23 @@ class AuthorisationRevocation(SealedRecord, Base):
     )  # None: the portal, when someone left
     revoked_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reason: Mapped[str] = mapped_column(Text)
+
+
+class AuthorisationTerms(SealedRecord, Base):
+    """What was authorised, as it stood when the letter was signed: the person, the
+    channels, the scope, the conditions and the dates. Never edited.
+
+    Why its own sealed record: the request's columns stay editable, so a database insider
+    could extend a request's end date and the public check would call the letter valid.
+    The check reads these sealed terms instead (DESIGN.md, threat model)."""
+
+    __tablename__ = "authorisation_terms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issue_id: Mapped[int] = mapped_column(ForeignKey("authorisation_issues.id"), unique=True)
+    person_name: Mapped[str] = mapped_column(String(200))
+    channels: Mapped[str] = mapped_column(Text)  # the channels' labels, one per line
+    scope: Mapped[str] = mapped_column(Text)
+    conditions: Mapped[str] = mapped_column(Text)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)

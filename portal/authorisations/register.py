@@ -17,8 +17,14 @@ from portal.clock import today
 from portal.people.models import Person
 from portal.policies.service import end_of_day
 
-from .models import AuthorisationDecline, AuthorisationIssue, AuthorisationRequest, AuthorisationRevocation
-from .records import get_request, status_from, with_everything
+from .models import (
+    AuthorisationDecline,
+    AuthorisationIssue,
+    AuthorisationRequest,
+    AuthorisationRevocation,
+    AuthorisationTerms,
+)
+from .records import get_request, status_from, status_of, with_everything
 
 
 def latest_status_by_person(session: Session, on: date) -> dict[int, str]:
@@ -113,3 +119,43 @@ def by_code(session: Session, code: str) -> AuthorisationRequest | None:
         select(AuthorisationIssue.request_id).where(AuthorisationIssue.verification_code == code)
     )
     return get_request(session, issued) if issued is not None else None
+
+
+@dataclass(frozen=True)
+class PublicCheck:
+    """What the public check of a letter shows. `status` is issued, expired, revoked, or
+    unconfirmed: a record behind the letter no longer matches its keyed seal, so the
+    portal will not vouch for it."""
+
+    status: str
+    person_name: str
+    channels: list[str]
+    starts_on: date
+    ends_on: date
+
+
+def public_check(session: Session, code: str) -> PublicCheck | None:
+    """A letter checked by its code, from what was sealed when it was signed: the issue,
+    its terms and any revocation, never the request's editable columns (DESIGN.md, threat
+    model). Letters issued before terms were kept (migration 0018) are read from the
+    request, as they always were."""
+    request = by_code(session, code)
+    if request is None or request.issue is None:
+        return None
+    terms = session.scalar(select(AuthorisationTerms).where(AuthorisationTerms.issue_id == request.issue.id))
+    if terms is None:
+        return PublicCheck(
+            status_of(request),
+            request.person.name,
+            [c.label for c in request.channels],
+            request.starts_on,
+            request.ends_on,
+        )
+    sealed = [request.issue, terms, *([request.revocation] if request.revocation else [])]
+    if any(record.seal_problem() is not None for record in sealed):
+        status = "unconfirmed"
+    elif request.revocation is not None:
+        status = "revoked"
+    else:
+        status = "expired" if today() > terms.ends_on else "issued"
+    return PublicCheck(status, terms.person_name, terms.channels.splitlines(), terms.starts_on, terms.ends_on)

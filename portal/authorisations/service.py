@@ -28,7 +28,16 @@ from .channels import (
 )
 from .issuing import SIGNING_ROLES, PreconditionsUnmet, issue, missing_preconditions, signing_role
 from .records import authorisations_of, get_request, may_see, requests_for, status_of
-from .register import Ending, by_code, ending_soon, latest_status_by_person, register, status_on
+from .register import (
+    Ending,
+    PublicCheck,
+    by_code,
+    ending_soon,
+    latest_status_by_person,
+    public_check,
+    register,
+    status_on,
+)
 from .requests import (
     MAX_MONTHS,
     POSTER_QUIZ,
@@ -56,6 +65,8 @@ __all__ = [
     "all_channels",
     "authorisations_of",
     "by_code",
+    "public_check",
+    "PublicCheck",
     "check_dates",
     "decline",
     "ending_soon",

@@ -258,8 +258,7 @@ def retire_channel(channel_id: int) -> WerkzeugResponse:
 @limiter.limit(PUBLIC_CHECKS)
 def verify(code: str) -> str:
     g.personal_data = True
-    found = service.by_code(get_session(), code)
+    found = service.public_check(get_session(), code)
     # An unknown code gets the same page as any other, so codes cannot be probed.
-    return render_template(
-        "authorisations/verify.html", item=found, status=service.status_of(found) if found else "unknown"
-    )
+    status = found.status if found else "unknown"
+    return render_template("authorisations/verify.html", item=found, status=status)

@@ -21,6 +21,7 @@ from portal.clock import add_months, add_working_days, today
 from portal.db import utcnow
 from portal.errors import DomainError, NotFound
 from portal.people.models import Person, Role
+from portal.people.service import refuse_unless_disciplinary
 from portal.policies.models import Acknowledgement, Policy, Receipt
 from portal.policies.service import get_version, normalise_code, version_in_force
 from portal.references import next_reference
@@ -166,8 +167,11 @@ def open_case(session: Session, actor: Person, details: Allegation) -> Disciplin
     facts of each case"). A breach of the Networking Policy is handled under the council's
     Disciplinary Policy (Networking Policy, Scope). Nobody opens a case about themselves,
     and the investigating officer is never the subject: the council's own rules. A case
-    can be opened where no acknowledgement exists: that absence is part of the evidence."""
+    can be opened where no acknowledgement exists: that absence is part of the evidence.
+    Only where the breach route is the Disciplinary Policy (breach_routes.py): never
+    about a councillor, a volunteer, or anyone the council does not employ."""
     subject = details.subject
+    refuse_unless_disciplinary(session, subject, field="subject_email")
     if subject.id == actor.id:
         raise DomainError("You cannot open a case about yourself", field="subject_email")
     if Role.TOWN_CLERK in subject.roles and Role.HR not in actor.roles:

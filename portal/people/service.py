@@ -18,6 +18,14 @@ from portal.clock import today
 from portal.errors import DomainError
 from portal.identity import ORDINARY_ROLES, PRIVILEGED_ROLES
 from portal.people import roles as role_changes
+from portal.people.breach_routes import (
+    ROUTE_WORDS,
+    Route,
+    all_routes,
+    refuse_unless_disciplinary,
+    route_for,
+    words_for,
+)
 from portal.people.directory import (
     PAGE_SIZE,
     PeoplePage,
@@ -44,6 +52,12 @@ from portal.people.models import (
 
 # The people feature's public face: its own operations, and the look-ups of directory.py.
 __all__ = [
+    "ROUTE_WORDS",
+    "Route",
+    "all_routes",
+    "refuse_unless_disciplinary",
+    "route_for",
+    "words_for",
     "EditOutcome",
     "LEAVER_HOOKS",
     "PAGE_SIZE",

@@ -1,9 +1,10 @@
 """Writing the evidence: append-only acknowledgement records and their receipts.
 
 Every record is a new row that copies in who, what, when and how, so it still says
-the same thing after the person or the policy changes (Networking Policy, Scope:
-breaches are dealt with under the Disciplinary Policy, and the signature is the proof
-that the person knew the rule). Signing by the person (signing.py) and the Clerk's
+the same thing after the person or the policy changes: the signature is the proof that
+the person knew the rule, whichever route a breach then takes for them (employees: the
+Disciplinary Policy, Networking Policy Scope; councillors: the Members' Code of Conduct;
+others: their own terms, portal/people/breach_routes.py). Signing by the person (signing.py) and the Clerk's
 records for others (clerk_records.py) both write through here.
 """
 
@@ -21,6 +22,7 @@ from portal.audit.service import record
 from portal.db import utcnow
 from portal.errors import DomainError
 from portal.people.models import Person
+from portal.people.service import route_for, words_for
 from portal.policies.library import current_version
 from portal.policies.models import (
     Acknowledgement,
@@ -36,12 +38,17 @@ from portal.policies.status import SigningPlan, load_records, status_of
 STATEMENT = (
     "I, {name}, confirm that I have read the whole of the {title} (version {label}) and that I "
     "understand it. I will follow it at work and, where it says so, outside work too. I understand "
-    "that if I break it, the council may deal with the matter under its Disciplinary Policy."
+    "that if I break it, {route}."
 )
 
 
-def statement_for(person_name: str, policy: Policy, version: PolicyVersion) -> str:
-    return STATEMENT.format(name=person_name, title=policy.title, label=version.label)
+def statement_for(session: Session, person: Person, policy: Policy, version: PolicyVersion) -> str:
+    """What the person signs. It names the route a breach would take for them: only those
+    the council employs face its Disciplinary Policy (Networking Policy, Scope); a
+    councillor answers to the Members' Code of Conduct, others to their own terms
+    (portal/people/breach_routes.py). The stored statement and its hash follow from it."""
+    route = words_for(route_for(session, person.engagement_type))
+    return STATEMENT.format(name=person.name, title=policy.title, label=version.label, route=route.statement)
 
 
 def sha256(data: str | bytes) -> str:
@@ -104,7 +111,7 @@ def append_record(
     """Append one record, with its evidence hash and an audit event. Records are never
     edited: a change is a new record (the council's own rule, DESIGN.md "Records are
     append-only"), so what a person signed cannot drift."""
-    statement = statement_for(person.name, policy, version) if kind == RecordKind.SIGNED else ""
+    statement = statement_for(session, person, policy, version) if kind == RecordKind.SIGNED else ""
     record_number = (
         session.scalar(
             select(func.count()).where(

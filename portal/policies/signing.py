@@ -66,7 +66,7 @@ def sign(
     """A person signs the current version of a policy that binds them, re-entering their
     password, typing their name and confirming the statement. Who a policy binds is its
     Scope (Networking Policy, Scope; the Communication Policy for councillors); the signed
-    statement is what a breach is later measured against under the Disciplinary Policy."""
+    statement names the route a breach takes for them and is what it is measured against."""
     version = _check_current(policy, version_id)
     if not applies_to(policy, person):
         raise DomainError("This policy does not apply to you")

@@ -88,7 +88,7 @@ def show(slug: str) -> str:
         status=mine,
         receipt=receipt,
         form=sign_form,
-        statement=signing.statement_for(current_user.name, policy, version),
+        statement=signing.statement_for(db, current_user, policy, version),
     )
 
 
@@ -133,7 +133,7 @@ def sign(slug: str) -> str | Response:
         receipt=None,
         form=form,
         sections=[(s, render_markdown(s.body_markdown)) for s in version.sections],
-        statement=signing.statement_for(current_user.name, policy, version),
+        statement=signing.statement_for(db, current_user, policy, version),
     )
 
 

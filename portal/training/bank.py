@@ -8,11 +8,15 @@ re-exported here, so the bank stays one place to import from.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from portal.people.models import EngagementType, Role
-from portal.training.bank_files import Bank, LineDict, Problem, content_hash, plain, read_bank, read_file
+from portal.training.bank_files import Bank, LineDict, Problem, content_hash, plain, read_file
 from portal.training.bank_files import line_of as _line
+from portal.training.bank_files import read_bank as read_files
+from portal.training.bank_scenarios import check_choice, check_scenario
+from portal.training.rules import RuledBank, check_rules, with_rules
 
 __all__ = [
     "Bank",
@@ -26,6 +30,12 @@ __all__ = [
     "read_bank",
     "read_file",
 ]
+
+
+def read_bank(folder: Path) -> RuledBank:
+    """The question and quiz files, and the table of the policies' rules (rules.py)."""
+    return with_rules(read_files(folder), folder)
+
 
 # The rules the training covers, by where they come from: Networking Policy 3.2
 # (private use, holidays, posting for the council), 3.2 and 3.3 (confidentiality),
@@ -55,6 +65,8 @@ QUESTION_FIELDS = {
     "explanation",
     "citations",
     "review_due",
+    "rules",
+    "duty_of",
     "start",
     "steps",
     "endings",
@@ -100,29 +112,6 @@ def _check_audience(file: str, item: LineDict, problems: list[Problem]) -> None:
                 problems.append(Problem(file, _line(audience), f"unknown role '{value}'"))
 
 
-def _check_choice(file: str, choice: Any, where: str, problems: list[Problem]) -> bool:
-    if not isinstance(choice, LineDict):
-        problems.append(
-            Problem(file, _line(choice), f"{where}: each option needs key, text, score and feedback")
-        )
-        return False
-    for key in ("key", "text", "score", "feedback"):
-        value = choice.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            message = (
-                "every option must have feedback"
-                if key == "feedback"
-                else f"{where}: option is missing '{key}'"
-            )
-            problems.append(Problem(file, _line(choice), message))
-    score = choice.get("score")
-    if score is not None and (
-        not isinstance(score, int | float) or isinstance(score, bool) or not 0 <= score <= 1
-    ):
-        problems.append(Problem(file, _line(choice, "score"), f"{where}: score must be a number from 0 to 1"))
-    return True
-
-
 def _check_options(file: str, item: LineDict, kind: str, problems: list[Problem]) -> None:
     options = item.get("options")
     if not isinstance(options, list) or len(options) < 2:
@@ -130,7 +119,7 @@ def _check_options(file: str, item: LineDict, kind: str, problems: list[Problem]
         return
     keys = []
     for option in options:
-        if _check_choice(file, option, "options", problems):
+        if check_choice(file, option, "options", problems):
             keys.append(str(option.get("key")))
     if len(keys) != len(set(keys)):
         problems.append(Problem(file, _line(options), "option keys must be different from each other"))
@@ -147,98 +136,6 @@ def _check_options(file: str, item: LineDict, kind: str, problems: list[Problem]
         problems.append(
             Problem(file, _line(options), "a true/false question needs exactly the keys true and false")
         )
-
-
-def _check_scenario(file: str, item: LineDict, problems: list[Problem]) -> None:
-    steps, endings, start = item.get("steps"), item.get("endings"), item.get("start")
-    if not isinstance(steps, dict) or not steps:
-        problems.append(Problem(file, _line(item, "steps"), "a scenario needs steps"))
-        return
-    if not isinstance(endings, dict) or not endings:
-        problems.append(Problem(file, _line(item, "endings"), "a scenario needs endings"))
-        return
-    for name, ending in endings.items():
-        if (
-            not isinstance(ending, dict)
-            or "text" not in ending
-            or not isinstance(ending.get("score"), int | float)
-        ):
-            problems.append(
-                Problem(file, _line(endings, str(name)), f"ending '{name}' needs text and a score")
-            )
-    if start not in steps:
-        problems.append(Problem(file, _line(item, "start"), f"the start step '{start}' does not exist"))
-        return
-    for name, step in steps.items():
-        where = f"step '{name}'"
-        if (
-            not isinstance(step, LineDict)
-            or not isinstance(step.get("choices"), list)
-            or not step.get("choices")
-        ):
-            problems.append(Problem(file, _line(steps, str(name)), f"{where} needs text and choices"))
-            continue
-        keys = []
-        for choice in step["choices"]:
-            if not _check_choice(file, choice, where, problems):
-                continue
-            keys.append(choice.get("key"))
-            target_next, target_end = choice.get("next"), choice.get("ending")
-            if (target_next is None) == (target_end is None):
-                problems.append(
-                    Problem(file, _line(choice), f"{where}: a choice leads to either 'next' or 'ending'")
-                )
-            elif target_next is not None and target_next not in steps:
-                problems.append(
-                    Problem(file, _line(choice, "next"), f"{where}: there is no step '{target_next}'")
-                )
-            elif target_end is not None and target_end not in endings:
-                problems.append(
-                    Problem(file, _line(choice, "ending"), f"{where}: there is no ending '{target_end}'")
-                )
-        if len(keys) != len(set(keys)):
-            problems.append(
-                Problem(file, _line(step), f"{where}: choice keys must be different from each other")
-            )
-    _check_paths(file, item, steps, str(start), problems)
-
-
-def _check_paths(
-    file: str, item: LineDict, steps: dict[str, Any], start: str, problems: list[Problem]
-) -> None:
-    """Every path from the start must reach an ending without visiting a step twice."""
-
-    def walk(name: str, path: tuple[str, ...]) -> None:
-        if name in path:
-            problems.append(
-                Problem(
-                    file, _line(steps, name), f"the path {' -> '.join((*path, name))} goes round in a loop"
-                )
-            )
-            return
-        step = steps.get(name)
-        if not isinstance(step, dict):
-            return
-        for choice in step.get("choices") or []:
-            if isinstance(choice, dict) and choice.get("next") in steps:
-                walk(str(choice["next"]), (*path, name))
-
-    walk(start, ())
-    reachable: set[str] = set()
-    frontier = [start]
-    while frontier:
-        name = frontier.pop()
-        if name in reachable or name not in steps:
-            continue
-        reachable.add(name)
-        frontier.extend(
-            str(c["next"]) for c in steps[name].get("choices") or [] if isinstance(c, dict) and c.get("next")
-        )
-    for name in steps:
-        if name not in reachable:
-            problems.append(
-                Problem(file, _line(steps, name), f"step '{name}' cannot be reached from the start")
-            )
 
 
 def check_question(file: str, item: LineDict, problems: list[Problem]) -> None:
@@ -282,7 +179,7 @@ def check_question(file: str, item: LineDict, problems: list[Problem]) -> None:
             ):
                 problems.append(Problem(file, _line(citation), "a citation needs a policy and a section"))
     if kind == "scenario":
-        _check_scenario(file, item, problems)
+        check_scenario(file, item, problems)
     elif kind in KINDS:
         _check_options(file, item, kind, problems)
 
@@ -396,4 +293,6 @@ def check_bank(bank: Bank, sections: dict[str, set[str]] | None = None) -> list[
         if quiz.get("id") in quiz_ids:
             problems.append(Problem(file, _line(quiz, "id"), f"the quiz id {quiz.get('id')} is used twice"))
         quiz_ids.add(str(quiz.get("id")))
+    if isinstance(bank, RuledBank):  # every rule trained or enforced (issue 18)
+        problems.extend(check_rules(bank, sections))
     return sorted(set(problems), key=lambda p: (p.file, p.line, p.message))

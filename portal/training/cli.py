@@ -4,6 +4,7 @@ import click
 from flask.cli import with_appcontext
 
 from portal.db import database
+from portal.training.rules import RuledBank, coverage
 from portal.training.sync import QUIZ_FOLDER, BankProblems, check, sync
 
 
@@ -21,7 +22,11 @@ def check_command() -> None:
         click.echo(str(problem), err=True)
     if problems:
         raise SystemExit(1)
-    click.echo(f"OK: {len(bank.questions)} questions and {len(bank.quizzes)} quizzes")
+    summary = f"OK: {len(bank.questions)} questions and {len(bank.quizzes)} quizzes"
+    if isinstance(bank, RuledBank):  # how the policies' rules are covered (quizzes/rules.yaml)
+        rules, trained, enforced = coverage(bank)
+        summary += f"; {rules} rules, {trained} trained by a question, {enforced} enforced by the software"
+    click.echo(summary)
 
 
 @quizzes_commands.command("sync", help="Load the quiz files into the database, all or nothing.")

@@ -16,6 +16,7 @@ from portal.policies.models import PolicySection
 from portal.policies.service import current_version, load_policies
 from portal.training.bank import Bank, Problem, check_bank, content_hash, plain, read_bank
 from portal.training.models import QuestionVersion, Quiz
+from portal.training.scope import check_scope, policy_scopes
 
 QUIZ_FOLDER = PROJECT_ROOT / "quizzes"
 
@@ -45,12 +46,17 @@ def check(session: Session | None, folder: Path = QUIZ_FOLDER) -> tuple[Bank, li
     """Read and check the files; citations are checked against the database when there is one."""
     bank = read_bank(folder)
     sections = None
+    scopes = None
     if session is not None:
         try:
             sections = published_sections(session)
+            scopes = policy_scopes(session)
         except SQLAlchemyError:  # no database yet (or not migrated): check the files alone
             session.rollback()
-    return bank, check_bank(bank, sections)
+    problems = check_bank(bank, sections)
+    if scopes is not None:
+        problems.extend(check_scope(bank, scopes))
+    return bank, problems
 
 
 @dataclass

@@ -226,6 +226,7 @@ def test_every_evidence_table_is_sealed(app):
         "acknowledgements",
         "authorisation_issues",
         "authorisation_revocations",
+        "authorisation_terms",
         "case_submissions",
         "case_decisions",
         "disciplinary_evidence",

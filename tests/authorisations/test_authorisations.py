@@ -23,25 +23,6 @@ from tests.training.helpers import answer_all
 START = date.today() + timedelta(days=1)
 
 
-@pytest.fixture
-def council(session, loaded):
-    """The clerk (who loaded the test bank), a mayor, a manager, their team member, a channel."""
-    clerk = loaded
-    mayor = make_person(session, name="Mary Mayor", roles={Role.MAYOR})
-    manager = make_person(session, name="Manny Manager", roles={Role.MANAGER})
-    member = make_person(session, name="Tess Team", email="tess@council.example", manager=manager)
-    channel = service.add_channel(
-        session,
-        clerk,
-        platform="facebook",
-        name="Council page",
-        url="https://facebook.example/council",
-        department_id=None,
-    )
-    session.commit()
-    return clerk, mayor, manager, member, channel
-
-
 def _ready(session, sign_as, person, policy_slug="test-policy"):
     """Sign the policy and pass the poster module: what issue requires."""
     from portal.policies.service import get_policy

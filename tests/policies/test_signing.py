@@ -61,7 +61,12 @@ def test_signing_records_the_evidence(client, session, council):
     assert (ack.kind, ack.method, ack.actor_id, ack.reauthenticated) == ("signed", "self", person.id, True)
     assert (ack.person_name, ack.person_email) == ("Sam Starter", "sam@council.example")
     assert (ack.version_label, ack.version_sha256) == ("1", version.content_sha256)
-    assert ack.statement_text == STATEMENT.format(name="Sam Starter", title=policy.title, label="1")
+    assert ack.statement_text == STATEMENT.format(
+        name="Sam Starter",
+        title=policy.title,
+        label="1",
+        route="the council may deal with the matter under its Disciplinary Policy",
+    )
     assert ack.statement_sha256 == sha256(ack.statement_text)
     assert ack.typed_name == "sam STARTER"
     assert ack.user_agent == "Test Browser/1.0" and ack.ip_address == "127.0.0.1"
