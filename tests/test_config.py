@@ -64,16 +64,21 @@ def test_the_app_refuses_production_with_the_demo_council_loaded(app, database_u
         load_demo_council(session)
     session.commit()
     with pytest.raises(UnsafeConfiguration, match="demo accounts"):
-        create_app(
-            settings_for(
-                database_url,
-                environment="production",
-                secret_key=STRONG_SECRET,
-                evidence_key=STRONG_EVIDENCE_KEY,
-                evidence_key_id="1",
-                testing=False,
-            )
-        )
+        create_app(_production_settings_for(database_url))
+
+
+def _production_settings_for(database_url: str, **overrides: object) -> Settings:
+    """Settings that pass every start-up check but the one a test breaks."""
+    values: dict[str, object] = {
+        "environment": "production",
+        "secret_key": STRONG_SECRET,
+        "base_url": "https://portal.example-tc.gov.uk",
+        "evidence_key": STRONG_EVIDENCE_KEY,
+        "evidence_key_id": "1",
+        "seal_p12": council_seal_file(),
+        "testing": False,
+    }
+    return settings_for(database_url, **{**values, **overrides})
 
 
 def settings_for_come_from_the_environment(monkeypatch):
@@ -165,16 +170,4 @@ def test_production_refuses_a_signing_certificate_others_can_read(tmp_path):
 
 def test_production_refuses_to_start_with_a_wrong_seal_passphrase(app, database_url):
     with pytest.raises(UnsafeConfiguration, match="PKCS#12 file cannot be opened"):
-        create_app(
-            settings_for(
-                database_url,
-                environment="production",
-                secret_key=STRONG_SECRET,
-                base_url="https://portal.example-tc.gov.uk",
-                evidence_key=STRONG_EVIDENCE_KEY,
-                evidence_key_id="1",
-                seal_p12=council_seal_file(),
-                seal_p12_passphrase="not the passphrase",
-                testing=False,
-            )
-        )
+        create_app(_production_settings_for(database_url, seal_p12_passphrase="not the passphrase"))

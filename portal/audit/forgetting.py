@@ -20,7 +20,7 @@ import base64
 import json
 import os
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -38,6 +38,7 @@ NONCE_BYTES = 12
 # What an encrypted event's details say in clear: which key to use, and the ciphertext.
 ENCRYPTED_UNDER = "encrypted_under"
 CIPHERTEXT = "ciphertext"
+FORGOTTEN = "removed by the retention schedule"
 
 
 class RecordKey(Base):
@@ -119,7 +120,16 @@ class Opened:
     """What an encrypted event held; `forgotten` when its record's key was deleted."""
 
     forgotten: bool
-    content: dict[str, Any]
+    content: dict[str, Any]  # actor_id, on_behalf_of_id, ip_address and details, as written
+    in_clear: dict[str, Any] = field(default_factory=dict)  # the details never encrypted
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """The details a reader sees: the clear facts and either what the key opened or
+        that the retention schedule removed it."""
+        if self.forgotten:
+            return {**self.in_clear, "forgotten": FORGOTTEN}
+        return {**self.in_clear, **self.content.get("details", {})}
 
 
 class Keys:
@@ -133,16 +143,17 @@ class Keys:
 
     def open(self, details: dict[str, Any]) -> Opened:
         reference = str(details[ENCRYPTED_UNDER])
+        in_clear = {k: v for k, v in details.items() if k not in (ENCRYPTED_UNDER, CIPHERTEXT)}
         key = self._keys.get(reference)
         if key is None:
-            return Opened(forgotten=True, content={})
+            return Opened(forgotten=True, content={}, in_clear=in_clear)
         blob = base64.b64decode(details[CIPHERTEXT])
         try:
             plain = AESGCM(key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], reference.encode())
         except InvalidTag:
-            return Opened(forgotten=True, content={})
+            return Opened(forgotten=True, content={}, in_clear=in_clear)
         content: dict[str, Any] = json.loads(plain)
-        return Opened(forgotten=False, content=content)
+        return Opened(forgotten=False, content=content, in_clear=in_clear)
 
 
 def forget(session: Session, references: Collection[str]) -> int:
@@ -154,14 +165,9 @@ def forget(session: Session, references: Collection[str]) -> int:
 
 
 def readable(session: Session, stored_details: str) -> dict[str, Any]:
-    """One event's details as written, opened if they were encrypted (for the few readers
-    that look at a single event: its clear facts plus what the key opens, or
-    `forgotten`)."""
+    """One event's details as a reader sees them, opened if they were encrypted (for the
+    few readers that look at a single event; the audit viewer opens a page at a time)."""
     details: dict[str, Any] = json.loads(stored_details)
     if not is_encrypted(details):
         return details
-    in_clear = {k: v for k, v in details.items() if k not in (ENCRYPTED_UNDER, CIPHERTEXT)}
-    opened = Keys(session, [str(details[ENCRYPTED_UNDER])]).open(details)
-    if opened.forgotten:
-        return {**in_clear, "forgotten": True}
-    return {**in_clear, **opened.content.get("details", {})}
+    return Keys(session, [str(details[ENCRYPTED_UNDER])]).open(details).details

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, column, false, func, not_, or_, select, table
 from sqlalchemy.orm import Session
 
-from portal.audit.forgetting import CIPHERTEXT, ENCRYPTED_UNDER, Keys, is_encrypted
+from portal.audit.forgetting import ENCRYPTED_UNDER, Keys, is_encrypted
 from portal.audit.models import AuditEvent
 from portal.audit.need_to_know import NEED_TO_KNOW, NeedToKnow, Sensitive
 from portal.identity import Actor
@@ -141,15 +141,12 @@ class _Readable:
         address = event.ip_address
         opened = self.opened.get(event.id)
         if opened is not None:
-            in_clear = {k: v for k, v in details.items() if k not in (ENCRYPTED_UNDER, CIPHERTEXT)}
-            if opened.forgotten:
-                details = {**in_clear, "forgotten": "removed by the retention schedule"}
-            else:
+            details = opened.details
+            if not opened.forgotten:
                 content = opened.content
                 actor = self.names.get(content.get("actor_id") or 0)
                 principal = self.names.get(content.get("on_behalf_of_id") or 0)
                 address = content.get("ip_address")
-                details = {**in_clear, **content.get("details", {})}
         return AuditRow(
             id=event.id,
             occurred_at=event.occurred_at,

@@ -76,7 +76,7 @@ def test_without_the_key_outside_the_database_nothing_opens(app, client, session
     assert forgetting.readable(session, event.details) == {
         "reference": case.reference,
         "evidence_sha256": json.loads(event.details)["evidence_sha256"],
-        "forgotten": True,
+        "forgotten": forgetting.FORGOTTEN,
     }
 
 
@@ -93,7 +93,7 @@ def test_deleting_the_key_forgets_the_events_and_the_chain_still_verifies(
     session.commit()
     for event in _case_events(session, case.audit_reference):
         opened = forgetting.readable(session, event.details)
-        assert opened["forgotten"] is True and "stage_skipped" not in opened
+        assert opened["forgotten"] == forgetting.FORGOTTEN and "stage_skipped" not in opened
     assert verify_chain(session).ok
     page = client.get(f"/audit?object_id={case.audit_reference}").get_data(as_text=True)
     table = page.split('<tbody class="govuk-table__body">', 1)[1].split("</tbody>", 1)[0]
