@@ -97,24 +97,19 @@ def _populate(url: str) -> None:
         for p in range(1, POLICIES + 1):
             connection.execute(
                 text(
-                    "INSERT INTO policies (id, slug, title, owner_role, applies_to_engagements, applies_to_roles, "
-                    "created_at) VALUES (:id, :slug, :title, 'town_clerk', :who, '[]', :now)"
+                    "INSERT INTO policies (id, slug, title, owner_role, created_at) "
+                    "VALUES (:id, :slug, :title, 'town_clerk', :now)"
                 ),
-                {
-                    "id": p,
-                    "slug": f"policy-{p}",
-                    "title": f"Policy {p}",
-                    "who": '["employee", "volunteer"]',
-                    "now": now,
-                },
+                {"id": p, "slug": f"policy-{p}", "title": f"Policy {p}", "now": now},
             )
             for v in range(1, 4):  # three versions each: two archived, one current
                 connection.execute(
                     text(
                         "INSERT INTO policy_versions (id, policy_id, label, effective_date, body_markdown, "
                         "content_sha256, change_kind, change_summary, adopted_minute, review_due, status, "
-                        "created_at, published_at) VALUES (:id, :policy, :label, '2026-01-05', '# P', 'sha', "
-                        ":kind, 's', 'm', '2027-01-05', :status, :now, :published)"
+                        "created_at, published_at, applies_to_engagements, applies_to_roles) VALUES (:id, "
+                        ":policy, :label, '2026-01-05', '# P', 'sha', :kind, 's', 'm', '2027-01-05', :status, "
+                        ":now, :published, '[\"employee\", \"volunteer\"]', '[]')"
                     ),
                     {
                         "id": (p - 1) * 3 + v,

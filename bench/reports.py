@@ -81,8 +81,8 @@ def _populate(url: str) -> None:
             policy_id = 900 + p
             db.execute(
                 text(
-                    "INSERT INTO policies (id, slug, title, owner_role, applies_to_engagements, applies_to_roles, "
-                    "created_at) VALUES (:id, :slug, :title, 'town_clerk', '[\"employee\", \"volunteer\"]', '[]', :at)"
+                    "INSERT INTO policies (id, slug, title, owner_role, created_at) "
+                    "VALUES (:id, :slug, :title, 'town_clerk', :at)"
                 ),
                 {"id": policy_id, "slug": f"bench-{p}", "title": f"Bench Policy {p}", "at": long_ago},
             )
@@ -91,8 +91,9 @@ def _populate(url: str) -> None:
                     text(
                         "INSERT INTO policy_versions (id, policy_id, label, effective_date, body_markdown, "
                         "content_sha256, change_kind, change_summary, adopted_minute, review_due, status, created_at, "
-                        "published_at, archived_at) VALUES (:id, :policy, :label, :effective, '# Bench', :sha, "
-                        "'material', 'x', 'minute', :review, :status, :at, :published, :archived)"
+                        "published_at, archived_at, applies_to_engagements, applies_to_roles) VALUES (:id, :policy, "
+                        ":label, :effective, '# Bench', :sha, 'material', 'x', 'minute', :review, :status, :at, "
+                        ":published, :archived, '[\"employee\", \"volunteer\"]', '[]')"
                     ),
                     {
                         "id": 9000 + p * 3 + v,

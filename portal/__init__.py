@@ -26,6 +26,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from portal.auth import sessions
     from portal.business_cases.risk import RiskMatrix
     from portal.conduct.retention import parse_retention
+    from portal.people.addresses import parse_address_retention
 
     database = db.Database.connect(settings.database_url, echo=settings.echo_sql)
     db.init_app(app, database)
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     # Read once at start-up so that a mistyped matrix stops the portal, not a review.
     app.extensions["risk_matrix"] = RiskMatrix.parse(settings.risk_scores, settings.risk_bands)
     app.extensions["retention_months"] = parse_retention(settings.retention_months)
+    app.extensions["address_retention_months"] = parse_address_retention(settings.address_retention_months)
     # The evidence keys, read once: a malformed PORTAL_EVIDENCE_OLD_KEYS stops start-up.
     app.extensions["evidence_keys"] = KeyRing.from_settings(settings)
 

@@ -8,6 +8,7 @@ unsafe to expose: see `check_production`.
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path
@@ -25,6 +26,10 @@ MINIMUM_EVIDENCE_KEY_LENGTH = 32
 class UnsafeConfiguration(RuntimeError):
     """Raised at start-up when settings are unsafe or cannot be understood."""
 
+
+# The written warnings whose live period the council sets (PORTAL_WARNING_LIVE_MONTHS),
+# by the stage names of portal/conduct/models.py.
+WARNING_STAGES = ("first_written", "final_written")
 
 # Exact, lower-case values: a mistyped PORTAL_ENV (say "Production") must not quietly
 # run a live council without the production checks.
@@ -87,6 +92,11 @@ class Settings:
     escalate_after_overdue_days: int = 5
     # Disciplinary retention, in months per record type (see portal/conduct/retention.py).
     retention_months: str = "warning=6,no_warning=6,dismissal=72"
+    # How long a first and a final written warning stay live, in months. The council's own
+    # Disciplinary Policy sets these; the ACAS Code sets no period (see portal/conduct/records.py).
+    warning_live_months: str = "first_written=6,final_written=12"
+    # How long addresses and browsers are kept (see portal/people/addresses.py).
+    address_retention_months: str = "after_leaving=72,not_signed_in=12"
     # Keyed seals: held outside the database, so a database insider cannot remake them
     # (DESIGN.md, threat model). Old keys ("id:key,id:key") go on checking older seals.
     evidence_key: str = field(default=DEVELOPMENT_EVIDENCE_KEY, repr=False)
@@ -109,6 +119,15 @@ class Settings:
 
     def __post_init__(self) -> None:
         check_environment(self.environment)
+        self.warning_live_periods()  # unreadable periods stop start-up, not a hearing's outcome
+
+    def warning_live_periods(self) -> dict[str, int]:
+        """PORTAL_WARNING_LIVE_MONTHS as {stage: months}: how long each kind of written
+        warning stays live, at least a month (a warning that is never live warns of nothing)."""
+        months = parse_months("PORTAL_WARNING_LIVE_MONTHS", self.warning_live_months, WARNING_STAGES)
+        if 0 in months.values():
+            raise BadMonthsSetting("PORTAL_WARNING_LIVE_MONTHS: a warning stays live for at least one month")
+        return months
 
     def old_evidence_keys(self) -> dict[str, str]:
         """PORTAL_EVIDENCE_OLD_KEYS as {key id: key}; a malformed entry stops start-up."""
@@ -158,6 +177,8 @@ class Settings:
             risk_scores=env.get("PORTAL_RISK_SCORES", ""),
             risk_bands=env.get("PORTAL_RISK_BANDS", cls.risk_bands),
             retention_months=env.get("PORTAL_RETENTION_MONTHS", cls.retention_months),
+            warning_live_months=env.get("PORTAL_WARNING_LIVE_MONTHS", cls.warning_live_months),
+            address_retention_months=env.get("PORTAL_ADDRESS_RETENTION_MONTHS", cls.address_retention_months),
             smtp_host=env.get("PORTAL_SMTP_HOST", ""),
             smtp_port=int(env.get("PORTAL_SMTP_PORT", cls.smtp_port)),
             smtp_username=env.get("PORTAL_SMTP_USERNAME", ""),
@@ -192,10 +213,30 @@ class Settings:
                 raise TypeError(f"unknown setting {key!r}")
             setattr(settings, key, value)
         check_environment(settings.environment)
+        settings.warning_live_periods()
         settings.database_url = normalise_database_url(settings.database_url)
         if settings.migration_database_url:
             settings.migration_database_url = normalise_database_url(settings.migration_database_url)
         return settings
+
+
+class BadMonthsSetting(ValueError):
+    """A retention setting ("name=months,name=months") cannot be read."""
+
+
+def parse_months(setting_name: str, value: str, kinds: Collection[str]) -> dict[str, int]:
+    """A retention setting such as "warning=6,no_warning=6,dismissal=72": every kind given
+    exactly once, as whole months. Read at start-up, so a typing mistake stops the portal
+    rather than the schedule that depends on it."""
+    months: dict[str, int] = {}
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        name, _, number = part.partition("=")
+        if name.strip() not in kinds or not number.strip().isdigit():
+            raise BadMonthsSetting(f"{setting_name}: cannot read {part!r}")
+        months[name.strip()] = int(number)
+    if set(months) != set(kinds):
+        raise BadMonthsSetting(f"{setting_name} must give " + ", ".join(kinds))
+    return months
 
 
 def read_key_file(path: str) -> str:

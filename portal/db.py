@@ -17,7 +17,7 @@ from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
 from werkzeug.routing import IntegerConverter, Map
 
 # Constraint names are fixed by convention from the first revision, so that later
@@ -65,6 +65,13 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
+
+
+def widened(new: TypeEngine[Any], old: TypeEngine[Any]) -> TypeEngine[Any]:
+    """A column a later migration widened on PostgreSQL only. SQLite enforces no length,
+    and rebuilding a table that other rows refer to fails there, so on SQLite the declared
+    type stays what it was (and the models still match the migrations)."""
+    return new.with_variant(old, "sqlite")
 
 
 class Base(DeclarativeBase):

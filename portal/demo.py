@@ -193,7 +193,9 @@ def load_demo_council(session: Session, *, only_if_empty: bool = False) -> LoadS
 
 
 DEMO_POLICIES = (
-    # slug, file, applies to councillors too?
+    # slug, file, does its first version bind councillors too? The Networking Policy's Scope
+    # names no councillors; the demo council applies the Communication Policy, written for
+    # councillors and officers, to everyone who works for it. Recorded on each version.
     ("social-media-networking", "social-media-networking.md", False),
     ("social-media-electronic-communication", "social-media-electronic-communication.md", True),
 )
@@ -214,16 +216,12 @@ def _load_demo_policies(session: Session) -> int:
         if session.scalar(select(Policy.id).where(Policy.slug == slug)) is not None:
             continue
         text = (POLICY_TEXTS / filename).read_text(encoding="utf-8")
-        engagements = [e for e in EngagementType if councillors or e != EngagementType.COUNCILLOR]
+        engagements = tuple(e for e in EngagementType if councillors or e != EngagementType.COUNCILLOR)
         policy = policies.create_policy(
             session,
             clerk,
             policies.PolicyDetails(
-                slug=slug,
-                title=text.splitlines()[0].lstrip("# ").strip(),
-                owner_role=Role.TOWN_CLERK,
-                engagements=engagements,
-                roles=[],
+                slug=slug, title=text.splitlines()[0].lstrip("# ").strip(), owner_role=Role.TOWN_CLERK
             ),
         )
         version = policies.draft_version(
@@ -238,6 +236,7 @@ def _load_demo_policies(session: Session) -> int:
                 change_summary="First version of the policy in the portal.",
                 adopted_minute="Full Council, 12 March 2026, minute 2026/041",
                 review_due=date(2027, 3, 31),
+                scope=policies.Scope(engagements),
             ),
         )
         policies.publish_version(session, clerk, policy, version)
@@ -248,7 +247,7 @@ def _load_demo_policies(session: Session) -> int:
                 .options(selectinload(Person.role_grants))
                 .where(Person.email == demo_email(local))
             )
-            if person is not None and policies.applies_to(policy, person):
+            if person is not None and policies.applies_to(version, person):
                 sign(
                     session,
                     person,
@@ -262,23 +261,36 @@ def _load_demo_policies(session: Session) -> int:
     return published
 
 
+# The council's corporate channels, each with the minute of the meeting that set it up.
 DEMO_CHANNELS = (
-    ("website", "Ashcombe Town Council website", "https://www.ashcombe-tc.example/"),
-    ("facebook", "Ashcombe Town Council", "https://www.facebook.com/ashcombe-tc.example"),
-    ("x", "@AshcombeTC", "https://x.com/ashcombe-tc-example"),
+    (
+        "website",
+        "Ashcombe Town Council website",
+        "https://www.ashcombe-tc.example/",
+        "Minute 14/032, Council meeting 13 January 2014",
+    ),
+    (
+        "facebook",
+        "Ashcombe Town Council",
+        "https://www.facebook.com/ashcombe-tc.example",
+        "Minute 17/088, Council meeting 14 March 2017",
+    ),
+    ("x", "@AshcombeTC", "https://x.com/ashcombe-tc-example", "Minute 19/121, Council meeting 14 May 2019"),
 )
 
 
 def _load_demo_channels(session: Session) -> None:
-    """The council's three channels (Communication Policy, introduction)."""
+    """The council's three corporate channels (Communication Policy, introduction), and
+    their bases where a demo council loaded before revision 0019 has none."""
     from portal.authorisations.models import Channel
-    from portal.authorisations.service import add_channel
+    from portal.authorisations.service import add_channel, record_basis
 
-    if session.scalar(select(func.count()).select_from(Channel)):
-        return
-    office = session.scalar(select(Department.id).where(Department.name == OFFICE))
-    for platform, name, url in DEMO_CHANNELS:
-        add_channel(session, None, platform=platform, name=name, url=url, department_id=office)
+    existing = {channel.name: channel for channel in session.scalars(select(Channel))}
+    for platform, name, url, basis in DEMO_CHANNELS:
+        if not existing:
+            add_channel(session, None, platform=platform, name=name, url=url, basis=basis)
+        elif name in existing and existing[name].needs_basis:
+            record_basis(session, None, existing[name], basis)
 
 
 DEMO_MARKETS_CASE = {

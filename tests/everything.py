@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 from flask import Flask
@@ -39,7 +39,8 @@ class Everything:
 def one_of_everything(app: Flask, session: Session) -> Everything:
     """A policy with a published version and two drafts, a signature, quiz attempts, a
     channel, a pending and an issued authorisation, business cases in every state, a
-    disciplinary case with its pack, and a failed outbox message; `ids` names them."""
+    disciplinary case with its hearing, invitation and pack, and a failed outbox message;
+    `ids` names them."""
     subject = make_person(session, name="Subject Person")
     invitee = make_person(session, name="Tess Target")
     token = issue_password_token(session, invitee, purpose="invitation", actor=None)
@@ -62,7 +63,7 @@ def one_of_everything(app: Flask, session: Session) -> Everything:
     sync(session, TEST_BANK)
     attempt = start_attempt(session, subject, get_quiz(session, "basics"))
     channel = add_channel(
-        session, clerk, platform="x", name="@council", url="https://x.example/c", department_id=None
+        session, clerk, platform="x", name="@council", url="https://x.example/c", basis="Minute 24/001"
     )
     details = RequestDetails(
         person=subject,
@@ -152,8 +153,22 @@ def disciplinary_case(session, clerk, subject, policy) -> dict[str, int]:
         ),
     )
     meeting = conduct.add_meeting(session, clerk, case, held_on=date.today(), title="Meeting", notes="Notes")
+    hearer = make_person(session, name="Hearing Officer")
+    invitation = conduct.arrange_hearing(
+        session,
+        clerk,
+        case,
+        conduct.Hearing(
+            on=date.today(),
+            at=time(10, 30),
+            place="Town Hall",
+            evidence="The post",
+            possible_outcome="dismissal",
+            hearers=conduct.Hearers("officer", [hearer]),
+        ),
+    )
     pack = build_pack(session, clerk, case)
-    return {"dc": case.id, "dc_meeting": meeting.id, "dc_pack": pack.id}
+    return {"dc": case.id, "dc_meeting": meeting.id, "dc_pack": pack.id, "dc_letter": invitation.id}
 
 
 def role_change(session, clerk, subject) -> int:

@@ -91,7 +91,9 @@ def make_policy(
     material: bool = True,
     publish: bool = True,
 ):
-    """A policy with one version (published unless publish=False), committed."""
+    """A policy with one version (published unless publish=False), committed. A new policy's
+    version binds `engagements` (default: everyone) and `roles`; a further version of an
+    existing one binds what its newest version does unless they are given."""
     from portal.policies import service
 
     policy = session.scalar(select(Policy).options(selectinload(Policy.versions)).where(Policy.slug == slug))
@@ -99,16 +101,19 @@ def make_policy(
         policy = service.create_policy(
             session,
             clerk,
-            service.PolicyDetails(
-                slug=slug,
-                title=title,
-                owner_role=Role.TOWN_CLERK,
-                engagements=engagements or list(EngagementType),
-                roles=roles or [],
-            ),
+            service.PolicyDetails(slug=slug, title=title, owner_role=Role.TOWN_CLERK),
         )
+        engagements = engagements or list(EngagementType)
     version = add_version(
-        session, clerk=clerk, policy=policy, label=label, text=text, material=material, publish=publish
+        session,
+        clerk=clerk,
+        policy=policy,
+        label=label,
+        text=text,
+        material=material,
+        publish=publish,
+        engagements=engagements,
+        roles=roles,
     )
     return policy, version
 
@@ -122,9 +127,19 @@ def add_version(
     text: str = POLICY_TEXT,
     material: bool = True,
     publish: bool = True,
+    engagements: list[EngagementType] | None = None,
+    roles: list[Role] | None = None,
 ):
+    """A further version, binding `engagements` and `roles` if given, else whom the newest
+    version binds (as the draft form suggests)."""
     from portal.policies import service
     from portal.policies.models import ChangeKind
+
+    scope = service.scope_for_next_draft(policy)
+    if engagements is not None or roles is not None:
+        scope = service.Scope.of(
+            scope.engagements if engagements is None else engagements, scope.roles if roles is None else roles
+        )
 
     version = service.draft_version(
         session,
@@ -138,6 +153,7 @@ def add_version(
             change_summary="Test change",
             adopted_minute="Full Council, 1 January 2026, minute 1",
             review_due=date(2027, 1, 1),
+            scope=scope,
         ),
     )
     if publish:

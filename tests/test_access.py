@@ -145,6 +145,11 @@ EXPECTED: dict[str, tuple[str, str, str | frozenset[Role]]] = {
     ),
     "authorisations.revoke": ("POST", "/authorisations/{issued}/revoke", frozenset({R.MAYOR, R.TOWN_CLERK})),
     "authorisations.channels": ("GET", "/authorisations/channels", frozenset({R.TOWN_CLERK})),
+    "authorisations.channel_basis": (
+        "GET",
+        "/authorisations/channels/{channel}/basis",
+        frozenset({R.TOWN_CLERK}),
+    ),
     "authorisations.retire_channel": (
         "POST",
         "/authorisations/channels/{channel}/retire",
@@ -177,6 +182,9 @@ EXPECTED: dict[str, tuple[str, str, str | frozenset[Role]]] = {
     "conduct.add_meeting": ("POST", "/conduct/{dc}/meetings", CONDUCT_RECORD),
     "conduct.outcome": ("POST", "/conduct/{dc}/outcome", CONDUCT_RECORD),
     "conduct.appeal": ("POST", "/conduct/{dc}/appeal", CONDUCT_RECORD),
+    "conduct.arrange_hearing": ("POST", "/conduct/{dc}/hearing", CONDUCT_RECORD),
+    "conduct.appeal_hearing": ("POST", "/conduct/{dc}/appeal/hearing", CONDUCT_RECORD),
+    "conduct.letter_pdf": ("GET", "/conduct/{dc}/letters/{dc_letter}.pdf", CONDUCT_RECORD),
     "conduct.pack_pdf": ("GET", "/conduct/{dc}/packs/{dc_pack}.pdf", CONDUCT_RECORD),
     "conduct.evidence_receipt": ("GET", "/conduct/{dc}/evidence/receipt.pdf", CONDUCT_RECORD),
     "conduct.link_receipt": ("POST", "/conduct/{dc}/receipts", CONDUCT_RECORD),
@@ -305,7 +313,7 @@ def _expected_status(method: str, who, visitor: Visitor, endpoint: str) -> set[i
 def test_access_matrix(app, client, session, visitor: Visitor):
     everything = one_of_everything(app, session)
     spare_channel = add_channel(
-        session, everything.clerk, platform="x", name="@old", url="https://x.example/o", department_id=None
+        session, everything.clerk, platform="x", name="@old", url="https://x.example/o", basis="Minute 24/001"
     )
     session.commit()
     ids = {

@@ -43,6 +43,7 @@ APPEND_ONLY = [
     "case_decisions",
     "disciplinary_evidence",
     "disciplinary_packs",
+    "disciplinary_letters",
 ]
 REFUSED = "permission denied|must be owner"
 MONTHS = {"warning": 6, "no_warning": 6, "dismissal": 72}
@@ -188,7 +189,6 @@ def _case(
                 outcome="No further action.",
                 reasons="A first lapse, admitted at once.",
                 decided_on=decided_on,
-                hearing_on=None,
                 companion_kind="",
                 companion_name="",
             )

@@ -67,7 +67,7 @@ def _council(session, size: int):
             answer_all(session, person, attempt, right=True)
             submit(session, person, attempt)
     channel = add_channel(
-        session, clerk, platform="facebook", name="Page", url="https://f.example", department_id=None
+        session, clerk, platform="facebook", name="Page", url="https://f.example", basis="Minute 24/001"
     )
     for person in people[::10]:
         request_authorisation(

@@ -29,6 +29,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import LargeBinary, String, delete, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.audit.seal import KeyRing, canonical_json, key_ring
@@ -62,10 +64,10 @@ def _wrapping_key(ring: KeyRing, key_id: str) -> AESGCM:
     return AESGCM(derived)
 
 
-def _wrap(ring: KeyRing, reference: str, data_key: bytes) -> tuple[str, bytes]:
+def _wrap(ring: KeyRing, reference: str, key: bytes) -> tuple[str, bytes]:
     nonce = os.urandom(NONCE_BYTES)
     return ring.current_id, nonce + _wrapping_key(ring, ring.current_id).encrypt(
-        nonce, data_key, reference.encode()
+        nonce, key, reference.encode()
     )
 
 
@@ -81,21 +83,35 @@ def _unwrap(ring: KeyRing, row: RecordKey) -> bytes | None:
         return None  # altered, or wrapped for another record
 
 
-def _data_key(session: Session, reference: str) -> bytes:
-    """The record's key, made on first use."""
+def data_key(session: Session, reference: str) -> bytes:
+    """The record's key, made on first use.
+
+    A person's key or a month's key can be wanted by two requests at once, so the key is
+    added with "insert unless there is one" and then read back: whichever insert won,
+    both requests use the same key."""
     ring = key_ring()
     row = session.scalar(select(RecordKey).where(RecordKey.reference == reference))
-    if row is not None:
-        key = _unwrap(ring, row)
-        if key is None:
-            raise KeyUnavailable(reference)
-        return key
-    key = AESGCM.generate_key(bit_length=256)
-    wrap_key_id, wrapped = _wrap(ring, reference, key)
-    session.add(
-        RecordKey(reference=reference, wrapped_key=wrapped, wrap_key_id=wrap_key_id, created_at=utcnow())
-    )
-    session.flush()
+    if row is None:
+        key = AESGCM.generate_key(bit_length=256)
+        wrap_key_id, wrapped = _wrap(ring, reference, key)
+        values = {
+            "reference": reference,
+            "wrapped_key": wrapped,
+            "wrap_key_id": wrap_key_id,
+            "created_at": utcnow(),
+        }
+        insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(
+            insert(RecordKey).values(**values).on_conflict_do_nothing(index_elements=["reference"])
+        )
+        row = session.scalars(
+            select(RecordKey)
+            .where(RecordKey.reference == reference)
+            .execution_options(populate_existing=True)
+        ).one()
+    key = _unwrap(ring, row)
+    if key is None:
+        raise KeyUnavailable(reference)
     return key
 
 
@@ -105,7 +121,7 @@ class KeyUnavailable(RuntimeError):
 
 def encrypt(session: Session, reference: str, content: dict[str, Any]) -> dict[str, str]:
     """`content` sealed for the record: what an event stores as its details."""
-    key = _data_key(session, reference)
+    key = data_key(session, reference)
     nonce = os.urandom(NONCE_BYTES)
     ciphertext = AESGCM(key).encrypt(nonce, canonical_json(content).encode(), reference.encode())
     return {ENCRYPTED_UNDER: reference, CIPHERTEXT: base64.b64encode(nonce + ciphertext).decode("ascii")}
@@ -141,10 +157,13 @@ class Keys:
         rows = session.scalars(select(RecordKey).where(RecordKey.reference.in_(wanted))) if wanted else []
         self._keys = {row.reference: _unwrap(ring, row) for row in rows}
 
+    def key(self, reference: str) -> bytes | None:
+        return self._keys.get(reference)
+
     def open(self, details: dict[str, Any]) -> Opened:
         reference = str(details[ENCRYPTED_UNDER])
         in_clear = {k: v for k, v in details.items() if k not in (ENCRYPTED_UNDER, CIPHERTEXT)}
-        key = self._keys.get(reference)
+        key = self.key(reference)
         if key is None:
             return Opened(forgotten=True, content={}, in_clear=in_clear)
         blob = base64.b64decode(details[CIPHERTEXT])

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db import Base, UTCDateTime
+from portal.db import Base, UTCDateTime, widened
 
 
 class AuditEvent(Base):
@@ -27,7 +27,7 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(80), index=True)
     object_type: Mapped[str] = mapped_column(String(60))
     object_id: Mapped[str | None] = mapped_column(String(60))
-    ip_address: Mapped[str | None] = mapped_column(String(45))
+    ip_address: Mapped[str | None] = mapped_column(widened(String(200), String(45)))  # sealed: audit.personal
     details: Mapped[str] = mapped_column(Text)
     previous_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)

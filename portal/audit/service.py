@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.audit import personal
 from portal.audit.forgetting import encrypt
 from portal.audit.models import AuditEvent
 from portal.audit.need_to_know import entry_for
@@ -107,9 +108,13 @@ def record(
         stored = {**in_clear, **encrypt(session, str(object_id), secret)}
         actor_id = on_behalf_of_id = None
         address = None
+    occurred_at = utcnow()
+    # The address is the requester's personal data: sealed under their key (or the
+    # month's, for nobody signed in) so that the retention schedule can forget it.
+    address = personal.seal(session, personal.key_for(actor_id, occurred_at), address)
     previous = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     event = AuditEvent(
-        occurred_at=utcnow(),
+        occurred_at=occurred_at,
         actor_id=actor_id,
         on_behalf_of_id=on_behalf_of_id,
         action=action,

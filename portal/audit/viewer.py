@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, column, false, func, not_, or_, select, table
 from sqlalchemy.orm import Session
 
+from portal.audit import personal
 from portal.audit.forgetting import ENCRYPTED_UNDER, Keys, is_encrypted
 from portal.audit.models import AuditEvent
 from portal.audit.need_to_know import NEED_TO_KNOW, NeedToKnow, Sensitive
@@ -125,6 +126,7 @@ class _Readable:
         encrypted = {e.id: d for e in events if is_encrypted(d := json.loads(e.details))}
         keys = Keys(session, (str(d[ENCRYPTED_UNDER]) for d in encrypted.values()))
         self.opened = {event_id: keys.open(details) for event_id, details in encrypted.items()}
+        self.addresses = personal.Fields(session, (e.ip_address for e in events))
         people = {
             person_id
             for opened in self.opened.values()
@@ -138,7 +140,7 @@ class _Readable:
 
     def row(self, event: AuditEvent, actor: str | None, principal: str | None) -> AuditRow:
         details: dict[str, Any] = json.loads(event.details)
-        address = event.ip_address
+        address = self.addresses.open(event.ip_address)
         opened = self.opened.get(event.id)
         if opened is not None:
             details = opened.details

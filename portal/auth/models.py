@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import Base, UTCDateTime
+from portal.db import Base, UTCDateTime, widened
 from portal.people.models import Person
 
 
@@ -39,4 +39,4 @@ class SignInFailure(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     account: Mapped[str] = mapped_column(String(320), index=True)
     failed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    ip_address: Mapped[str | None] = mapped_column(String(45))
+    ip_address: Mapped[str | None] = mapped_column(widened(String(200), String(45)))  # sealed: audit.personal

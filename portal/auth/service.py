@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from portal.audit import personal
 from portal.audit.service import client_address, record
 from portal.auth.models import PasswordToken, SignInFailure
 from portal.auth.passwords import hash_password, needs_rehash, password_matches, password_problem
@@ -120,7 +121,9 @@ def authenticate(session: Session, email: str, password: str, *, ip_address: str
     person = _find_by_email(session, account)
     correct = password_matches(person.password_hash if person else None, password)
     if not correct or person is None or not person.is_active:
-        session.add(SignInFailure(account=account, failed_at=now, ip_address=ip_address))
+        # Whoever typed the password is unknown: the address is kept under the month's key.
+        address = personal.seal(session, personal.month_key(now), ip_address)
+        session.add(SignInFailure(account=account, failed_at=now, ip_address=address))
         record(
             session,
             actor=None,
@@ -169,8 +172,8 @@ def check_password_again(
     if wait is not None:
         raise PasswordThrottled(wait, field=field)
     if not password_matches(person.password_hash, password):
-        ip_address = client_address()
-        session.add(SignInFailure(account=account, failed_at=now, ip_address=ip_address))
+        address = personal.seal(session, personal.person_key(person.id), client_address())
+        session.add(SignInFailure(account=account, failed_at=now, ip_address=address))
         record(
             session,
             actor=person,

@@ -2,8 +2,11 @@
 
 The Communication Policy (introduction) names the council's website, Facebook page and
 Twitter account, and expects more channels over time; an authorisation to post
-(Networking Policy 3.2) is always for channels in this register. Channels are added by
-hand or when a department's business case is approved (Networking Policy 3.4).
+(Networking Policy 3.2) is always for channels in this register. Each channel records
+why it is there. A department's own channel enters only when its business case is
+approved (Networking Policy 3.4: `add_case_channel`); the council's corporate channels
+are added by hand with the council's decision, its resolution or minute reference
+(`add_channel`).
 """
 
 from __future__ import annotations
@@ -45,6 +48,17 @@ def all_channels(session: Session) -> list[Channel]:
     )
 
 
+def channels_needing_basis(session: Session) -> list[Channel]:
+    """Active channels registered before revision 0019 with no recorded basis."""
+    return list(
+        session.scalars(
+            select(Channel)
+            .where(Channel.status == "active", Channel.basis_kind == "not_recorded")
+            .order_by(Channel.name)
+        )
+    )
+
+
 def get_channel(session: Session, channel_id: int) -> Channel:
     found = session.get(Channel, channel_id)
     if found is None:
@@ -52,12 +66,45 @@ def get_channel(session: Session, channel_id: int) -> Channel:
     return found
 
 
-def add_channel(
-    session: Session, actor: Person | None, *, platform: str, name: str, url: str, department_id: int | None
+BASIS_EXAMPLE = "“Minute 23/145, Council meeting 12 March 2024”"
+BASIS_LENGTH = 200
+
+
+def checked_basis(basis: str) -> str:
+    """The council's decision to run a corporate channel, as a reference to its record:
+    one line, naming the minute or resolution by its number. It is a reference, not an
+    account of the decision (the minutes hold that), which is why the audit trail may
+    keep it."""
+    text = basis.strip()
+    if not text:
+        raise DomainError(
+            f"Enter the council resolution or minute reference, for example {BASIS_EXAMPLE}", field="basis"
+        )
+    if any(not character.isprintable() for character in text):
+        raise DomainError("Give the reference on one line", field="basis")
+    if len(text) > BASIS_LENGTH:
+        raise DomainError(f"Keep the reference to {BASIS_LENGTH} characters or fewer", field="basis")
+    if not any(character.isdigit() for character in text):
+        raise DomainError(
+            f"Include the minute or resolution number, for example {BASIS_EXAMPLE}", field="basis"
+        )
+    return text
+
+
+def _add(
+    session: Session,
+    actor: Person | None,
+    where: tuple[str, str, str],
+    *,
+    department_id: int | None,
+    basis_kind: str,
+    basis: str,
+    facts: dict[str, object],
 ) -> Channel:
-    """Add a channel to the register, so that authorisations can name it. The council's
-    own rule: a known platform, a name, and a web address that anyone checking the
-    register can open (the channels themselves: Communication Policy, introduction)."""
+    """A channel at `where` (platform, name, web address), with why it is there. The
+    council's own rule: a known platform, a name, and a web address that anyone checking
+    the register can open (the channels themselves: Communication Policy, introduction)."""
+    platform, name, url = where
     if platform not in PLATFORMS:
         raise DomainError("Choose the platform from the list", field="platform")
     if not name.strip():
@@ -71,6 +118,8 @@ def add_channel(
         department_id=department_id,
         status="active",
         created_at=utcnow(),
+        basis_kind=basis_kind,
+        basis=basis,
     )
     session.add(channel)
     session.flush()
@@ -80,9 +129,81 @@ def add_channel(
         action="authorisations.channel_added",
         object_type="channel",
         object_id=channel.id,
-        details={"platform": platform, "name": channel.name, "url": channel.url},
+        details={
+            "platform": platform,
+            "name": channel.name,
+            "url": channel.url,
+            "basis_kind": basis_kind,
+            **facts,
+        },
     )
     return channel
+
+
+def add_channel(
+    session: Session, actor: Person | None, *, platform: str, name: str, url: str, basis: str
+) -> Channel:
+    """Add one of the council's corporate channels, so that authorisations can name it.
+    It belongs to no department: a department's own account enters only through an
+    approved business case (Networking Policy 3.4, `add_case_channel`). Its basis is the
+    council's decision, as its resolution or minute reference."""
+    reference = checked_basis(basis)
+    return _add(
+        session,
+        actor,
+        (platform, name, url),
+        department_id=None,
+        basis_kind="council_resolution",
+        basis=reference,
+        facts={"basis": reference},
+    )
+
+
+def add_case_channel(
+    session: Session,
+    actor: Person,
+    *,
+    platform: str,
+    name: str,
+    url: str,
+    department_id: int,
+    case_reference: str,
+) -> Channel:
+    """Add a department's own channel on the approval of its business case (Networking
+    Policy 3.4). Only the approval of a case calls this (business_cases.review); the
+    case is the channel's basis."""
+    return _add(
+        session,
+        actor,
+        (platform, name, url),
+        department_id=department_id,
+        basis_kind="business_case",
+        basis=f"Business case {case_reference}",
+        facts={"department_id": department_id, "business_case": case_reference},
+    )
+
+
+def record_basis(session: Session, actor: Person | None, channel: Channel, basis: str) -> None:
+    """Record the council's decision behind a channel that is not a business case's: a
+    corporate channel, or one registered before revision 0019 with no basis (Networking
+    Policy 3.4 leaves the council's own channels to the council). Recording the same
+    reference again changes nothing."""
+    if not channel.basis_may_be_recorded:
+        raise DomainError("This channel's basis is its approved business case")
+    reference = checked_basis(basis)
+    if channel.basis_kind == "council_resolution" and channel.basis == reference:
+        return
+    replaces = channel.basis_kind
+    channel.basis_kind, channel.basis = "council_resolution", reference
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="authorisations.channel_basis_recorded",
+        object_type="channel",
+        object_id=channel.id,
+        details={"basis": reference, "replaces": replaces},
+    )
 
 
 def retire_channel(session: Session, actor: Person, channel: Channel) -> None:

@@ -36,7 +36,20 @@ class ReasonForm(FlaskForm):
     reason = TextAreaField("Reason", validators=[DataRequired("Give the reason"), Length(max=2000)])
 
 
+def _basis_field() -> StringField:
+    # Only presence here: the service checks the rest (one line, a number, the length),
+    # with messages that say what to give.
+    return StringField(
+        "The council's decision",
+        validators=[
+            DataRequired("Enter the council resolution or minute reference that set up this channel")
+        ],
+    )
+
+
 class ChannelForm(FlaskForm):
+    """A corporate channel: a department's own joins the register with its approved business case."""
+
     platform = SelectField(
         "Platform", choices=[SelectChoice(p, p.capitalize() if p != "x" else "X") for p in PLATFORMS]
     )
@@ -46,4 +59,8 @@ class ChannelForm(FlaskForm):
     url = StringField(
         "Web address", validators=[DataRequired("Enter the channel's web address"), Length(max=300)]
     )
-    department = SelectField("Owning department", validators=[Optional()])
+    basis = _basis_field()
+
+
+class BasisForm(FlaskForm):
+    basis = _basis_field()

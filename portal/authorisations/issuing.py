@@ -15,6 +15,7 @@ import secrets
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from portal.audit import personal
 from portal.audit.service import record
 from portal.auth.service import check_password_again
 from portal.clock import today
@@ -130,7 +131,7 @@ def issue(
         signer_role=role.value,
         typed_name=" ".join(typed_name.split()),
         signed_at=now,
-        ip_address=ip_address,
+        ip_address=personal.seal(session, personal.person_key(signer.id), ip_address),
         letter_pdf=pdf,
         letter_sha256=hashlib.sha256(pdf).hexdigest(),
     )

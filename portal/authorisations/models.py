@@ -6,7 +6,7 @@ from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, LargeBinary, S
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.audit.seal import SealedRecord
-from portal.db import Base, UTCDateTime
+from portal.db import Base, UTCDateTime, widened
 from portal.people.models import Department, Person
 
 PLATFORMS = ("website", "facebook", "x", "instagram", "linkedin", "youtube", "other")
@@ -19,11 +19,23 @@ request_channels = Table(
 )
 
 
+# Why a channel is in the register. A department's own account enters through its
+# approved business case (Networking Policy 3.4); the council's corporate channels on the
+# council's decision, recorded as its resolution or minute reference. Channels registered
+# before revision 0019 had neither recorded: they show that they need one.
+BASIS_KINDS = ("business_case", "council_resolution", "not_recorded")
+BASIS_NOT_RECORDED = "not recorded before revision 0019"
+_BASIS_KINDS = ", ".join(f"'{k}'" for k in BASIS_KINDS)
+
+
 class Channel(Base):
     """One of the council's own channels: its website, Facebook page, X account..."""
 
     __tablename__ = "channels"
-    __table_args__ = (CheckConstraint("status IN ('active', 'retired')", name="status"),)
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'retired')", name="status"),
+        CheckConstraint(f"basis_kind IN ({_BASIS_KINDS})", name="basis_kind"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     platform: Mapped[str] = mapped_column(String(20))
@@ -32,12 +44,25 @@ class Channel(Base):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     status: Mapped[str] = mapped_column(String(10), default="active")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The server defaults are migration 0019's backfill: a row written behind the
+    # portal's back without a basis says so rather than claiming one.
+    basis_kind: Mapped[str] = mapped_column(String(20), server_default="not_recorded")
+    basis: Mapped[str] = mapped_column(String(200), server_default=BASIS_NOT_RECORDED)
 
     department: Mapped[Department | None] = relationship(lazy="raise")
 
     @property
     def label(self) -> str:
         return f"{self.name} ({self.platform})"
+
+    @property
+    def needs_basis(self) -> bool:
+        return self.basis_kind == "not_recorded"
+
+    @property
+    def basis_may_be_recorded(self) -> bool:
+        """A business case's channel has its case as its basis; any other, the council's decision."""
+        return self.basis_kind != "business_case"
 
 
 class AuthorisationRequest(Base):
@@ -85,7 +110,7 @@ class AuthorisationIssue(SealedRecord, Base):
     signer_role: Mapped[str] = mapped_column(String(30))
     typed_name: Mapped[str] = mapped_column(String(200))
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    ip_address: Mapped[str | None] = mapped_column(String(45))
+    ip_address: Mapped[str | None] = mapped_column(widened(String(200), String(45)))  # sealed: audit.personal
     letter_pdf: Mapped[bytes] = mapped_column(LargeBinary)
     letter_sha256: Mapped[str] = mapped_column(String(64))
 

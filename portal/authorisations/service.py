@@ -4,7 +4,7 @@ Posting for the council on social media takes a written authority that only the 
 or the Town Clerk can give (Networking Policy 3.2). The work is done in the rooms
 behind this module:
 
-- `channels`: the register of the council's own channels;
+- `channels`: the register of the council's own channels, and why each is there;
 - `requests`: asking for an authorisation, and declining it;
 - `issuing`: the preconditions, the signature and the letter;
 - `revocation`: withdrawing one, by a signatory or when its holder leaves;
@@ -20,10 +20,13 @@ from portal.people.service import LEAVER_HOOKS
 from .channels import (
     MODERATOR_SOURCES,
     active_channels,
+    add_case_channel,
     add_channel,
     all_channels,
+    channels_needing_basis,
     get_channel,
     moderators_by_channel,
+    record_basis,
     retire_channel,
 )
 from .issuing import SIGNING_ROLES, PreconditionsUnmet, issue, missing_preconditions, signing_role
@@ -61,12 +64,14 @@ __all__ = [
     "RequestDetails",
     "UnknownChannel",
     "active_channels",
+    "add_case_channel",
     "add_channel",
     "all_channels",
     "authorisations_of",
     "by_code",
     "public_check",
     "PublicCheck",
+    "channels_needing_basis",
     "check_dates",
     "decline",
     "ending_soon",
@@ -77,6 +82,7 @@ __all__ = [
     "may_see",
     "missing_preconditions",
     "moderators_by_channel",
+    "record_basis",
     "register",
     "request_authorisation",
     "requests_for",

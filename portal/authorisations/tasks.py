@@ -1,15 +1,20 @@
-"""Authorisation notices for the daily reminders run: one ending soon is announced."""
+"""Authorisation notices for the daily reminders run (one ending soon is announced), and
+the Town Clerk's task for each channel whose basis was never recorded."""
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import date, timedelta
 
+from flask import url_for
 from sqlalchemy.orm import Session
 
+from portal.access import can
 from portal.outbox.service import Message, day_text, portal_path, queue
-from portal.tasks import NOTICE_SOURCES
+from portal.people.models import Person
+from portal.tasks import NOTICE_SOURCES, TASK_SOURCES, Task
 
+from .channels import channels_needing_basis
 from .register import register
 
 # How long before an authorisation ends its holder and requester are told (the council's
@@ -48,4 +53,21 @@ def expiry_notices(session: Session, today: date) -> Counter[str]:
     return counts
 
 
+def basis_tasks(session: Session, person: Person) -> list[Task]:
+    """Whoever keeps the register: each active channel registered before revision 0019
+    with no basis, until the council's decision behind it is recorded (a department's
+    channel comes from its business case, Networking Policy 3.4; the council's own
+    channels from the council)."""
+    if not can(person, "manage_channels"):
+        return []
+    return [
+        Task(
+            f"Record the council's decision for the channel {channel.label}",
+            url_for("authorisations.channel_basis", channel_id=channel.id),
+        )
+        for channel in channels_needing_basis(session)
+    ]
+
+
 NOTICE_SOURCES.append(expiry_notices)
+TASK_SOURCES.append(basis_tasks)

@@ -7,12 +7,12 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.access import can, public, requires, signed_in
 from portal.authorisations import service
-from portal.authorisations.forms import ChannelForm, IssueForm, ReasonForm, RequestForm
+from portal.authorisations.forms import BasisForm, ChannelForm, IssueForm, ReasonForm, RequestForm
 from portal.clock import today
 from portal.db import get_session
 from portal.downloads import csv_download, csv_text, pdf_download
 from portal.forms import refusal_shown_on
-from portal.people.service import departments, person_named_in_form
+from portal.people.service import person_named_in_form
 from portal.ratelimit import PUBLIC_CHECKS, limiter
 
 blueprint = Blueprint("authorisations", __name__, url_prefix="/authorisations")
@@ -219,9 +219,6 @@ def letter(request_id: int) -> Response:
 def channels() -> str | WerkzeugResponse:
     db = get_session()
     form = ChannelForm()
-    form.department.choices = [SelectChoice("", "None")] + [
-        SelectChoice(str(d.id), d.name) for d in departments(db)
-    ]
     if form.validate_on_submit():
         with refusal_shown_on(form) as done:
             added = service.add_channel(
@@ -230,7 +227,7 @@ def channels() -> str | WerkzeugResponse:
                 platform=form.platform.data,
                 name=form.name.data or "",
                 url=form.url.data or "",
-                department_id=int(form.department.data) if form.department.data else None,
+                basis=form.basis.data or "",
             )
         if done:
             flash(f"{added.label} has been added to the register.", "success")
@@ -241,6 +238,25 @@ def channels() -> str | WerkzeugResponse:
         channels=service.all_channels(db),
         moderators=service.moderators_by_channel(db),
     )
+
+
+@blueprint.route("/channels/<int:channel_id>/basis", methods=["GET", "POST"])
+@requires("manage_channels")
+def channel_basis(channel_id: int) -> str | WerkzeugResponse:
+    db = get_session()
+    channel = service.get_channel(db, channel_id)
+    if not channel.basis_may_be_recorded:
+        abort(404)  # a business case's channel: its case is its basis, nothing to record
+    form = BasisForm()
+    if request.method == "GET" and not channel.needs_basis:
+        form.basis.data = channel.basis
+    if form.validate_on_submit():
+        with refusal_shown_on(form) as done:
+            service.record_basis(db, current_user, channel, form.basis.data or "")
+        if done:
+            flash(f"The council's decision for {channel.label} has been recorded.", "success")
+            return redirect(url_for("authorisations.channels"))
+    return render_template("authorisations/channel_basis.html", form=form, channel=channel)
 
 
 @blueprint.post("/channels/<int:channel_id>/retire")

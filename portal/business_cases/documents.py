@@ -10,7 +10,7 @@ from portal.documents.render import render_pdf
 
 from .models import BusinessCase, CaseDecision, CaseReview, CaseSubmission
 from .risk import BAND_LABELS, BANDS, IMPACT_LABELS, LIKELIHOOD_LABELS, RiskMatrix
-from .sections import REVIEW_SECTIONS, TEXT_SECTIONS, TREATMENT_LABELS
+from .sections import REVIEW_SECTIONS, TEXT_SECTIONS, TREATMENT_LABELS, basis_label
 from .snapshot import readable_parts
 
 
@@ -78,6 +78,7 @@ def _shared(content: dict[str, Any], matrix: RiskMatrix) -> dict[str, Any]:
         "likelihood_labels": LIKELIHOOD_LABELS,
         "impact_labels": IMPACT_LABELS,
         "treatment_labels": TREATMENT_LABELS,
+        "basis_of": basis_label,
     }
 
 

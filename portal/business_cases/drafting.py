@@ -18,7 +18,7 @@ from portal.references import next_reference
 
 from .cases import UnknownChoice, audit_case, check_editable, departments_for, eligible_moderators, get_case
 from .models import BusinessCase, ModerationSlot, RiskItem
-from .sections import REQUIRED_RISK_CATEGORIES, TEXT_SECTIONS
+from .sections import STARTING_RISKS, TEXT_SECTIONS
 
 
 def start_case(
@@ -26,7 +26,8 @@ def start_case(
 ) -> BusinessCase:
     """A new draft for the author's own department (any, for the Clerk and the Deputy).
     Networking Policy 3.4 asks for a fully risk-assessed case, so its risk register
-    starts with the categories to assess (sections.REQUIRED_RISK_CATEGORIES)."""
+    starts with the risks to assess: the three areas 3.4 names and five the council
+    adds as good practice (sections.STARTING_RISKS)."""
     if department_id not in {d.id for d in departments_for(session, author)}:
         raise DomainError("You can write a case only for your own department", field="department")
     if platform not in PLATFORMS:
@@ -43,7 +44,7 @@ def start_case(
         status="draft",
         platform=platform,
         account_name=account_name.strip(),
-        risks=[RiskItem(category=category) for category in REQUIRED_RISK_CATEGORIES],
+        risks=[RiskItem(category=risk.category) for risk in STARTING_RISKS],
     )
     session.add(case)
     session.flush()

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from portal.authorisations.models import Channel
-from portal.authorisations.service import add_channel, retire_channel
+from portal.authorisations.service import add_case_channel, retire_channel
 from portal.clock import add_months, today
 from portal.db import utcnow
 from portal.errors import DomainError
@@ -195,12 +195,13 @@ def _apply(
     case.status = "approved"
     case.next_review_on = decision.next_review_on
     if case.channel_id is None:
-        channel = add_channel(
+        channel = add_case_channel(
             session,
             reviewer,
             platform=content["platform"],
             name=content["account_name"],
             url=content["web_address"],
             department_id=case.department_id,
+            case_reference=case.reference,
         )
         case.channel_id = channel.id

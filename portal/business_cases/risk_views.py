@@ -15,6 +15,7 @@ from . import service
 from .forms import ActionForm, RiskForm
 from .models import BusinessCase, RiskItem
 from .risk import current_matrix
+from .sections import basis_label, starting_risks_by_basis
 from .shared_views import (
     blueprint,
     editable_case,
@@ -51,6 +52,8 @@ def _risk_page(case: BusinessCase, item: RiskItem | None, form: RiskForm, action
         form=form,
         action_form=action_form,
         matrix=current_matrix(),
+        basis_of=basis_label,
+        starting_risks=starting_risks_by_basis(),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 
 @dataclass(frozen=True)
@@ -47,18 +48,81 @@ REVIEW_SECTION_LABELS = {s.key: s.label for s in REVIEW_SECTIONS}
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 
-# Each must be assessed before submission. Networking Policy 3.4 names the first three
-# (malicious comments, Freedom of Information, a disclaimer that leaves the council's
-# obligations in place); the others are the council's good practice.
-REQUIRED_RISK_CATEGORIES = {
-    "malicious_comments": "Malicious or abusive comments",
-    "foi_disclosure": "Comments disclosed under the Freedom of Information Act 2000",
-    "accuracy_defamation": "Accuracy and defamation (a disclaimer does not remove obligations)",
-    "confidential_information": "Disclosure of confidential or personal information",
-    "account_compromise": "Account compromise and social engineering",
-    "copyright": "Copyright",
-    "political_content": "Political content and the pre-election period",
-    "staff_capacity": "Staff capacity or a moderation failure",
+
+class RiskBasis(StrEnum):
+    """Why a starting risk is in every register: the policy's requirement, or the council's choice."""
+
+    NETWORKING_POLICY = "networking_policy_3_4"
+    GOOD_PRACTICE = "good_practice"
+
+    @property
+    def phrase(self) -> str:
+        """In the middle of a sentence: "(required by the Networking Policy section 3.4)"."""
+        return _BASIS_PHRASES[self]
+
+    @property
+    def label(self) -> str:
+        """On its own, as in a table cell."""
+        return self.phrase[0].upper() + self.phrase[1:]
+
+
+_BASIS_PHRASES = {
+    RiskBasis.NETWORKING_POLICY: "required by the Networking Policy section 3.4",
+    RiskBasis.GOOD_PRACTICE: "the council's good practice",
 }
-RISK_CATEGORIES = {**REQUIRED_RISK_CATEGORIES, "other": "Other"}
+# A risk the author adds under "Other" is neither: it is theirs.
+ADDED_RISK_LABEL = "Added for this case"
+
+
+@dataclass(frozen=True)
+class StartingRisk:
+    category: str
+    label: str
+    basis: RiskBasis
+
+
+# Every register starts with these, and each must be assessed before submission.
+# Networking Policy 3.4 names three risk areas: malicious comments and the moderation
+# that removes them, a disclaimer that leaves the council answerable for accuracy, and
+# Freedom of Information. The other five are the council's good practice, not the
+# policy's requirement; the interface and the README say which is which.
+STARTING_RISKS = (
+    StartingRisk("malicious_comments", "Malicious or abusive comments", RiskBasis.NETWORKING_POLICY),
+    StartingRisk(
+        "foi_disclosure",
+        "Comments disclosed under the Freedom of Information Act 2000",
+        RiskBasis.NETWORKING_POLICY,
+    ),
+    StartingRisk(
+        "accuracy_defamation",
+        "Accuracy and defamation (a disclaimer does not remove obligations)",
+        RiskBasis.NETWORKING_POLICY,
+    ),
+    StartingRisk(
+        "confidential_information",
+        "Disclosure of confidential or personal information",
+        RiskBasis.GOOD_PRACTICE,
+    ),
+    StartingRisk("account_compromise", "Account compromise and social engineering", RiskBasis.GOOD_PRACTICE),
+    StartingRisk("copyright", "Copyright", RiskBasis.GOOD_PRACTICE),
+    StartingRisk(
+        "political_content", "Political content and the pre-election period", RiskBasis.GOOD_PRACTICE
+    ),
+    StartingRisk("staff_capacity", "Staff capacity or a moderation failure", RiskBasis.GOOD_PRACTICE),
+)
+STARTING_RISK_BY_CATEGORY = {risk.category: risk for risk in STARTING_RISKS}
+RISK_CATEGORIES = {**{risk.category: risk.label for risk in STARTING_RISKS}, "other": "Other"}
+
+
+def starting_risks_by_basis() -> dict[RiskBasis, list[StartingRisk]]:
+    """The starting risks under the reason each is there, the policy's first."""
+    return {basis: [risk for risk in STARTING_RISKS if risk.basis is basis] for basis in RiskBasis}
+
+
+def basis_label(category: str) -> str:
+    """Why a risk of this category is in the register, in words for the pages and PDFs."""
+    starting = STARTING_RISK_BY_CATEGORY.get(category)
+    return starting.basis.label if starting else ADDED_RISK_LABEL
+
+
 TREATMENT_LABELS = {"mitigate": "Mitigate", "accept": "Accept", "avoid": "Avoid", "transfer": "Transfer"}

@@ -16,7 +16,7 @@ from portal.textdiff import word_diff
 
 from .models import BusinessCase
 from .risk import BAND_LABELS, RiskMatrix
-from .sections import REVIEW_SECTIONS, RISK_CATEGORIES, TEXT_SECTIONS, TREATMENT_LABELS, WEEKDAYS
+from .sections import REVIEW_SECTIONS, RISK_CATEGORIES, TEXT_SECTIONS, TREATMENT_LABELS, WEEKDAYS, basis_label
 
 
 def _scored(matrix: RiskMatrix, likelihood: int | None, impact: int | None) -> dict[str, Any]:
@@ -91,6 +91,9 @@ def readable_parts(content: dict[str, Any]) -> dict[str, str]:
     for risk in content["risks"]:
         lines = [
             f"{risk['label']}: {risk['description']}",
+            # From the category, not the frozen copy: submissions frozen before the
+            # basis was shown read the same, so no change is reported between them.
+            f"Why it is in the register: {basis_label(risk['category'])}",
             f"Before controls: {_band(risk['inherent'])}",
             f"Controls: {risk['controls'] or 'none'}",
             f"After controls: {_band(risk['residual'])}",

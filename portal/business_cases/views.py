@@ -22,7 +22,7 @@ from .documents import heat_map
 from .forms import DetailsForm, ModerationForm, ReasonForm, StartForm, slot_field_name
 from .models import BusinessCase
 from .risk import BAND_LABELS, current_matrix
-from .sections import TEXT_SECTIONS, WEEKDAYS
+from .sections import TEXT_SECTIONS, WEEKDAYS, basis_label, starting_risks_by_basis
 from .shared_views import (
     blueprint,
     editable_case,
@@ -98,6 +98,8 @@ def show(case_id: int) -> str:
         weekdays=WEEKDAYS,
         text_sections=TEXT_SECTIONS,
         band_labels=BAND_LABELS,
+        basis_of=basis_label,
+        starting_risks=starting_risks_by_basis(),
     )
 
 

@@ -18,8 +18,9 @@ from portal.documents.seals import council_seal
 from portal.documents.signing import SignatureCheck
 from portal.people.models import Person
 
+from .hearings import heard_by_words
 from .models import STAGE_LABELS, DisciplinaryCase, EvidencePack
-from .service import audit_case
+from .records import audit_case
 
 
 @dataclass(frozen=True)
@@ -42,15 +43,19 @@ def timeline(case: DisciplinaryCase) -> list[TimelineEntry]:
             entries.append(
                 TimelineEntry(meeting.shared_on, f"Notes of “{meeting.title}” shared with the employee")
             )
+    for letter in case.letters:
+        entries.append(TimelineEntry(letter.issued_at, f"Letter issued: {letter.label}"))
     if case.hearing_on:
-        entries.append(TimelineEntry(case.hearing_on, "Hearing"))
+        at = f" at {case.hearing_time:%H:%M}" if case.hearing_time else ""
+        entries.append(TimelineEntry(case.hearing_on, f"Hearing{at}"))
     if case.decided_on and case.stage:
         entries.append(TimelineEntry(case.decided_on, f"Outcome: {STAGE_LABELS[case.stage]}"))
     if case.appeal_lodged_on:
         entries.append(TimelineEntry(case.appeal_lodged_on, "Appeal lodged"))
     if case.appeal_hearing_on:
         entries.append(TimelineEntry(case.appeal_hearing_on, "Appeal hearing"))
-    return sorted(entries, key=lambda e: e.on if isinstance(e.on, date) else e.on.date())
+    # A datetime is a date too: test for it first.
+    return sorted(entries, key=lambda e: e.on.date() if isinstance(e.on, datetime) else e.on)
 
 
 def build_pack(session: Session, actor: Person, case: DisciplinaryCase) -> EvidencePack:
@@ -79,6 +84,15 @@ def build_pack(session: Session, actor: Person, case: DisciplinaryCase) -> Evide
                 f"receipt-{link.receipt.code}.pdf", link.receipt.pdf, "A further receipt linked to the case"
             ),
         )
+    for letter in case.letters:
+        manifest.append((f"{letter.label}, letter {letter.id} (embedded PDF)", letter.sha256))
+        embedded += (
+            EmbeddedFile(
+                f"{case.reference}-{letter.kind.replace('_', '-')}-{letter.id}.pdf",
+                letter.pdf,
+                f"{letter.label}, as issued",
+            ),
+        )
     if content["acknowledgement"]:
         manifest.append(("Acknowledgement record", content["acknowledgement"]["evidence_sha256"]))
     manifest.append(
@@ -97,6 +111,8 @@ def build_pack(session: Session, actor: Person, case: DisciplinaryCase) -> Evide
         timeline=timeline(case),
         manifest=manifest,
         stage_labels=STAGE_LABELS,
+        hearing_heard_by=heard_by_words(case, "hearing"),
+        appeal_heard_by=heard_by_words(case, "appeal"),
         generated_by=actor.name,
         generated_at=utcnow(),
     )

@@ -27,14 +27,24 @@ from sqlalchemy.orm import Session
 from portal.audit.forgetting import forget
 from portal.audit.service import record
 from portal.clock import add_months
+from portal.config import BadMonthsSetting, parse_months
 from portal.db import utcnow
 from portal.errors import DomainError
 from portal.people.models import Person
 
 from . import messages
-from .models import CaseMeeting, DisciplinaryCase, EvidencePack, EvidenceSnapshot, LegalHold, LinkedReceipt
+from .models import (
+    CaseHearer,
+    CaseLetter,
+    CaseMeeting,
+    DisciplinaryCase,
+    EvidencePack,
+    EvidenceSnapshot,
+    LegalHold,
+    LinkedReceipt,
+)
 from .need_to_know import OBJECT_TYPE
-from .service import audit_case
+from .records import audit_case
 
 RECORD_TYPES = {
     "warning": "a written warning, from when it expires",
@@ -43,20 +53,11 @@ RECORD_TYPES = {
 }
 
 
-class BadRetentionSettings(ValueError):
-    """PORTAL_RETENTION_MONTHS cannot be read."""
+BadRetentionSettings = BadMonthsSetting
 
 
 def parse_retention(setting: str) -> dict[str, int]:
-    months: dict[str, int] = {}
-    for part in filter(None, (p.strip() for p in setting.split(","))):
-        name, _, value = part.partition("=")
-        if name.strip() not in RECORD_TYPES or not value.strip().isdigit():
-            raise BadRetentionSettings(f"PORTAL_RETENTION_MONTHS: cannot read {part!r}")
-        months[name.strip()] = int(value)
-    if set(months) != set(RECORD_TYPES):
-        raise BadRetentionSettings("PORTAL_RETENTION_MONTHS must give " + ", ".join(RECORD_TYPES))
-    return months
+    return parse_months("PORTAL_RETENTION_MONTHS", setting, RECORD_TYPES)
 
 
 def configured_months() -> dict[str, int]:
@@ -90,6 +91,19 @@ def cases_due(session: Session, on: date, months: dict[str, int]) -> list[Discip
         select(DisciplinaryCase).where(DisciplinaryCase.status == "decided").order_by(DisciplinaryCase.id)
     )
     return [c for c in decided if not c.under_legal_hold and (kept_until(c, months) or date.max) < on]
+
+
+# Every table whose rows belong to one case, removed with it. PostgreSQL's purge function
+# deletes the same tables (migrations 0015 and 0020).
+CASE_CHILDREN = (
+    CaseMeeting,
+    CaseHearer,
+    CaseLetter,
+    EvidenceSnapshot,
+    EvidencePack,
+    LinkedReceipt,
+    LegalHold,
+)
 
 
 @dataclass(frozen=True)
@@ -139,7 +153,7 @@ def _remove(session: Session, case: Due, months: dict[str, int]) -> bool:
         # The case's key went with it (migration 0016's trigger, run as the owner).
     else:
         # SQLite has no roles and no triggers: the application's rules are the guard.
-        for model in (CaseMeeting, EvidenceSnapshot, EvidencePack, LinkedReceipt, LegalHold):
+        for model in CASE_CHILDREN:
             session.execute(delete(model).where(model.case_id == case.case_id))
         session.execute(delete(DisciplinaryCase).where(DisciplinaryCase.id == case.case_id))
         if case.audit_reference:

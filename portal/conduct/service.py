@@ -1,23 +1,24 @@
-"""Disciplinary cases: who may handle them, opening one with its evidence, the outcome
-under the ACAS Code's stages, meetings and appeals.
+"""Disciplinary cases: who may handle them, opening one with its evidence, meetings and
+linked receipts. The hearing and its invitation (hearings.py), the outcome and the appeal
+(outcomes.py) and what they share (records.py) are offered here too, for the views and
+for other features.
 
 Only the Town Clerk, HR and the case's investigating officer can see a case; the
-subject sees their own (shared notes, outcome, warnings). A case about the Town Clerk
-is handled by HR alone, acting for the staffing committee. Every view is audited.
+subject sees their own (shared notes, letters, outcome, warnings). A case about the
+Town Clerk is handled by HR alone, acting for the staffing committee. Every view is audited.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.access import can
 from portal.audit.service import record
-from portal.clock import add_months, add_working_days, today
+from portal.clock import today
 from portal.db import utcnow
 from portal.errors import DomainError, NotFound
 from portal.people.models import Person, Role
@@ -28,16 +29,35 @@ from portal.references import next_reference
 
 from . import messages
 from .evidence import gather, seal
-from .models import STAGE_LABELS, STAGES, CaseMeeting, DisciplinaryCase, EvidenceSnapshot, LinkedReceipt
+from .hearings import Hearers, Hearing, arrange_hearing
+from .models import CaseHearer, CaseLetter, CaseMeeting, DisciplinaryCase, EvidenceSnapshot, LinkedReceipt
 from .need_to_know import OBJECT_TYPE
+from .outcomes import Appeal, AppealHearing, Outcome, record_appeal, record_appeal_hearing, record_outcome
+from .records import audit_case, live_warnings
 
-# How long a warning stays live by default: the council's Disciplinary Policy sets it, not
-# the ACAS Code (which asks only that the employee be told); each case can change it.
-LIVE_MONTHS = {"first_written": 6, "final_written": 12}
-ESCALATION = ("informal", "first_written", "final_written", "dismissal")
-# The time to lodge an appeal: the council's own Disciplinary Policy (the Code says only
-# that appeals are made, and heard, without unreasonable delay).
-APPEAL_WORKING_DAYS = 5
+__all__ = [
+    "Allegation",
+    "Appeal",
+    "AppealHearing",
+    "Hearers",
+    "Hearing",
+    "Outcome",
+    "add_meeting",
+    "arrange_hearing",
+    "cases_about",
+    "cases_handled_by",
+    "get_case",
+    "has_something_to_read",
+    "link_receipt",
+    "live_warnings",
+    "may_handle",
+    "open_case",
+    "record_appeal",
+    "record_appeal_hearing",
+    "record_outcome",
+    "record_view",
+    "share_notes",
+]
 
 
 def _with_everything() -> list:  # type: ignore[type-arg]
@@ -49,6 +69,8 @@ def _with_everything() -> list:  # type: ignore[type-arg]
         selectinload(DisciplinaryCase.evidence),
         selectinload(DisciplinaryCase.packs),
         selectinload(DisciplinaryCase.linked_receipts).selectinload(LinkedReceipt.receipt),
+        selectinload(DisciplinaryCase.hearers).selectinload(CaseHearer.person),
+        selectinload(DisciplinaryCase.letters),
     ]
 
 
@@ -85,26 +107,6 @@ def record_view(session: Session, viewer: Person, case: DisciplinaryCase, *, as_
     )
 
 
-def audit_case(
-    session: Session,
-    actor: Person | None,
-    case: DisciplinaryCase,
-    what: str,
-    details: dict[str, Any] | None = None,
-) -> None:
-    """An event about the case. Its details hold ids, hashes and set values only, never
-    free text: reasons, notes and names stay in the case's own tables, where the
-    retention schedule removes them (UK GDPR Article 5(1)(c) and (e))."""
-    record(
-        session,
-        actor=actor,
-        action=f"conduct.{what}",
-        object_type=OBJECT_TYPE,
-        object_id=case.audit_reference,
-        details={"reference": case.reference, **(details or {})},
-    )
-
-
 def cases_handled_by(session: Session, viewer: Person) -> list[DisciplinaryCase]:
     query = select(DisciplinaryCase).options(*_with_everything()).order_by(DisciplinaryCase.id.desc())
     if not can(viewer, "manage_disciplinary_records"):
@@ -120,32 +122,22 @@ def cases_about(session: Session, subject: Person) -> list[DisciplinaryCase]:
 
 
 def has_something_to_read(session: Session, subject: Person) -> bool:
-    """For the subject's home page: a link only, never the content."""
+    """For the subject's home page: a link only, never the content. Something to read is
+    an outcome, notes shared with them, or a letter to them."""
     shared = (
         select(func.count())
         .select_from(DisciplinaryCase)
         .outerjoin(CaseMeeting, CaseMeeting.case_id == DisciplinaryCase.id)
         .where(
             DisciplinaryCase.subject_id == subject.id,
-            or_(DisciplinaryCase.status == "decided", CaseMeeting.shared_on.is_not(None)),
+            or_(
+                DisciplinaryCase.status == "decided",
+                CaseMeeting.shared_on.is_not(None),
+                exists().where(CaseLetter.case_id == DisciplinaryCase.id),
+            ),
         )
     )
     return bool(session.scalar(shared))
-
-
-def live_warnings(
-    session: Session, subject: Person, on: date, *, besides: int | None = None
-) -> list[DisciplinaryCase]:
-    """Warnings still live on `on`; expired ones no longer count towards escalation."""
-    query = select(DisciplinaryCase).where(
-        DisciplinaryCase.subject_id == subject.id,
-        DisciplinaryCase.status == "decided",
-        DisciplinaryCase.stage.in_(("first_written", "final_written")),
-        DisciplinaryCase.warning_live_until >= on,
-    )
-    if besides is not None:
-        query = query.where(DisciplinaryCase.id != besides)
-    return list(session.scalars(query.order_by(DisciplinaryCase.decided_on)))
 
 
 # Opening -------------------------------------------------------------------------
@@ -218,6 +210,8 @@ def open_case(session: Session, actor: Person, details: Allegation) -> Disciplin
         meetings=[],
         packs=[],
         linked_receipts=[],
+        hearers=[],
+        letters=[],
         evidence=EvidenceSnapshot(taken_at=now, content=text, content_sha256=digest, receipt_pdf=receipt_pdf),
     )
     session.add(case)
@@ -260,114 +254,6 @@ def share_notes(
         audit_case(session, actor, case, "notes_shared", {"meeting_id": meeting.id, "shared_on": shared_on})
     # Keyed by the meeting, so a second share queues nothing new.
     messages.something_to_read(session, case.subject, case.id, f"notes-{meeting_id}")
-
-
-@dataclass
-class Outcome:
-    stage: str
-    outcome: str
-    reasons: str
-    decided_on: date
-    hearing_on: date | None
-    companion_kind: str
-    companion_name: str
-    warning_live_until: date | None = None
-    gross_misconduct_reason: str = ""
-
-
-def expected_highest_stage(live: list[DisciplinaryCase]) -> str:
-    """The furthest stage open without skipping one: one past the highest live warning
-    (a first written warning when there is none). Warnings normally escalate one stage
-    at a time (ACAS Code of Practice, "Decide on appropriate action")."""
-    highest = max((ESCALATION.index(c.stage) for c in live if c.stage), default=0)
-    return ESCALATION[min(highest + 1, len(ESCALATION) - 1)]
-
-
-def record_outcome(session: Session, actor: Person, case: DisciplinaryCase, outcome: Outcome) -> None:
-    """Records the decision, with its reasons, and tells the employee there is something
-    to read: the outcome is given in writing with the right of appeal (ACAS Code of
-    Practice, "Decide on appropriate action"). A stage may be skipped only with the reason
-    it is gross misconduct or serious enough (same section). A warning's live period
-    comes from the council's Disciplinary Policy; the appeal deadline, in working days,
-    is the council's own."""
-    if outcome.stage not in STAGES:
-        raise DomainError("Choose the stage from the list", field="stage")
-    if not outcome.outcome.strip() or not outcome.reasons.strip():
-        raise DomainError("Give the outcome and the reasons for it", field="reasons")
-    if outcome.companion_kind and not outcome.companion_name.strip():
-        raise DomainError("Give the companion's name", field="companion_name")
-    live = live_warnings(session, case.subject, outcome.decided_on, besides=case.id)
-    allowed = expected_highest_stage(live)
-    skipped = outcome.stage in ESCALATION and ESCALATION.index(outcome.stage) > ESCALATION.index(allowed)
-    if skipped and not outcome.gross_misconduct_reason.strip():
-        raise DomainError(
-            f"{STAGE_LABELS[outcome.stage]} skips a stage: the furthest without one is "
-            f"{STAGE_LABELS[allowed].lower()}. Record why this is gross misconduct",
-            field="gross_misconduct_reason",
-        )
-    live_until = None
-    if outcome.stage in LIVE_MONTHS:
-        live_until = outcome.warning_live_until or add_months(outcome.decided_on, LIVE_MONTHS[outcome.stage])
-        if live_until <= outcome.decided_on:
-            raise DomainError(
-                "A warning must stay live after the day it is given", field="warning_live_until"
-            )
-    case.stage = outcome.stage
-    case.outcome, case.outcome_reasons = outcome.outcome.strip(), outcome.reasons.strip()
-    case.decided_on = outcome.decided_on
-    case.hearing_on = outcome.hearing_on
-    case.companion_kind, case.companion_name = outcome.companion_kind, outcome.companion_name.strip()
-    case.stage_skip_reason = outcome.gross_misconduct_reason.strip() if skipped else ""
-    case.warning_live_until = live_until
-    case.appeal_deadline = add_working_days(outcome.decided_on, APPEAL_WORKING_DAYS)
-    case.status = "decided"
-    session.flush()
-    audit_case(
-        session,
-        actor,
-        case,
-        "outcome_recorded",
-        # The decision date too: on PostgreSQL the retention purge judges from this
-        # append-only event, never from the case's editable columns (migration 0015).
-        {
-            "stage": outcome.stage,
-            "decided_on": outcome.decided_on,
-            "warning_live_until": live_until,
-            "stage_skipped": skipped,
-        },
-    )
-    messages.something_to_read(session, case.subject, case.id, "outcome")
-
-
-@dataclass
-class Appeal:
-    lodged_on: date
-    late_reason: str
-    hearing_on: date | None
-    outcome: str
-
-
-def record_appeal(session: Session, actor: Person, case: DisciplinaryCase, appeal: Appeal) -> None:
-    """Records an appeal against an outcome (ACAS Code of Practice, "Provide employees
-    with an opportunity to appeal"). An appeal lodged after the council's deadline is
-    heard only with a recorded reason: the council's own rule."""
-    if case.status != "decided" or case.appeal_deadline is None:
-        raise DomainError("An appeal can be recorded only once there is an outcome")
-    late = appeal.lodged_on > case.appeal_deadline
-    if late and not appeal.late_reason.strip():
-        raise DomainError(
-            f"The appeal was lodged after its deadline ({case.appeal_deadline.isoformat()}). "
-            "Record why it is heard anyway",
-            field="late_reason",
-        )
-    case.appeal_lodged_on = appeal.lodged_on
-    case.appeal_late_reason = appeal.late_reason.strip() if late else ""
-    case.appeal_hearing_on = appeal.hearing_on
-    case.appeal_outcome = appeal.outcome.strip()
-    session.flush()
-    audit_case(
-        session, actor, case, "appeal_recorded", {"late": late, "decided": bool(appeal.outcome.strip())}
-    )
 
 
 def link_receipt(session: Session, actor: Person, case: DisciplinaryCase, code: str) -> LinkedReceipt:

@@ -9,11 +9,13 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.audit.sealed_text import seal_plain_rows
+from portal.audit.service import record
 from portal.people.models import Person
 from portal.tasks import TASK_SOURCES, DailyJob, Task, add_daily_job
 
 from . import retention, service
-from .models import DisciplinaryCase
+from .models import CaseMeeting, DisciplinaryCase, LegalHold
 
 
 def investigation_tasks(session: Session, person: Person) -> list[Task]:
@@ -40,5 +42,22 @@ def retention_job(session: Session, today: date) -> str:
     return f"{len(removed)} disciplinary case(s) removed"
 
 
+def seal_text_job(session: Session, today: date) -> str:
+    """Cases written before their words were sealed at rest (migration 0021) are sealed
+    the first time this runs (UK GDPR Art. 32, security of processing)."""
+    sealed = sum(seal_plain_rows(session, model) for model in (DisciplinaryCase, CaseMeeting, LegalHold))
+    if sealed:
+        # A count only: which cases were sealed would say which cases exist.
+        record(
+            session,
+            actor=None,
+            action="security.case_text_sealed",
+            object_type="disciplinary_records",
+            details={"records": sealed},
+        )
+    return f"{sealed} disciplinary record(s) sealed"
+
+
 TASK_SOURCES.extend([investigation_tasks, record_tasks])
+add_daily_job(DailyJob("seal case text", seal_text_job))
 add_daily_job(DailyJob("retention", retention_job))

@@ -1,8 +1,9 @@
+"""The disciplinary records pages: the list, opening a case, the case page and what is
+done on it. The hearing, its letters and the appeal hearing are in hearing_views.py."""
+
 from __future__ import annotations
 
-import json
-
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms.fields.choices import SelectChoice
@@ -15,22 +16,11 @@ from portal.forms import refusal_shown_on
 from portal.people.service import person_named_in_form
 from portal.policies.service import get_policy, list_policies
 
-from . import retention, service
+from . import hearing_views, retention, service  # noqa: F401 (hearing_views' routes join the blueprint)
 from .forms import AppealForm, HoldForm, LinkReceiptForm, MeetingForm, OpenCaseForm, OutcomeForm
-from .models import STAGE_LABELS, DisciplinaryCase
-from .pack import build_pack, check_copy, timeline
-
-blueprint = Blueprint("conduct", __name__, url_prefix="/conduct")
-
-
-def _handled(case_id: int) -> DisciplinaryCase:
-    """The case, for someone who may handle it. Anyone else, the subject included, gets
-    404 for every id, so a guessed id reveals nothing."""
-    g.personal_data = True
-    found = service.get_case(get_session(), case_id)
-    if not service.may_handle(current_user, found):
-        abort(404)
-    return found
+from .models import STAGE_LABELS
+from .pack import build_pack, check_copy
+from .shared_views import blueprint, case_words, handled_case, show_case
 
 
 @blueprint.get("")
@@ -86,24 +76,6 @@ def new() -> str | WerkzeugResponse:
     return render_template("conduct/new.html", form=form)
 
 
-def _show(case: DisciplinaryCase, **forms) -> str:  # type: ignore[no-untyped-def]
-    db = get_session()
-    return render_template(
-        "conduct/show.html",
-        case=case,
-        evidence=json.loads(case.evidence.content) if case.evidence else None,
-        live=service.live_warnings(db, case.subject, today(), besides=case.id),
-        timeline=timeline(case),
-        stage_labels=STAGE_LABELS,
-        meeting_form=forms.get("meeting_form") or MeetingForm(prefix="meeting"),
-        outcome_form=forms.get("outcome_form") or OutcomeForm(prefix="outcome"),
-        appeal_form=forms.get("appeal_form") or AppealForm(prefix="appeal"),
-        hold_form=forms.get("hold_form") or HoldForm(prefix="hold"),
-        link_form=forms.get("link_form") or LinkReceiptForm(prefix="link"),
-        kept_until=retention.kept_until(case, retention.configured_months()),
-    )
-
-
 @blueprint.get("/<int:case_id>")
 @writes_on_get  # records who looked (an audit event)
 @signed_in
@@ -113,17 +85,17 @@ def show(case_id: int) -> str:
     found = service.get_case(db, case_id)
     if found.subject_id == current_user.id:
         service.record_view(db, current_user, found, as_subject=True)
-        return render_template("conduct/mine.html", case=found, stage_labels=STAGE_LABELS)
+        return render_template("conduct/mine.html", **case_words(found))
     if not service.may_handle(current_user, found):
         abort(404)
     service.record_view(db, current_user, found, as_subject=False)
-    return _show(found)
+    return show_case(found)
 
 
 @blueprint.post("/<int:case_id>/meetings")
 @signed_in
 def add_meeting(case_id: int) -> str | WerkzeugResponse:
-    case = _handled(case_id)
+    case = handled_case(case_id)
     form = MeetingForm(prefix="meeting")
     if form.validate_on_submit():
         assert form.held_on.data
@@ -139,13 +111,13 @@ def add_meeting(case_id: int) -> str | WerkzeugResponse:
         if done:
             flash("The meeting has been added.", "success")
             return redirect(url_for("conduct.show", case_id=case.id))
-    return _show(case, meeting_form=form)
+    return show_case(case, meeting_form=form)
 
 
 @blueprint.post("/<int:case_id>/meetings/<int:meeting_id>/share")
 @signed_in
 def share_notes(case_id: int, meeting_id: int) -> WerkzeugResponse:
-    case = _handled(case_id)
+    case = handled_case(case_id)
     service.share_notes(get_session(), current_user, case, meeting_id, today())
     flash("The notes are now shared with the employee.", "success")
     return redirect(url_for("conduct.show", case_id=case.id))
@@ -154,7 +126,7 @@ def share_notes(case_id: int, meeting_id: int) -> WerkzeugResponse:
 @blueprint.post("/<int:case_id>/outcome")
 @signed_in
 def outcome(case_id: int) -> str | WerkzeugResponse:
-    case = _handled(case_id)
+    case = handled_case(case_id)
     form = OutcomeForm(prefix="outcome")
     if form.validate_on_submit():
         assert form.decided_on.data
@@ -168,23 +140,26 @@ def outcome(case_id: int) -> str | WerkzeugResponse:
                     outcome=form.outcome.data or "",
                     reasons=form.reasons.data or "",
                     decided_on=form.decided_on.data,
-                    hearing_on=form.hearing_on.data,
                     companion_kind=form.companion_kind.data or "",
                     companion_name=form.companion_name.data or "",
                     warning_live_until=form.warning_live_until.data,
                     gross_misconduct_reason=form.gross_misconduct_reason.data or "",
+                    improvement_needed=form.improvement_needed.data or "",
+                    improvement_by=form.improvement_by.data,
                 ),
             )
         if done:
-            flash(f"The outcome of {case.reference} has been recorded.", "success")
+            flash(
+                f"The outcome of {case.reference} has been recorded and the outcome letter issued.", "success"
+            )
             return redirect(url_for("conduct.show", case_id=case.id))
-    return _show(case, outcome_form=form)
+    return show_case(case, outcome_form=form)
 
 
 @blueprint.post("/<int:case_id>/appeal")
 @signed_in
 def appeal(case_id: int) -> str | WerkzeugResponse:
-    case = _handled(case_id)
+    case = handled_case(case_id)
     form = AppealForm(prefix="appeal")
     if form.validate_on_submit():
         assert form.lodged_on.data
@@ -193,23 +168,18 @@ def appeal(case_id: int) -> str | WerkzeugResponse:
                 get_session(),
                 current_user,
                 case,
-                service.Appeal(
-                    lodged_on=form.lodged_on.data,
-                    late_reason=form.late_reason.data or "",
-                    hearing_on=form.hearing_on.data,
-                    outcome=form.outcome.data or "",
-                ),
+                service.Appeal(lodged_on=form.lodged_on.data, late_reason=form.late_reason.data or ""),
             )
         if done:
             flash("The appeal has been recorded.", "success")
             return redirect(url_for("conduct.show", case_id=case.id))
-    return _show(case, appeal_form=form)
+    return show_case(case, appeal_form=form)
 
 
 @blueprint.post("/<int:case_id>/packs")
 @signed_in
 def make_pack(case_id: int) -> WerkzeugResponse:
-    case = _handled(case_id)
+    case = handled_case(case_id)
     pack = build_pack(get_session(), current_user, case)
     flash(f"An evidence pack has been made. Its SHA-256 is {pack.sha256}.", "success")
     return redirect(url_for("conduct.show", case_id=case.id))
@@ -218,7 +188,7 @@ def make_pack(case_id: int) -> WerkzeugResponse:
 @blueprint.get("/<int:case_id>/packs/<int:pack_id>.pdf")
 @signed_in
 def pack_pdf(case_id: int, pack_id: int) -> Response:
-    case = _handled(case_id)
+    case = handled_case(case_id)
     found = next((p for p in case.packs if p.id == pack_id), None)
     if found is None:
         abort(404)
@@ -228,7 +198,7 @@ def pack_pdf(case_id: int, pack_id: int) -> Response:
 @blueprint.post("/<int:case_id>/packs/check")
 @signed_in
 def check_pack(case_id: int) -> WerkzeugResponse:
-    case = _handled(case_id)
+    case = handled_case(case_id)
     upload = request.files.get("pack")
     content = upload.read() if upload else b""
     if not content:
@@ -242,7 +212,7 @@ def check_pack(case_id: int) -> WerkzeugResponse:
 @blueprint.get("/<int:case_id>/evidence/receipt.pdf")
 @signed_in
 def evidence_receipt(case_id: int) -> Response:
-    case = _handled(case_id)
+    case = handled_case(case_id)
     if case.evidence is None or case.evidence.receipt_pdf is None:
         abort(404)
     return pdf_download(case.evidence.receipt_pdf, f"{case.reference}-receipt.pdf")
@@ -251,7 +221,7 @@ def evidence_receipt(case_id: int) -> Response:
 @blueprint.post("/<int:case_id>/receipts")
 @signed_in
 def link_receipt(case_id: int) -> str | WerkzeugResponse:
-    case = _handled(case_id)
+    case = handled_case(case_id)
     form = LinkReceiptForm(prefix="link")
     if form.validate_on_submit():
         with refusal_shown_on(form) as done:
@@ -259,11 +229,11 @@ def link_receipt(case_id: int) -> str | WerkzeugResponse:
         if done:
             flash(f"Receipt {link.receipt.code} has been linked to the case.", "success")
             return redirect(url_for("conduct.show", case_id=case.id))
-    return _show(case, link_form=form)
+    return show_case(case, link_form=form)
 
 
 def _hold(case_id: int, action, done: str) -> str | WerkzeugResponse:  # type: ignore[no-untyped-def]
-    case = _handled(case_id)
+    case = handled_case(case_id)
     form = HoldForm(prefix="hold")
     if form.validate_on_submit():
         with refusal_shown_on(form) as held:
@@ -271,7 +241,7 @@ def _hold(case_id: int, action, done: str) -> str | WerkzeugResponse:  # type: i
         if held:
             flash(done, "success")
             return redirect(url_for("conduct.show", case_id=case.id))
-    return _show(case, hold_form=form)
+    return show_case(case, hold_form=form)
 
 
 @blueprint.post("/<int:case_id>/hold")

@@ -262,9 +262,7 @@ def create_pkcs12(council_name: str, passphrase: str, *, years: int = 10) -> tup
         if passphrase
         else serialization.NoEncryption()
     )
-    data = pkcs12.serialize_key_and_certificates(
-        council_name.encode(), key, certificate, None, encryption
-    )
+    data = pkcs12.serialize_key_and_certificates(council_name.encode(), key, certificate, None, encryption)
     der = certificate.public_bytes(serialization.Encoding.DER)
     return data, fingerprint(x509.Certificate.load(der))
 

@@ -108,9 +108,7 @@ UNROUTED = RouteWords(
 
 
 def route_for(session: Session, engagement: str | EngagementType) -> Route | None:
-    found = session.scalar(
-        select(BreachRoute.route).where(BreachRoute.engagement_type == str(engagement))
-    )
+    found = session.scalar(select(BreachRoute.route).where(BreachRoute.engagement_type == str(engagement)))
     return Route(found) if found is not None else None
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from portal.tasks import TASK_SOURCES, DailyJob, Task, add_daily_job
 
-from . import roles
+from . import addresses, roles
 from .models import Person
 
 
@@ -26,5 +26,13 @@ def role_changes_job(session: Session, today: date) -> str:
     return f"{done.lapsed} role change(s) lapsed, {done.applied} applied"
 
 
+def address_retention_job(session: Session, today: date) -> str:
+    """Forget the addresses and browsers whose retention has ended (UK GDPR Art. 5(1)(e)):
+    see addresses.run."""
+    done = addresses.run(session, today, addresses.configured_months())
+    return f"addresses forgotten for {done.people} leaver(s) and {done.months} month(s)"
+
+
 TASK_SOURCES.append(approval_tasks)
 add_daily_job(DailyJob("role changes", role_changes_job))
+add_daily_job(DailyJob("address retention", address_retention_job))

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from portal.auth.service import check_password_again
 from portal.errors import DomainError, NotFound
 from portal.people.models import Person
-from portal.policies.library import applies_to, get_policy
+from portal.policies.library import get_policy
 from portal.policies.models import (
     Acknowledgement,
     PaperScan,
@@ -30,6 +30,7 @@ from portal.policies.records import (
     sha256,
 )
 from portal.policies.scans import check_scan
+from portal.policies.scope import applies_to
 
 
 def _check_third_party(
@@ -37,15 +38,17 @@ def _check_third_party(
     clerk: Person,
     person: Person,
     policy: Policy,
+    version: PolicyVersion,
     clerk_password: str,
     *,
     purpose: str = "sign_on_behalf",
 ) -> None:
-    """The Clerk records only for someone else whom the policy binds (Networking Policy,
-    Scope), after re-entering their own password (the council's own safeguard)."""
+    """The Clerk records only for someone else whom the version binds (its Scope, as data
+    on the version: Networking Policy, Scope), after re-entering their own password (the
+    council's own safeguard)."""
     if clerk.id == person.id:
         raise DomainError("Sign your own acknowledgement from the policy's page")
-    if not applies_to(policy, person):
+    if not applies_to(version, person):
         raise DomainError(f"The {policy.title} does not apply to {person.name}")
     check_password_again(session, clerk, clerk_password, purpose=purpose)
 
@@ -63,7 +66,7 @@ def sign_on_behalf(
     """The Clerk records a signature for someone else, with a written reason on record.
     The council's own procedure, for people who cannot sign online themselves."""
     version = current_or_refuse(policy)
-    _check_third_party(session, clerk, person, policy, clerk_password)
+    _check_third_party(session, clerk, person, policy, version, clerk_password)
     if not reason.strip():
         raise DomainError("Write the reason for signing on their behalf", field="reason")
     return record_signature(
@@ -96,7 +99,7 @@ def record_paper(
 
     The scan is accepted by what its content is (see scans.py), whatever it was called."""
     version = current_or_refuse(policy)
-    _check_third_party(session, clerk, person, policy, clerk_password, purpose="record_paper")
+    _check_third_party(session, clerk, person, policy, version, clerk_password, purpose="record_paper")
     if not witness_name.strip():
         raise DomainError("Enter the name of the witness", field="witness_name")
     checked = check_scan(scan_name, scan)

@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from portal.db import database
 from portal.errors import DomainError
 from portal.policies.library import import_version
+from portal.policies.scope import Scope
 
 
 @click.group("policies", help="The policy library.")
@@ -38,9 +39,13 @@ def import_command(file: Path, slug: str, label: str, material: bool, title: str
             )
             sections = [s.section_id for s in version.sections]
             sha = version.content_sha256
+            binds = Scope.of_version(version).summary
     except DomainError as error:
         raise click.ClickException(f"{file}: {error.message}. Nothing was imported.") from error
     click.echo(f"Imported {file.name} as draft version {label} of '{slug}': {len(sections)} sections")
     click.echo("  sections: " + ", ".join(sections))
     click.echo(f"  sha256: {sha}")
+    # Taken from the version before it (or, for a new policy, the Networking Policy's Scope):
+    # the Clerk confirms it on the draft, where it can still change.
+    click.echo(f"  who must sign: {binds}")
     click.echo("Preview it and publish it from the portal (Policies > manage versions).")

@@ -1,4 +1,4 @@
-"""Comparing two versions of a policy section by section."""
+"""Comparing two versions of a policy: whom each binds, and its text section by section."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from portal.policies.models import PolicySection, PolicyVersion
+from portal.policies.scope import Scope
 from portal.textdiff import word_diff
 
 
@@ -45,3 +46,31 @@ def compare_versions(older: PolicyVersion, newer: PolicyVersion) -> list[Section
                 )
             )
     return changes
+
+
+@dataclass(frozen=True)
+class ScopeChange:
+    """How who must sign differs from one version to another, for the comparison page."""
+
+    older: Scope
+    newer: Scope
+
+    @property
+    def changed(self) -> bool:
+        return self.older != self.newer
+
+    @property
+    def now_binds(self) -> list[str]:
+        return [e.label for e in self.newer.engagements if e not in self.older.engagements]
+
+    @property
+    def no_longer_binds(self) -> list[str]:
+        return [e.label for e in self.older.engagements if e not in self.newer.engagements]
+
+    @property
+    def roles_changed(self) -> bool:
+        return self.older.roles != self.newer.roles
+
+
+def compare_scopes(older: PolicyVersion, newer: PolicyVersion) -> ScopeChange:
+    return ScopeChange(Scope.of_version(older), Scope.of_version(newer))

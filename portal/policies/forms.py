@@ -36,16 +36,6 @@ class PolicyForm(FlaskForm):
         choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()],
         default="town_clerk",
     )
-    engagements = MultiCheckboxField(
-        "Who must sign it",
-        choices=[SelectChoice(e.value, label) for e, label in ENGAGEMENT_LABELS.items()],
-        validators=[DataRequired("Choose at least one group of people")],
-    )
-    roles = MultiCheckboxField(
-        "Only people with these roles (leave all unticked for everyone in the groups above)",
-        choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()],
-        validators=[Optional()],
-    )
 
 
 class VersionForm(FlaskForm):
@@ -67,6 +57,17 @@ class VersionForm(FlaskForm):
     review_due = DateField("Review due by", validators=[DataRequired("Enter the date the review is due")])
     body = TextAreaField(
         "Text of the policy", validators=[DataRequired("Enter the text of the policy"), Length(max=200_000)]
+    )
+    # Whom this version binds (its Scope); the service makes the same check for other callers.
+    engagements = MultiCheckboxField(
+        "Who must sign this version",
+        choices=[SelectChoice(e.value, label) for e, label in ENGAGEMENT_LABELS.items()],
+        validators=[DataRequired("Choose at least one group of people who must sign it")],
+    )
+    roles = MultiCheckboxField(
+        "Only people with these roles",
+        choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()],
+        validators=[Optional()],
     )
 
 

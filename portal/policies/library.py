@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session, selectinload
 from portal.audit.service import record
 from portal.db import utcnow
 from portal.errors import DomainError, NotFound
-from portal.people.models import EngagementType, Person, Role
+from portal.people.models import Person, Role
 from portal.policies.models import ChangeKind, Policy, PolicySection, PolicyVersion, VersionStatus
 from portal.policies.parsing import ParsedPolicy, PolicyTextError, parse_policy_text
+from portal.policies.scope import FIRST_DRAFT_SCOPE, Scope
 
 
 def sha256_text(text: str) -> str:
@@ -78,14 +79,13 @@ def signature_baseline(policy: Policy, version: PolicyVersion) -> PolicyVersion:
     return baseline
 
 
-def applies_to(policy: Policy, person: Person) -> bool:
-    """Whether the policy binds this person: active, of an engagement type it names, and
-    holding one of its roles if it names any. Who is bound is data on the policy, from
-    its Scope (the Networking Policy names employees and everyone working on the council's
-    behalf, not councillors; the Communication Policy binds councillors and officers)."""
-    if not person.is_active or person.engagement_type not in policy.applies_to_engagements:
-        return False
-    return not policy.applies_to_roles or bool({r.value for r in person.roles} & set(policy.applies_to_roles))
+def scope_for_next_draft(policy: Policy) -> Scope:
+    """Whom a new draft binds until the Clerk says otherwise: the scope of the version it
+    will replace (the current one, else the newest), since a new wording usually binds the
+    same people; a policy's first version starts from FIRST_DRAFT_SCOPE. The Clerk confirms
+    or changes it on the draft (Networking Policy, Scope: who is bound is each wording's)."""
+    previous = current_version(policy) or max(policy.versions, key=lambda v: v.id, default=None)
+    return Scope.of_version(previous) if previous is not None else FIRST_DRAFT_SCOPE
 
 
 # Creating and drafting -----------------------------------------------------------
@@ -96,23 +96,17 @@ class PolicyDetails:
     slug: str
     title: str
     owner_role: Role
-    engagements: list[EngagementType]
-    roles: list[Role]
 
 
 def create_policy(session: Session, actor: Person | None, details: PolicyDetails) -> Policy:
-    """Add a policy to the library. Its short name is unique, and it must say whom it
-    binds, as each policy's Scope does (Networking Policy, Scope)."""
+    """Add a policy to the library, under a short name of its own. Whom it binds is said
+    by each of its versions, as each wording's Scope does (Networking Policy, Scope)."""
     if session.scalar(select(Policy).where(Policy.slug == details.slug)) is not None:
         raise DomainError("There is already a policy with that short name", field="slug")
-    if not details.engagements:
-        raise DomainError("Choose who the policy applies to", field="engagements")
     policy = Policy(
         slug=details.slug,
         title=details.title.strip(),
         owner_role=details.owner_role.value,
-        applies_to_engagements=[e.value for e in details.engagements],
-        applies_to_roles=[r.value for r in details.roles],
         versions=[],
     )
     session.add(policy)
@@ -123,12 +117,7 @@ def create_policy(session: Session, actor: Person | None, details: PolicyDetails
         action="policies.created",
         object_type="policy",
         object_id=policy.id,
-        details={
-            "slug": policy.slug,
-            "title": policy.title,
-            "engagements": policy.applies_to_engagements,
-            "roles": policy.applies_to_roles,
-        },
+        details={"slug": policy.slug, "title": policy.title},
     )
     return policy
 
@@ -142,6 +131,7 @@ class VersionDetails:
     change_summary: str
     adopted_minute: str
     review_due: date
+    scope: Scope
 
 
 def _parse_body(details: VersionDetails, policy: Policy) -> ParsedPolicy:
@@ -155,7 +145,8 @@ def _check_version_details(
     session: Session, policy: Policy, details: VersionDetails, version_id: int | None
 ) -> None:
     """Each version has a label of its own within the policy and a review date after it
-    takes effect: the council's own housekeeping, so that evidence names one wording."""
+    takes effect: the council's own housekeeping, so that evidence names one wording. It
+    binds at least one group of people, as every policy's Scope names someone."""
     if not details.label.strip():
         raise DomainError("Enter a label for the version, like 2026.1", field="label")
     clash = session.scalar(
@@ -169,6 +160,8 @@ def _check_version_details(
         raise DomainError(
             "The review date must be after the date the version takes effect", field="review_due"
         )
+    if not details.scope.engagements:
+        raise DomainError("Choose at least one group of people who must sign it", field="engagements")
 
 
 def _apply_text(version: PolicyVersion, parsed: ParsedPolicy) -> None:
@@ -200,6 +193,7 @@ def draft_version(
         status=VersionStatus.DRAFT.value,
         created_by_id=actor.id if actor else None,
     )
+    details.scope.store_on(version)
     _apply_text(version, parsed)
     policy.versions.append(version)
     _audit_version(
@@ -212,6 +206,7 @@ def draft_version(
             "label": version.label,
             "sha256": version.content_sha256,
             "sections": [s.id for s in parsed.sections],
+            **details.scope.as_details(),
         },
     )
     return version
@@ -220,9 +215,9 @@ def draft_version(
 def update_draft(
     session: Session, actor: Person, policy: Policy, version: PolicyVersion, details: VersionDetails
 ) -> None:
-    """Only a draft can change. Published text is evidence and stays as it was signed
-    (the council's own rule: a breach is measured against the wording the person signed,
-    Networking Policy, Scope)."""
+    """Only a draft can change, its scope with its text. Published text is evidence and
+    stays as it was signed, and so does whom it binds (the council's own rule: a breach is
+    measured against the wording the person signed, Networking Policy, Scope)."""
     if not version.is_draft:
         raise DomainError("A published or archived version cannot be changed. Draft a new version instead")
     _check_version_details(session, policy, details, version.id)
@@ -233,13 +228,18 @@ def update_draft(
     version.change_summary = details.change_summary.strip()
     version.adopted_minute = details.adopted_minute.strip()
     version.review_due = details.review_due
+    details.scope.store_on(version)
     # The old sections go first: the unit of work inserts before it deletes, and the
     # new ones usually keep the same section numbers (unique within a version).
     version.sections.clear()
     session.flush()
     _apply_text(version, parsed)
     _audit_version(
-        session, actor, version, "version_edited", {"label": version.label, "sha256": version.content_sha256}
+        session,
+        actor,
+        version,
+        "version_edited",
+        {"label": version.label, "sha256": version.content_sha256, **details.scope.as_details()},
     )
 
 
@@ -289,6 +289,7 @@ def publish_version(
             "sha256": version.content_sha256,
             "change_kind": version.change_kind,
             "replaces": previous.label if previous else None,
+            **Scope.of_version(version).as_details(),
         },
     )
     return previous
@@ -319,12 +320,13 @@ def import_version(
     adopted_minute: str = "",
     effective: date | None = None,
     publish: bool = False,
+    scope: Scope | None = None,
 ) -> PolicyVersion:
     """Import a document as a new draft (or published) version; creates the policy if new.
 
     The text is parsed before anything is written, so a garbled file creates nothing.
-    A new policy binds everyone the Networking Policy's Scope names (every engagement but
-    councillors); publishing needs an actor, as publishing from the pages does.
+    Without a scope the version binds whom a draft from the pages would by default (see
+    `scope_for_next_draft`); publishing needs an actor, as publishing from the pages does.
     """
     try:
         parsed = parse_policy_text(text)
@@ -335,13 +337,7 @@ def import_version(
         policy = create_policy(
             session,
             actor,
-            PolicyDetails(
-                slug=slug,
-                title=title or parsed.title,
-                owner_role=Role.TOWN_CLERK,
-                engagements=[e for e in EngagementType if e != EngagementType.COUNCILLOR],
-                roles=[],
-            ),
+            PolicyDetails(slug=slug, title=title or parsed.title, owner_role=Role.TOWN_CLERK),
         )
     effective = effective or utcnow().date()
     version = draft_version(
@@ -356,6 +352,7 @@ def import_version(
             change_summary="Imported from " + (title or parsed.title),
             adopted_minute=adopted_minute,
             review_due=date(effective.year + 1, effective.month, min(effective.day, 28)),
+            scope=scope or scope_for_next_draft(policy),
         ),
     )
     if publish:

@@ -13,10 +13,10 @@ from portal.access import requires
 from portal.db import get_session
 from portal.errors import DomainError
 from portal.forms import ActionForm, refusal_flashed, refusal_shown_on
-from portal.people.models import EngagementType, Role
+from portal.people.models import Role
 from portal.people.service import person_named_in_form
 from portal.policies import clerk_records, service
-from portal.policies.compare import compare_versions
+from portal.policies.compare import compare_scopes, compare_versions
 from portal.policies.forms import CompareForm, OnBehalfForm, PaperForm, PolicyForm, VersionForm, WithdrawForm
 from portal.policies.models import ChangeKind, Policy, PolicyVersion
 from portal.policies.parsing import render_markdown
@@ -33,15 +33,20 @@ def _version_details(form: VersionForm) -> service.VersionDetails:
         change_summary=form.change_summary.data or "",
         adopted_minute=form.adopted_minute.data or "",
         review_due=form.review_due.data,
+        scope=service.Scope.of(form.engagements.data or [], form.roles.data or []),
     )
+
+
+def _show_scope(form: VersionForm, scope: service.Scope) -> None:
+    """Tick the boxes for whom a version binds, on a form not yet sent."""
+    form.engagements.data = [e.value for e in scope.engagements]
+    form.roles.data = [r.value for r in scope.roles]
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
 @requires("manage_policies")
 def new_policy() -> str | Response:
     form = PolicyForm()
-    if request.method == "GET":
-        form.engagements.data = [e.value for e in EngagementType if e != EngagementType.COUNCILLOR]
     if form.validate_on_submit():
         with refusal_shown_on(form) as done:
             policy = service.create_policy(
@@ -51,8 +56,6 @@ def new_policy() -> str | Response:
                     slug=form.slug.data or "",
                     title=form.title.data or "",
                     owner_role=Role(form.owner_role.data),
-                    engagements=[EngagementType(v) for v in form.engagements.data or []],
-                    roles=[Role(v) for v in form.roles.data or []],
                 ),
             )
         if done:
@@ -70,6 +73,7 @@ def versions(slug: str) -> str:
         "policies/versions.html",
         policy=policy,
         versions=ordered,
+        scopes={v.id: service.Scope.of_version(v) for v in ordered},
         current=service.current_version(policy),
         action_form=ActionForm(),
         compare_form=CompareForm(),
@@ -89,6 +93,7 @@ def new_version(slug: str) -> str | Response:
         form.review_due.data = date(today.year + 1, today.month, min(today.day, 28))
         if current is not None:
             form.body.data = current.body_markdown
+        _show_scope(form, service.scope_for_next_draft(policy))
     if form.validate_on_submit():
         with refusal_shown_on(form) as done:
             version = service.draft_version(db, current_user, policy, _version_details(form))
@@ -104,10 +109,15 @@ def preview(slug: str, version_id: int) -> str:
     db = get_session()
     policy = service.get_policy(db, slug)
     version = service.get_version(db, policy, version_id)
+    current = service.current_version(policy)
     return render_template(
         "policies/preview.html",
         policy=policy,
         version=version,
+        scope=service.Scope.of_version(version),
+        # A draft shows how whom it binds differs from the version it would replace.
+        scope_change=compare_scopes(current, version) if version.is_draft and current else None,
+        current=current,
         action_form=ActionForm(),
         sections=[(s, render_markdown(s.body_markdown)) for s in version.sections],
     )
@@ -125,6 +135,7 @@ def edit_version(slug: str, version_id: int) -> str | Response:
     form = VersionForm(obj=version if request.method == "GET" else None)
     if request.method == "GET":
         form.body.data = version.body_markdown
+        _show_scope(form, service.Scope.of_version(version))
     if form.validate_on_submit():
         with refusal_shown_on(form) as done:
             service.update_draft(db, current_user, policy, version, _version_details(form))
@@ -186,6 +197,7 @@ def compare(slug: str) -> str:
         older=older,
         newer=newer,
         changes=compare_versions(older, newer),
+        scope_change=compare_scopes(older, newer),
     )
 
 

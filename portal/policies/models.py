@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.audit.seal import SealedRecord
-from portal.db import Base, UTCDateTime, utcnow
+from portal.db import Base, UTCDateTime, utcnow, widened
 from portal.people.models import Person
 
 
@@ -53,10 +53,7 @@ class Policy(Base):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     owner_role: Mapped[str] = mapped_column(String(30))
-    # Who must sign: people whose engagement type is listed and, when roles are
-    # listed, who hold one of them. Empty role list: every role.
-    applies_to_engagements: Mapped[list[str]] = mapped_column(JSON)
-    applies_to_roles: Mapped[list[str]] = mapped_column(JSON)
+    # Who must sign is not here: each version records its own scope (migration 0022).
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     versions: Mapped[list[PolicyVersion]] = relationship(
@@ -90,6 +87,11 @@ class PolicyVersion(Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who must sign this wording (its Scope, as data: portal/policies/scope.py): people
+    # whose engagement type is listed and, when roles are listed, who hold one of them.
+    # Empty role list: every role. Set while a draft; frozen with the text when published.
+    applies_to_engagements: Mapped[list[str]] = mapped_column(JSON)
+    applies_to_roles: Mapped[list[str]] = mapped_column(JSON)
 
     policy: Mapped[Policy] = relationship(back_populates="versions", lazy="raise")
     sections: Mapped[list[PolicySection]] = relationship(
@@ -166,8 +168,8 @@ class Acknowledgement(SealedRecord, Base):
     witness_name: Mapped[str | None] = mapped_column(String(200))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     first_viewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    ip_address: Mapped[str | None] = mapped_column(String(45))
-    user_agent: Mapped[str | None] = mapped_column(String(400))
+    ip_address: Mapped[str | None] = mapped_column(widened(String(200), String(45)))  # sealed: audit.personal
+    user_agent: Mapped[str | None] = mapped_column(widened(Text(), String(400)))  # sealed: audit.personal
     session_hash: Mapped[str | None] = mapped_column(String(64))
     reauthenticated: Mapped[bool] = mapped_column(Boolean)
     evidence_sha256: Mapped[str] = mapped_column(String(64))

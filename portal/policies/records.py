@@ -18,6 +18,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.audit import personal
 from portal.audit.service import record
 from portal.db import utcnow
 from portal.errors import DomainError
@@ -120,6 +121,8 @@ def append_record(
         )
         or 0
     ) + 1
+    now = utcnow()
+    requester = personal.person_key(actor.id)
     ack = Acknowledgement(
         person_id=person.id,
         version_id=version.id,
@@ -136,10 +139,12 @@ def append_record(
         reason=reason,
         actor_id=actor.id,
         witness_name=witness_name,
-        recorded_at=utcnow(),
+        recorded_at=now,
         first_viewed_at=request.first_viewed_at,
-        ip_address=request.ip_address,
-        user_agent=(request.user_agent or "")[:400] or None,
+        # The browser's details are the requester's personal data, sealed under their key
+        # so that the retention schedule can forget them (portal.audit.personal).
+        ip_address=personal.seal(session, requester, request.ip_address),
+        user_agent=personal.seal(session, requester, (request.user_agent or "")[:400] or None),
         session_hash=sha256(request.session_id) if request.session_id else None,
         reauthenticated=reauthenticated,
     )

@@ -1,10 +1,11 @@
 """The policies feature's public operations: what other features, jobs and reports use.
 
-The work is done in the rooms behind it (library: policies and versions; publishing:
-a version goes live and everyone who must sign it is told; status: who must sign what,
-by when, and as at a date; records, signing and clerk_records: the signatures and the
-evidence kept with them; receipts: the evidence a person keeps; messages: the email);
-other features import this module and never those, so the rooms can change freely.
+The work is done in the rooms behind it (library: policies and versions; scope: whom
+each version binds; publishing: a version goes live and everyone who must sign it is
+told; status: who must sign what, by when, and as at a date; records, signing and
+clerk_records: the signatures and the evidence kept with them; receipts: the evidence a
+person keeps; messages: the email); other features import this module and never those,
+so the rooms can change freely.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 from .library import (
     PolicyDetails,
     VersionDetails,
-    applies_to,
     archive_version,
     create_policy,
     current_version,
@@ -23,6 +23,7 @@ from .library import (
     list_policies,
     publish_version,
     published_history,
+    scope_for_next_draft,
     sha256_text,
     signature_baseline,
     update_draft,
@@ -30,6 +31,7 @@ from .library import (
 from .messages import policy_to_sign
 from .publishing import publish_and_announce
 from .receipts import normalise_code, receipt_for, render_receipt
+from .scope import Scope, applies_to
 from .status import (
     PolicyStatus,
     SigningPlan,
@@ -46,6 +48,7 @@ from .status import (
 __all__ = [
     "PolicyDetails",
     "PolicyStatus",
+    "Scope",
     "SigningPlan",
     "Status",
     "VersionDetails",
@@ -69,6 +72,7 @@ __all__ = [
     "published_history",
     "receipt_for",
     "render_receipt",
+    "scope_for_next_draft",
     "sha256_text",
     "signature_baseline",
     "status_of",

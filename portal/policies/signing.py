@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from portal.auth.service import check_password_again
 from portal.errors import DomainError
 from portal.people.models import Person
-from portal.policies.library import applies_to
 from portal.policies.models import Acknowledgement, Policy, PolicyVersion, RecordKind, SigningMethod
 from portal.policies.records import (
     STATEMENT,
@@ -23,6 +22,7 @@ from portal.policies.records import (
     sha256,
     statement_for,
 )
+from portal.policies.scope import applies_to
 
 # Callers sign through this module; the evidence's building blocks stay reachable here.
 __all__ = [
@@ -66,9 +66,10 @@ def sign(
     """A person signs the current version of a policy that binds them, re-entering their
     password, typing their name and confirming the statement. Who a policy binds is its
     Scope (Networking Policy, Scope; the Communication Policy for councillors); the signed
-    statement names the route a breach takes for them and is what it is measured against."""
+    statement names the route a breach takes for them and is what it is measured against.
+    Scope is the version's: a councillor is never asked to sign a wording that excludes them."""
     version = _check_current(policy, version_id)
-    if not applies_to(policy, person):
+    if not applies_to(version, person):
         raise DomainError("This policy does not apply to you")
     check_password_again(session, person, password, purpose="sign_policy")
     if not _names_match(typed_name, person.name):
@@ -96,7 +97,7 @@ def decline(
     current version, but must say why, so the Town Clerk can follow it up; the Clerk sees
     declined policies on their home page. Recording a refusal is the council's own choice."""
     version = _check_current(policy, version_id)
-    if not applies_to(policy, person):
+    if not applies_to(version, person):
         raise DomainError("This policy does not apply to you")
     if not reason.strip():
         raise DomainError("Say why you are not signing, so the Town Clerk can follow it up", field="reason")

@@ -1,10 +1,14 @@
 """Who has signed what: each person's status per policy, and the "as at" look-up.
 
+Who must sign is the scope of the policy's current version (portal/policies/scope.py).
+
 Due dates count England and Wales working days:
 - a new starter (started after the version requiring signature was published):
   10 working days from their start date;
 - everyone else, when a material version is published: 20 working days from publication;
-- a minor version needs no new signature.
+- a minor version needs no new signature;
+- someone a later version brought into scope: 20 working days from that version's
+  publication, since nobody can sign a wording before it binds them.
 """
 
 from __future__ import annotations
@@ -20,8 +24,9 @@ from sqlalchemy.orm import Session, selectinload
 from portal.clock import LONDON, add_working_days
 from portal.clock import today as clock_today
 from portal.people.models import Person
-from portal.policies.library import applies_to, current_version, published_history, signature_baseline
+from portal.policies.library import current_version, published_history, signature_baseline
 from portal.policies.models import Acknowledgement, Policy, PolicyVersion, Receipt, RecordKind
+from portal.policies.scope import Scope, applies_to
 
 NEW_STARTER_WORKING_DAYS = 10
 MATERIAL_CHANGE_WORKING_DAYS = 20
@@ -79,6 +84,15 @@ def _latest(records: list[RecordSummary]) -> RecordSummary | None:
     return max(records, key=lambda r: (r.recorded_at, r.id)) if records else None
 
 
+class Step(NamedTuple):
+    """A version whose signature counts now, with the day it was published and the day
+    everyone it then bound had to sign by (worked out once per policy, not per person)."""
+
+    version: PolicyVersion
+    published_on: date
+    due_for_existing_staff: date
+
+
 @dataclass(frozen=True)
 class SigningPlan:
     """What a policy asks for now: the version to sign, and which signatures count."""
@@ -87,9 +101,11 @@ class SigningPlan:
     version: PolicyVersion
     baseline: PolicyVersion
     counting: frozenset[int]
-    # Worked out once per policy rather than once per person.
-    baseline_published_on: date
-    due_for_existing_staff: date
+    # The counting versions, oldest (the baseline) first.
+    steps: tuple[Step, ...]
+    # True when every counting version binds the same people: then nobody's time starts
+    # later than the baseline's, and no person needs the versions walked.
+    same_scope: bool
 
     @classmethod
     def of(cls, policy: Policy) -> SigningPlan | None:
@@ -97,39 +113,61 @@ class SigningPlan:
         if version is None:
             return None
         baseline = signature_baseline(policy, version)
-        counting = frozenset(
-            v.id
-            for v in published_history(policy)
-            if (v.published_at, v.id) >= (baseline.published_at, baseline.id)
-        )
-        assert baseline.published_at is not None
-        published_on = london_date(baseline.published_at)
+        start = (baseline.published_at, baseline.id)
+        history = [v for v in published_history(policy) if (v.published_at, v.id) >= start]
+        steps = []
+        for counted in history:
+            assert counted.published_at is not None
+            published_on = london_date(counted.published_at)
+            steps.append(
+                Step(counted, published_on, add_working_days(published_on, MATERIAL_CHANGE_WORKING_DAYS))
+            )
         return cls(
             policy,
             version,
             baseline,
-            counting,
-            published_on,
-            add_working_days(published_on, MATERIAL_CHANGE_WORKING_DAYS),
+            frozenset(v.id for v in history),
+            tuple(steps),
+            len({Scope.of_version(v) for v in history}) == 1,
         )
+
+    def binds(self, person: Person) -> bool:
+        """Whether the current version binds the person (its Scope, as data)."""
+        return applies_to(self.version, person)
+
+    def _bound_since(self, person: Person) -> Step:
+        """The oldest counting version from which every version to the current one binds
+        the person: their time to sign runs from when the policy first bound them."""
+        if self.same_scope:
+            return self.steps[0]
+        since = self.steps[-1]
+        for step in reversed(self.steps):
+            if not applies_to(step.version, person):
+                break
+            since = step
+        return since
 
     def due_date(self, person: Person) -> date:
         """A new starter (started after the version was published) has 10 England and
         Wales working days from their start; everyone else 20 from the publication of
-        the material version. The council's own deadlines: the policies set none."""
-        if person.start_date > self.baseline_published_on:
+        the material version, or of the later version that brought them into scope. The
+        council's own deadlines: the policies set none."""
+        since = self._bound_since(person)
+        if person.start_date > since.published_on:
             return add_working_days(person.start_date, NEW_STARTER_WORKING_DAYS)
-        return self.due_for_existing_staff
+        return since.due_for_existing_staff
 
 
 def status_of(
     person: Person, plan: SigningPlan, records: list[RecordSummary], *, today: date
 ) -> PolicyStatus | None:
-    """The person's standing on the policy's current version; None if it does not bind
-    them (its Scope, as data: see `applies_to`). A signature of the latest material
+    """The person's standing on the policy's current version; None if that version does
+    not bind them (its Scope, as data on the version: see `applies_to`), so nobody is
+    asked to sign, or reminded of, a wording that does not bind them: never a councillor
+    the Networking Policy, whose Scope names none. A signature of the latest material
     version counts; a declined signature stays declined until the person signs (the
     council's own rules, so that the Clerk can follow refusals up)."""
-    if not applies_to(plan.policy, person):
+    if not plan.binds(person):
         return None
     policy, version = plan.policy, plan.version
     latest = _latest([r for r in records if r.version_id in plan.counting])

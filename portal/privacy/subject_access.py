@@ -17,6 +17,8 @@ from markupsafe import Markup, escape
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from portal.audit import personal
+from portal.audit.sealed_text import load_keys
 from portal.authorisations.models import AuthorisationRequest
 from portal.authorisations.service import status_of
 from portal.business_cases.models import (
@@ -57,6 +59,9 @@ def _acknowledgements(session: Session, person: Person) -> list[dict[str, Any]]:
         .outerjoin(Receipt, Receipt.acknowledgement_id == Acknowledgement.id)
         .where(Acknowledgement.person_id == person.id)
         .order_by(Acknowledgement.recorded_at)
+    ).all()
+    fields = personal.Fields(
+        session, [value for ack, _ in rows for value in (ack.ip_address, ack.user_agent)]
     )
     return [
         {
@@ -67,8 +72,8 @@ def _acknowledgements(session: Session, person: Person) -> list[dict[str, Any]]:
             "name_typed": ack.typed_name,
             "reason": ack.reason,
             "witness": ack.witness_name,
-            "ip_address": ack.ip_address,
-            "browser": ack.user_agent,
+            "ip_address": fields.open(ack.ip_address),
+            "browser": fields.open(ack.user_agent),
             "receipt": code,
         }
         for ack, code in rows
@@ -168,10 +173,11 @@ def _business_cases(session: Session, person: Person) -> list[dict[str, Any]]:
 def _disciplinary(session: Session, person: Person) -> list[dict[str, Any]]:
     cases = session.scalars(
         select(DisciplinaryCase)
-        .options(selectinload(DisciplinaryCase.meetings))
+        .options(selectinload(DisciplinaryCase.meetings), selectinload(DisciplinaryCase.letters))
         .where(DisciplinaryCase.subject_id == person.id)
         .order_by(DisciplinaryCase.id)
-    )
+    ).all()
+    load_keys(session, [*cases, *(m for c in cases for m in c.meetings)])  # one query, whatever the count
     return [
         {
             "reference": c.reference,
@@ -187,13 +193,27 @@ def _disciplinary(session: Session, person: Person) -> list[dict[str, Any]]:
                 }
                 for m in c.meetings
             ],
+            "hearing_on": _iso(c.hearing_on),
+            "hearing_time": c.hearing_time.isoformat(timespec="minutes") if c.hearing_time else None,
+            "hearing_place": c.hearing_place,
+            "hearing_evidence": c.hearing_evidence,
+            "possible_outcome": STAGE_LABELS[c.possible_outcome] if c.possible_outcome else None,
             "outcome_stage": STAGE_LABELS[c.stage] if c.stage else None,
             "outcome": c.outcome,
             "reasons": c.outcome_reasons,
             "decided_on": _iso(c.decided_on),
             "warning_live_until": _iso(c.warning_live_until),
+            "improvement_needed": c.improvement_needed,
+            "improvement_by": _iso(c.improvement_by),
             "appeal_lodged_on": _iso(c.appeal_lodged_on),
+            "appeal_hearing_on": _iso(c.appeal_hearing_on),
             "appeal_outcome": c.appeal_outcome,
+            # The letters themselves are the person's to download from their record; the
+            # export lists each with the hash that proves a copy is the one sent.
+            "letters": [
+                {"letter": letter.label, "issued_at": _iso(letter.issued_at), "sha256": letter.sha256}
+                for letter in c.letters
+            ],
         }
         for c in cases
     ]

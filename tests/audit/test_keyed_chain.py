@@ -231,4 +231,5 @@ def test_every_evidence_table_is_sealed(app):
         "case_decisions",
         "disciplinary_evidence",
         "disciplinary_packs",
+        "disciplinary_letters",
     }

@@ -20,7 +20,7 @@ def council(session, loaded):  # noqa: F811 (the fixture imported above)
         platform="facebook",
         name="Council page",
         url="https://facebook.example/council",
-        department_id=None,
+        basis="Minute 24/001",
     )
     session.commit()
     return clerk, mayor, manager, member, channel

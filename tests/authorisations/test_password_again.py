@@ -23,7 +23,7 @@ def test_wrong_passwords_when_issuing_are_throttled_like_sign_in(client, session
         platform="facebook",
         name="Council page",
         url="https://facebook.example/c",
-        department_id=None,
+        basis="Minute 24/001",
     )
     session.commit()
     client.sign_in_as(clerk)

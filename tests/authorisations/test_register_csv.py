@@ -17,7 +17,12 @@ def test_the_posting_register_defuses_formulas(app, client, session, loaded, sig
     manager = make_person(session, roles={Role.MANAGER})
     member = make_person(session, name="=HYPERLINK(1)", manager=manager)
     channel = service.add_channel(
-        session, clerk, platform="facebook", name="@SUM(1+1)", url="https://fb.example/c", department_id=None
+        session,
+        clerk,
+        platform="facebook",
+        name="@SUM(1+1)",
+        url="https://fb.example/c",
+        basis="Minute 24/001",
     )
     session.commit()
     request = _issued(session, (clerk, None, manager, member, channel), sign_as)

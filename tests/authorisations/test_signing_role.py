@@ -29,7 +29,7 @@ def pending(session, loaded, sign_as):
         platform="facebook",
         name="Council page",
         url="https://facebook.example/c",
-        department_id=None,
+        basis="Minute 24/001",
     )
     session.commit()
     return _issued(session, (loaded, None, manager, member, channel), sign_as)

@@ -130,3 +130,23 @@ def open_case_about_grace(page) -> None:
     page.get_by_label("Email address of the investigating officer").fill(demo_email("hr"))
     with page.expect_navigation():
         page.get_by_role("button", name="Open the case").click()
+
+
+def arrange_hearing_by(page, officer_email: str, **reason: str) -> None:
+    """HR, on a case page, arranges today's hearing heard by one officer, and issues the
+    invitation. `reason` (independence_reason=...) when the investigating officer hears it."""
+    from datetime import date
+
+    page.get_by_label("Date of the hearing").fill(date.today().isoformat())
+    page.get_by_label("Time", exact=True).fill("14:30")
+    page.get_by_label("Place", exact=True).fill("Committee Room, Town Hall")
+    page.get_by_label("The evidence the hearing will consider").fill("The screenshot of the post.")
+    page.get_by_label("The most serious outcome it could reach").select_option(
+        label="A final written warning"
+    )
+    page.get_by_label("An officer (one person)").check()
+    page.get_by_label("Email address of the hearing officer (if an officer hears it)").fill(officer_email)
+    if reason:
+        page.get_by_label("Why the investigating officer hears it").fill(reason["independence_reason"])
+    with page.expect_navigation():
+        page.get_by_role("button", name="Arrange the hearing and issue the invitation").click()

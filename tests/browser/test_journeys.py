@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.demo import DEMO_PASSWORD, demo_email
-from tests.browser.conftest import open_case_about_grace, run_axe, sign_in
+from tests.browser.conftest import arrange_hearing_by, open_case_about_grace, run_axe, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -431,10 +431,16 @@ def test_hr_records_a_warning_with_the_evidence_and_only_the_employee_sees_it(pa
     expect(page.get_by_text("Grace Thornton signed Social Media & Networking Policy")).to_be_visible()
     assert run_axe(page) == []
     case_url = page.url
+    arrange_hearing_by(page, demo_email("deputy"))
+    expect(page.get_by_text("The hearing has been arranged and the invitation issued")).to_be_visible()
     page.get_by_label("Outcome stage").select_option(label="First written warning")
     page.get_by_label("Outcome", exact=True).fill("A first written warning.")
     page.get_by_label("Reasons").fill("The post told the public the office would be unattended.")
     page.get_by_label("Date of the decision").fill(date.today().isoformat())
+    page.get_by_label("Improvement needed (for a warning)").fill("Never post when the office is empty.")
+    page.get_by_label("Improvement needed by (for a warning)").fill(
+        (date.today() + timedelta(days=30)).isoformat()
+    )
     with page.expect_navigation():
         page.get_by_role("button", name="Record the outcome").click()
     expect(page.get_by_text("has been recorded")).to_be_visible()

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import pytest
 
 from portal.people.models import Department, EngagementType, Person, Role
+from tests.business_cases.helpers import case, complete, start
 from tests.factories import make_department, make_person
 
 
@@ -38,3 +39,15 @@ def council(session) -> Council:
         mayor=make_person(session, name="Mary Mayor", roles={Role.MAYOR}),
         other_manager=make_person(session, name="Leo Leisure", roles={Role.MANAGER}, department=leisure),
     )
+
+
+@pytest.fixture
+def submitted(client, session, council) -> int:
+    """A complete case from the library's manager, submitted for review."""
+    client.sign_in_as(council.manager)
+    case_id = start(client, council.department)
+    complete(client, session, case_id, council)
+    response = client.post(f"/business-cases/{case_id}/submit", {})
+    assert response.status_code == 302
+    assert case(session, case_id).status == "submitted"
+    return case_id

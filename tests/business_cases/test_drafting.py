@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
 from portal.business_cases.models import CaseSubmission
-from portal.business_cases.sections import REQUIRED_RISK_CATEGORIES
+from portal.business_cases.sections import STARTING_RISKS
 from portal.people.service import mark_leaver
 from tests.business_cases.helpers import DETAILS, GOOD_RISK, case, complete, risk_ids, rota, start
 
@@ -21,7 +21,7 @@ def test_a_manager_starts_a_case_for_their_own_department_with_the_required_risk
     case_id = start(client, council.department)
     found = case(session, case_id)
     assert found.status == "draft" and found.reference.startswith("BC-")
-    assert [item.category for item in found.risks] == list(REQUIRED_RISK_CATEGORIES)
+    assert [item.category for item in found.risks] == [risk.category for risk in STARTING_RISKS]
     assert session.scalar(select(func.count()).where(AuditEvent.action == "business_cases.started")) == 1
 
 

@@ -28,17 +28,6 @@ from tests.business_cases.helpers import (
 )
 
 
-@pytest.fixture
-def submitted(client, session, council) -> int:
-    client.sign_in_as(council.manager)
-    case_id = start(client, council.department)
-    complete(client, session, case_id, council)
-    response = client.post(f"/business-cases/{case_id}/submit", {})
-    assert response.status_code == 302
-    assert case(session, case_id).status == "submitted"
-    return case_id
-
-
 def _decide(client, case_id, outcome, **extra):
     return client.post(f"/business-cases/{case_id}/decide", {"outcome": outcome, **extra})
 

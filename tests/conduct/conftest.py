@@ -14,6 +14,7 @@ class Staff:
     hr: Person
     clerk: Person
     officer: Person  # investigating officer, no special role
+    hearer: Person  # hears the case: someone other than the investigating officer
     subject: Person
     manager: Person  # the subject's line manager
     deputy: Person
@@ -32,6 +33,7 @@ def staff(session) -> Staff:
         hr=make_person(session, name="Harriet HR", roles={Role.HR}),
         clerk=clerk,
         officer=make_person(session, name="Ivan Investigator"),
+        hearer=make_person(session, name="Hugh Hearing", roles={Role.MANAGER}),
         subject=make_person(session, name="Sam Subject", email="sam@council.example", manager=manager),
         manager=manager,
         deputy=make_person(session, name="Dev Deputy", roles={Role.DEPUTY_CLERK}),

@@ -18,22 +18,11 @@ from portal.conduct.models import DisciplinaryCase
 from portal.outbox.models import OutboxMessage
 from portal.people.models import Role
 from tests.business_cases.helpers import pdf_text
-from tests.conduct.helpers import only_case, open_case
+from tests.conduct.helpers import decide, only_case, open_case
 from tests.factories import make_person, make_policy
 from tests.helpers import text_of
 
 TODAY = date.today()
-
-
-def _outcome(client, case_id, stage, **extra):
-    form = {
-        "outcome-stage": stage,
-        "outcome-outcome": "A warning is given.",
-        "outcome-reasons": "The post disclosed a resident's personal details.",
-        "outcome-decided_on": TODAY.isoformat(),
-    }
-    form.update({f"outcome-{k}": v for k, v in extra.items()})
-    return client.post(f"/conduct/{case_id}/outcome", form)
 
 
 def test_opening_a_case_freezes_the_signature_and_receipt_that_stood(client, session, staff, sign_as):
@@ -163,11 +152,11 @@ def test_a_first_written_warning_is_live_for_six_months_by_default(client, sessi
     open_case(client, staff)
     case = only_case(session)
     assert (
-        _outcome(
+        decide(
             client,
+            staff,
             case.id,
             "first_written",
-            hearing_on=TODAY.isoformat(),
             companion_kind="union_rep",
             companion_name="Una Union",
         ).status_code
@@ -183,12 +172,16 @@ def test_skipping_a_stage_needs_a_gross_misconduct_reason(client, session, staff
     client.sign_in_as(staff.hr)
     open_case(client, staff)
     case_id = only_case(session).id
-    refused = _outcome(client, case_id, "dismissal")
+    refused = decide(client, staff, case_id, "dismissal")
     assert "skips a stage" in refused.get_data(as_text=True)
     assert only_case(session).stage is None
     assert (
-        _outcome(
-            client, case_id, "dismissal", gross_misconduct_reason="Published a resident's medical details."
+        decide(
+            client,
+            staff,
+            case_id,
+            "dismissal",
+            gross_misconduct_reason="Published a resident's medical details.",
         ).status_code
         == 302
     )
@@ -198,13 +191,13 @@ def test_skipping_a_stage_needs_a_gross_misconduct_reason(client, session, staff
 def test_a_live_warning_allows_the_next_stage_and_is_shown_on_a_new_case(client, session, staff):
     client.sign_in_as(staff.hr)
     open_case(client, staff)
-    _outcome(client, only_case(session).id, "first_written")
+    decide(client, staff, only_case(session).id, "first_written")
     open_case(client, staff)
     second = only_case(session)
     assert "Live warnings: First written warning" in client.get(f"/conduct/{second.id}").get_data(
         as_text=True
     )
-    assert _outcome(client, second.id, "final_written").status_code == 302
+    assert decide(client, staff, second.id, "final_written").status_code == 302
     assert only_case(session).warning_live_until == add_months(TODAY, 12)
 
 
@@ -212,7 +205,9 @@ def test_an_expired_warning_does_not_count(client, session, staff):
     client.sign_in_as(staff.hr)
     open_case(client, staff)
     first = only_case(session)
-    _outcome(client, first.id, "first_written", warning_live_until=(TODAY + timedelta(days=1)).isoformat())
+    decide(
+        client, staff, first.id, "first_written", warning_live_until=(TODAY + timedelta(days=1)).isoformat()
+    )
     session.execute(
         text("UPDATE disciplinary_cases SET warning_live_until = :day WHERE id = :id"),
         {"day": TODAY - timedelta(days=1), "id": first.id},
@@ -221,14 +216,14 @@ def test_an_expired_warning_does_not_count(client, session, staff):
     open_case(client, staff)
     second = only_case(session)
     assert "Live warnings" not in client.get(f"/conduct/{second.id}").get_data(as_text=True)
-    assert "skips a stage" in _outcome(client, second.id, "final_written").get_data(as_text=True)
+    assert "skips a stage" in decide(client, staff, second.id, "final_written").get_data(as_text=True)
 
 
 def test_a_late_appeal_needs_a_reason(client, session, staff):
     client.sign_in_as(staff.hr)
     open_case(client, staff)
     case_id = only_case(session).id
-    _outcome(client, case_id, "first_written")
+    decide(client, staff, case_id, "first_written")
     late = add_working_days(TODAY, 6).isoformat()
     refused = client.post(f"/conduct/{case_id}/appeal", {"appeal-lodged_on": late})
     assert "after its deadline" in refused.get_data(as_text=True)

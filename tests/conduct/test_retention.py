@@ -13,8 +13,7 @@ from portal.audit.service import verify_chain
 from portal.clock import add_months
 from portal.conduct import retention
 from portal.conduct.models import DisciplinaryCase, EvidenceSnapshot
-from tests.conduct.helpers import only_case, open_case
-from tests.conduct.test_cases import _outcome
+from tests.conduct.helpers import decide, only_case, open_case
 from tests.factories import make_person
 
 MONTHS = {"warning": 6, "no_warning": 6, "dismissal": 72}
@@ -31,7 +30,7 @@ def _decided(client, session, staff, stage="first_written", **extra):
     client.sign_in_as(staff.hr)
     open_case(client, staff)
     case_id = only_case(session).id
-    assert _outcome(client, case_id, stage, **extra).status_code == 302
+    assert decide(client, staff, case_id, stage, **extra).status_code == 302
     client.post(f"/conduct/{case_id}/packs", {})
     return only_case(session)
 
@@ -73,7 +72,7 @@ def test_a_case_decided_today_is_not_due(client, session, staff):
 def test_retention_removes_what_is_due_and_leaves_an_audit_entry_without_personal_details(
     app, client, session, staff
 ):
-    # Warning live for 6 months, kept 6 more: decided 12 months and a day ago, it is due.
+    # Live for 6 months (the council's default), kept 6 more: decided 12 months and a day ago, it is due.
     case = _decided(client, session, staff, decided_on=_long_ago(12))
     reference = case.reference
     _fresh(session)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from portal.authorisations.models import AuthorisationIssue
 from portal.business_cases.models import CaseDecision
-from portal.conduct.models import EvidencePack
+from portal.conduct.models import CaseLetter, EvidencePack
 from portal.documents.render import render_pdf_from_html
 from portal.documents.seals import council_seal
 from portal.documents.signing import CouncilSeal, certificate_pem, create_pkcs12
@@ -162,6 +162,7 @@ def test_every_document_issued_as_evidence_carries_the_councils_seal(app, sessio
         "authorisation letter": session.scalars(select(AuthorisationIssue.letter_pdf)).first(),
         "business case decision letter": session.scalars(select(CaseDecision.letter_pdf)).first(),
         "evidence pack": session.scalars(select(EvidencePack.pdf)).first(),
+        "disciplinary invitation letter": session.scalars(select(CaseLetter.pdf)).first(),
     }
     with app.test_request_context():
         seal = council_seal()

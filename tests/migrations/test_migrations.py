@@ -38,6 +38,19 @@ def _config(url: str):
     return config
 
 
+def upgraded_with_rows(url: str, before: str, rows: list[str], revision: str):
+    """A database at `before` holding `rows` (SQL written for that schema), then upgraded
+    to `revision`: how a migration's backfill is tested. Returns the config and engine."""
+    config = _config(url)
+    engine = create_engine(url)
+    command.upgrade(config, before)
+    with engine.begin() as connection:
+        for statement in rows:
+            connection.execute(text(statement))
+    command.upgrade(config, revision)
+    return config, engine
+
+
 def test_the_models_match_the_migrations(database_url):
     engine = create_engine(database_url)
     with engine.connect() as connection:

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from portal.audit.models import AuditEvent
 from portal.errors import DomainError
 from portal.outbox.models import OutboxMessage
-from portal.people.models import Role
+from portal.people.models import EngagementType, Role
 from portal.policies import service
 from portal.policies.models import ChangeKind, Policy, PolicyVersion
 from tests.factories import POLICY_TEXT, add_version, make_clerk, make_person, make_policy
@@ -24,6 +24,7 @@ def _details(**overrides):
         change_summary="Clarified 3.2",
         adopted_minute="Full Council, 1 June 2026, minute 7",
         review_due=date(2027, 6, 1),
+        scope=service.Scope(tuple(EngagementType)),
     )
     values.update(overrides)
     return service.VersionDetails(**values)
@@ -98,6 +99,7 @@ def test_the_clerk_drafts_previews_compares_and_publishes_in_the_browser_flow(cl
             "adopted_minute": "Full Council, 1 June 2026, minute 7",
             "review_due": "2027-06-01",
             "body": POLICY_TEXT.replace("your breaks", "your lunch breaks"),
+            "engagements": [e.value for e in EngagementType],
         },
     )
     assert response.status_code == 302
@@ -148,6 +150,7 @@ def test_a_bad_draft_form_shows_every_problem(client, session):
         "Enter the text of the policy",
         "Summarise what changed",
         "Enter the date the review is due",
+        "Choose at least one group of people who must sign it",
     ]:
         assert message in html
 
@@ -170,12 +173,12 @@ def test_adding_a_policy_in_the_browser_flow(client, session):
             "title": "Email Policy",
             "slug": "email",
             "owner_role": "town_clerk",
-            "engagements": ["employee", "councillor"],
         },
     )
-    assert response.status_code == 302
+    # Who must sign is said by each version: the next step drafts the first one.
+    assert response.headers["Location"].endswith("/policies/email/versions/new")
     policy = session.scalar(select(Policy).where(Policy.slug == "email"))
-    assert policy.applies_to_engagements == ["employee", "councillor"]
+    assert policy.title == "Email Policy"
     bad = client.post("/policies/new", {"title": "X", "slug": "Not A Slug!", "owner_role": "town_clerk"})
     assert "lower-case letters" in bad.get_data(as_text=True)
 

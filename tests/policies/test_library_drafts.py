@@ -15,6 +15,7 @@ FORM = {
     "change_summary": "Breaks are now lunch breaks",
     "adopted_minute": "Full Council, 1 June 2026, minute 7",
     "review_due": "2027-06-01",
+    "engagements": ["employee", "volunteer"],
 }
 
 

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from portal.audit import personal
 from portal.audit.models import AuditEvent
 from portal.audit.service import verify_chain
 from portal.documents.render import InlineOnlyURLFetcher, render_pdf_from_html
@@ -69,7 +70,9 @@ def test_signing_records_the_evidence(client, session, council):
     )
     assert ack.statement_sha256 == sha256(ack.statement_text)
     assert ack.typed_name == "sam STARTER"
-    assert ack.user_agent == "Test Browser/1.0" and ack.ip_address == "127.0.0.1"
+    assert personal.read(session, ack.user_agent) == "Test Browser/1.0"
+    assert personal.read(session, ack.ip_address) == "127.0.0.1"
+    assert "Test Browser" not in ack.user_agent and "127.0.0.1" not in ack.ip_address
     assert ack.first_viewed_at is not None and ack.first_viewed_at <= ack.recorded_at
     assert ack.evidence_sha256 == evidence_hash(ack)
     receipt = session.scalar(select(Receipt).where(Receipt.acknowledgement_id == ack.id))

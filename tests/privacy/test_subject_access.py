@@ -83,3 +83,23 @@ def test_only_hr_can_export(client, session, staff):
     for who in ("clerk", "admin", "manager", "subject", "mayor"):
         client.sign_in_as(getattr(staff, who))
         assert client.get(f"/privacy/subject-access/{staff.subject.id}.json").status_code == 403, who
+
+
+def test_the_export_holds_the_hearing_the_warning_and_the_letters_sent(app, client, session, staff, sign_as):
+    """The ACAS process's own records (the hearing, the improvement asked for, the letters)
+    are the person's data as much as the allegation (UK GDPR Article 15)."""
+    from tests.conduct.helpers import decide
+
+    _prepare(app, client, session, staff, sign_as)
+    case_id = only_case(session).id
+    assert decide(client, staff, case_id, "first_written").status_code == 302
+    content = json.loads(client.get(f"/privacy/subject-access/{staff.subject.id}.json").data)
+    (record,) = content["disciplinary_records"]
+    assert record["hearing_place"] == "Committee Room, Town Hall" and record["hearing_time"] == "10:30"
+    assert record["improvement_needed"] == "Post nothing about residents on personal accounts."
+    assert record["possible_outcome"] == "Dismissal" and record["outcome_stage"] == "First written warning"
+    letters = only_case(session).letters
+    assert [(entry["letter"], entry["sha256"]) for entry in record["letters"]] == [
+        (letter.label, letter.sha256) for letter in letters
+    ]
+    assert len(letters) == 2

@@ -43,7 +43,7 @@ def _council(session, size: int):
     make_policy(session, clerk=clerk, slug="second", title="Second Policy")
     sync(session, TEST_BANK)
     channel = add_channel(
-        session, clerk, platform="x", name="@c", url="https://x.example", department_id=None
+        session, clerk, platform="x", name="@c", url="https://x.example", basis="Minute 24/001"
     )
     for person in people[::5]:
         request_authorisation(

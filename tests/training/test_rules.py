@@ -33,6 +33,34 @@ def test_every_rule_in_the_shipped_table_is_trained_or_enforced():
     assert rules >= 50 and trained >= rules - enforced and enforced >= 4
 
 
+def test_the_readme_counts_match_the_shipped_files():
+    """The README tells the council how many rules and questions there are; a rule or a
+    question added without updating it would make that statement quietly wrong."""
+    import re
+
+    bank = read_bank(SHIPPED)
+    entries = bank.rules.entries if bank.rules is not None else []
+    per_policy = {
+        policy: sum(1 for e in entries if e.get("policy") == policy)
+        for policy in ("social-media-networking", "social-media-electronic-communication")
+    }
+    readme = " ".join((PROJECT_ROOT / "README.md").read_text().split())
+    stated = re.search(
+        r"lists the policies' rules \((\d+): (\d+) in the Networking Policy, "
+        r"(\d+) in the Communication Policy\)",
+        readme,
+    )
+    assert stated is not None
+    assert [int(n) for n in stated.groups()] == [
+        len(entries),
+        per_policy["social-media-networking"],
+        per_policy["social-media-electronic-communication"],
+    ]
+    ready = sum(1 for _, q in bank.questions if q.get("status") == "ready")
+    retired = sum(1 for _, q in bank.questions if q.get("status") == "retired")
+    assert f"There are {ready} scenario questions in use (and {retired} retired)" in readme
+
+
 def test_the_shipped_networking_questions_never_ask_plain_councillors():
     """The Networking Policy does not bind councillors (its Scope); a question about a duty
     it gives a named role (the Mayor, 3.2) declares that role."""
