@@ -5,7 +5,7 @@ from wtforms import DateField, EmailField, RadioField, SelectField, StringField,
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from .models import COMPANION_LABELS, STAGE_LABELS
+from .models import APPEAL_RESULTS, COMPANION_LABELS, STAGE_LABELS
 
 LONG = Length(max=10000, message="Keep this under 10,000 characters")
 
@@ -115,6 +115,11 @@ class AppealHearingForm(HearersForm):
     )
     companion_kind = _companion_kind("Companion at the appeal hearing")
     companion_name = StringField("Companion's name", validators=[Optional(), Length(max=200)])
+    result = RadioField(
+        "What the appeal decided",
+        choices=list(APPEAL_RESULTS.items()),
+        validators=[DataRequired("Choose whether the outcome stands or is withdrawn")],
+    )
     outcome = TextAreaField(
         "Outcome of the appeal",
         validators=[DataRequired("Give the outcome of the appeal and its reasons"), LONG],

@@ -84,6 +84,7 @@ def appeal_hearing(case_id: int) -> str | WerkzeugResponse:
                     companion_kind=form.companion_kind.data or "",
                     companion_name=form.companion_name.data or "",
                     outcome=form.outcome.data or "",
+                    result=form.result.data or "",
                 ),
             )
         if done:

@@ -44,6 +44,9 @@ HEARD_BY = ("officer", "panel")
 # Who hears sits at the hearing, or at the appeal.
 SITTINGS = ("hearing", "appeal")
 LETTER_KINDS = ("invitation", "outcome", "appeal_outcome")
+# What an appeal decides about the outcome (ACAS Code paragraphs 26-28): it stands, or it
+# is withdrawn, and a withdrawn warning stops counting from the appeal's decision.
+APPEAL_RESULTS = {"upheld": "The outcome stands", "overturned": "The outcome is withdrawn"}
 LETTER_LABELS = {
     "invitation": "Invitation to the disciplinary hearing",
     "outcome": "Outcome of the disciplinary hearing",
@@ -75,6 +78,10 @@ class DisciplinaryCase(Base):
         ),
         CheckConstraint(f"hearing_by IS NULL OR hearing_by IN ({_one_of(HEARD_BY)})", name="hearing_by"),
         CheckConstraint(f"appeal_by IS NULL OR appeal_by IN ({_one_of(HEARD_BY)})", name="appeal_by"),
+        CheckConstraint(
+            f"appeal_result IS NULL OR appeal_result IN ({_one_of(tuple(APPEAL_RESULTS))})",
+            name="appeal_result",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -154,6 +161,7 @@ class DisciplinaryCase(Base):
     )
     appeal_independence_reason = SealedText("appeal_independence_reason_sealed")
     appeal_companion_kind: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    appeal_result: Mapped[str | None] = mapped_column(String(20))
     appeal_companion_name_sealed: Mapped[str] = mapped_column(
         "appeal_companion_name", Text, default="", server_default=""
     )

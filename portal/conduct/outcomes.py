@@ -21,7 +21,7 @@ from portal.people.models import Person
 from . import messages
 from .hearings import Hearers, check_hearers, heard_by_words, seat
 from .letters import issue_letter, letter_facts
-from .models import FORMAL_STAGES, STAGE_LABELS, STAGES, WARNINGS, DisciplinaryCase
+from .models import APPEAL_RESULTS, FORMAL_STAGES, STAGE_LABELS, STAGES, WARNINGS, DisciplinaryCase
 from .records import audit_case, expected_highest_stage, live_warnings, skips_a_stage, warning_live_months
 
 # The time to lodge an appeal: the council's own Disciplinary Policy (the Code says only
@@ -171,6 +171,7 @@ class AppealHearing:
     companion_kind: str
     companion_name: str
     outcome: str
+    result: str = ""  # a key of APPEAL_RESULTS
 
 
 def _involved_before(case: DisciplinaryCase) -> dict[int, str]:
@@ -201,6 +202,8 @@ def record_appeal_hearing(
         raise DomainError("Give the companion's name", field="companion_name")
     if not hearing.outcome.strip():
         raise DomainError("Give the outcome of the appeal and its reasons", field="outcome")
+    if hearing.result not in APPEAL_RESULTS:
+        raise DomainError("Choose whether the outcome stands or is withdrawn", field="result")
     reason = check_hearers(hearing.hearers, case.subject, _involved_before(case), sitting="appeal")
     case.appeal_by, case.appeal_independence_reason = hearing.hearers.by, reason
     seat(case, "appeal", hearing.hearers.people)
@@ -208,6 +211,9 @@ def record_appeal_hearing(
     case.appeal_companion_kind = hearing.companion_kind
     case.appeal_companion_name = hearing.companion_name.strip()
     case.appeal_outcome = hearing.outcome.strip()
+    # A warning withdrawn on appeal no longer counts towards the next stage (records.py,
+    # live_warnings); the record itself is kept by the retention schedule as recorded.
+    case.appeal_result = hearing.result
     session.flush()
     letter = issue_letter(session, actor, case, "appeal_outcome", heard_by=heard_by_words(case, "appeal"))
     audit_case(
@@ -219,6 +225,7 @@ def record_appeal_hearing(
             **letter_facts(letter),
             "heard_on": hearing.heard_on,
             "heard_by": hearing.hearers.by,
+            "result": hearing.result,
             "hearer_ids": sorted(p.id for p in case.heard_by("appeal")),
             "reason_recorded": bool(reason),
             "companion": hearing.companion_kind,

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from portal.audit.service import record
@@ -43,12 +43,15 @@ def audit_case(
 def live_warnings(
     session: Session, subject: Person, on: date, *, besides: int | None = None
 ) -> list[DisciplinaryCase]:
-    """Warnings still live on `on`; expired ones no longer count towards escalation."""
+    """Warnings still live on `on`; expired ones no longer count towards escalation, and
+    nor do those withdrawn on appeal (ACAS Code paragraph 27: the appeal's decision is
+    final, and a withdrawn warning cannot be relied on later)."""
     query = select(DisciplinaryCase).where(
         DisciplinaryCase.subject_id == subject.id,
         DisciplinaryCase.status == "decided",
         DisciplinaryCase.stage.in_(WARNINGS),
         DisciplinaryCase.warning_live_until >= on,
+        or_(DisciplinaryCase.appeal_result.is_(None), DisciplinaryCase.appeal_result != "overturned"),
     )
     if besides is not None:
         query = query.where(DisciplinaryCase.id != besides)

@@ -25,7 +25,7 @@ from .forms import (
 )
 from .hearings import heard_by_words
 from .letters import FURTHER_MISCONDUCT
-from .models import COMPANION_LABELS, STAGE_LABELS, DisciplinaryCase
+from .models import APPEAL_RESULTS, COMPANION_LABELS, STAGE_LABELS, DisciplinaryCase
 from .pack import timeline
 from .records import warning_live_months
 
@@ -59,6 +59,7 @@ def case_words(case: DisciplinaryCase) -> dict[str, Any]:
         "case": case,
         "stage_labels": STAGE_LABELS,
         "companion_labels": COMPANION_LABELS,
+        "appeal_results": APPEAL_RESULTS,
         "further_misconduct": FURTHER_MISCONDUCT,
         "hearing_heard_by": heard_by_words(case, "hearing"),
         "appeal_heard_by": heard_by_words(case, "appeal"),

@@ -207,6 +207,7 @@ def _disciplinary(session: Session, person: Person) -> list[dict[str, Any]]:
             "improvement_by": _iso(c.improvement_by),
             "appeal_lodged_on": _iso(c.appeal_lodged_on),
             "appeal_hearing_on": _iso(c.appeal_hearing_on),
+            "appeal_result": c.appeal_result,
             "appeal_outcome": c.appeal_outcome,
             # The letters themselves are the person's to download from their record; the
             # export lists each with the hash that proves a copy is the one sent.

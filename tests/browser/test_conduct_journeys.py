@@ -75,6 +75,7 @@ def test_invitation_hearing_outcome_letter_and_appeal(page, demo_council, tmp_pa
     )
     page.get_by_label("Companion at the appeal hearing").select_option(label="A work colleague")
     page.locator("#appeal_hearing-companion_name").fill("Chloe Martin")
+    page.get_by_label("The outcome stands").check()
     page.get_by_label("Outcome of the appeal", exact=True).fill("The warning stands.")
     with page.expect_navigation():
         page.get_by_role("button", name="Record the appeal's outcome and issue the letter").click()

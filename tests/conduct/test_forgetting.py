@@ -190,6 +190,7 @@ def test_after_retention_a_full_dump_holds_nothing_of_the_case(app, client, sess
         "independence_reason": WORDS["appeal_reason"],
         "companion_kind": "colleague",
         "companion_name": WORDS["companion"],
+        "result": "upheld",
         "outcome": WORDS["appeal_outcome"],
     }
     appealed = client.post(

@@ -362,6 +362,7 @@ def _appeal_hearing(client, case_id, hearer, **overrides):
         "officer_email": hearer.email,
         "companion_kind": "colleague",
         "companion_name": "Cal Colleague",
+        "result": "upheld",
         "outcome": "The warning stands: the post named a resident.",
     }
     form.update(overrides)
@@ -439,6 +440,44 @@ def test_the_appeal_hearing_records_the_companion_and_issues_a_letter(client, se
     client.sign_in_as(staff.subject)
     page = client.get(f"/conduct/{case.id}").get_data(as_text=True)
     assert "Outcome of the appeal, letter" in page and "Cal Colleague" in page
+
+
+def test_a_warning_withdrawn_on_appeal_no_longer_counts_and_the_letter_says_so(app, client, session, staff):
+    """ACAS Code paragraphs 26-28: the appeal's decision is final; a warning it withdraws
+    cannot count towards the next stage."""
+    from portal.conduct.records import expected_highest_stage, live_warnings
+
+    case = _appealed(client, session, staff)
+    missing = _appeal_hearing(client, case.id, make_person(session, name="Ana Appeal"), result="")
+    assert "Choose whether the outcome stands or is withdrawn" in text_of(missing.get_data(as_text=True))
+    with app.app_context():
+        assert [c.id for c in live_warnings(session, staff.subject, TODAY)] == [case.id]
+    withdrawn = _appeal_hearing(
+        client, case.id, make_person(session, name="Otto Other"), result="overturned", outcome="Withdrawn."
+    )
+    assert withdrawn.status_code == 302
+    case = only_case(session)
+    assert case.appeal_result == "overturned"
+    with app.app_context():
+        live = live_warnings(session, staff.subject, TODAY)
+    assert live == [] and expected_highest_stage(live) == "first_written"
+    _, words = _letter(client, case, "appeal_outcome")
+    assert "Your appeal succeeded: the first written warning is withdrawn" in words
+    page = text_of(client.get(f"/conduct/{case.id}").get_data(as_text=True))
+    assert "Withdrawn on appeal" in page and "This warning stays live until" not in page
+    (event,) = _events(session, case, "appeal_heard")
+    assert event["result"] == "overturned"
+
+
+def test_a_warning_upheld_on_appeal_stays_live(app, client, session, staff):
+    case = _appealed(client, session, staff)
+    assert _appeal_hearing(client, case.id, make_person(session, name="Ana Appeal")).status_code == 302
+    with app.app_context():
+        from portal.conduct.records import live_warnings
+
+        assert [c.id for c in live_warnings(session, staff.subject, TODAY)] == [case.id]
+    _, words = _letter(client, only_case(session), "appeal_outcome")
+    assert "Your appeal did not succeed: the first written warning stands" in words
 
 
 def test_an_appeal_hearing_needs_a_lodged_appeal_and_comes_after_it(client, session, staff):
