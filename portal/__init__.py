@@ -91,6 +91,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.authorisations import tasks as authorisation_tasks  # noqa: F401 (its notices register)
     from portal.authorisations.views import blueprint as authorisations_blueprint
     from portal.authorisations.views import verify_blueprint
+    from portal.breaches import tasks as breach_tasks  # noqa: F401 (its task source and job register themselves)
+    from portal.breaches.views import blueprint as breaches_blueprint
     from portal.business_cases import tasks as case_tasks  # noqa: F401 (its task sources register themselves)
     from portal.business_cases.views import blueprint as business_cases_blueprint
     from portal.conduct import tasks as conduct_tasks  # noqa: F401 (its task sources register themselves)
@@ -119,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
         verify_blueprint,
         business_cases_blueprint,
         conduct_blueprint,
+        breaches_blueprint,
         privacy_blueprint,
         notifications_blueprint,
         reports_blueprint,

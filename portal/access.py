@@ -29,6 +29,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # (see business_cases.service.may_see).
     "write_business_case": frozenset({R.MANAGER, R.TOWN_CLERK, R.DEPUTY_CLERK}),
     "manage_disciplinary_records": frozenset({R.TOWN_CLERK, R.HR}),
+    # Breaches by those the council does not employ (councillors, volunteers, agency staff,
+    # contractors): the same need-to-know as disciplinary records (see breaches.service).
+    "manage_breach_records": frozenset({R.TOWN_CLERK, R.HR}),
     # A subject access export holds everything, disciplinary records included: HR only.
     "export_subject_access": frozenset({R.HR}),
     "publish_policy_version": frozenset({R.TOWN_CLERK}),

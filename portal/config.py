@@ -97,6 +97,8 @@ class Settings:
     warning_live_months: str = "first_written=6,final_written=12"
     # How long addresses and browsers are kept (see portal/people/addresses.py).
     address_retention_months: str = "after_leaving=72,not_signed_in=12"
+    # How long a closed breach record is kept (see portal/breaches/retention.py).
+    breach_retention_months: str = "closed=72"
     # Keyed seals: held outside the database, so a database insider cannot remake them
     # (DESIGN.md, threat model). Old keys ("id:key,id:key") go on checking older seals.
     evidence_key: str = field(default=DEVELOPMENT_EVIDENCE_KEY, repr=False)
@@ -120,6 +122,7 @@ class Settings:
     def __post_init__(self) -> None:
         check_environment(self.environment)
         self.warning_live_periods()  # unreadable periods stop start-up, not a hearing's outcome
+        self.breach_retention()
 
     def warning_live_periods(self) -> dict[str, int]:
         """PORTAL_WARNING_LIVE_MONTHS as {stage: months}: how long each kind of written
@@ -128,6 +131,12 @@ class Settings:
         if 0 in months.values():
             raise BadMonthsSetting("PORTAL_WARNING_LIVE_MONTHS: a warning stays live for at least one month")
         return months
+
+    def breach_retention(self) -> int:
+        """PORTAL_BREACH_RETENTION_MONTHS ("closed=72"): months a closed breach record is kept."""
+        return parse_months("PORTAL_BREACH_RETENTION_MONTHS", self.breach_retention_months, ("closed",))[
+            "closed"
+        ]
 
     def old_evidence_keys(self) -> dict[str, str]:
         """PORTAL_EVIDENCE_OLD_KEYS as {key id: key}; a malformed entry stops start-up."""
@@ -179,6 +188,7 @@ class Settings:
             retention_months=env.get("PORTAL_RETENTION_MONTHS", cls.retention_months),
             warning_live_months=env.get("PORTAL_WARNING_LIVE_MONTHS", cls.warning_live_months),
             address_retention_months=env.get("PORTAL_ADDRESS_RETENTION_MONTHS", cls.address_retention_months),
+            breach_retention_months=env.get("PORTAL_BREACH_RETENTION_MONTHS", cls.breach_retention_months),
             smtp_host=env.get("PORTAL_SMTP_HOST", ""),
             smtp_port=int(env.get("PORTAL_SMTP_PORT", cls.smtp_port)),
             smtp_username=env.get("PORTAL_SMTP_USERNAME", ""),

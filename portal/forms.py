@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from flask import flash
+from flask import abort, flash
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField
+from wtforms import DateField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.db import LARGEST_ID
@@ -89,3 +91,37 @@ def refusal_flashed(category: str = "info") -> Iterator[Outcome]:
     except DomainError as error:
         outcome.refusal = error
         flash(error.message, category)
+
+
+# The fields every allegation of a breach shares (a disciplinary case, a breach record).
+# Functions rather than a base class: each form places them among its own fields, and
+# WTForms lists fields (and so the error summary) in the order they were made.
+
+
+def incident_date_field() -> DateField:
+    return DateField("Date of the incident", validators=[DataRequired("Enter the date of the incident")])
+
+
+def policy_field() -> SelectField:
+    return SelectField("Policy", validators=[DataRequired("Choose the policy")])
+
+
+def sections_field() -> StringField:
+    return StringField(
+        "Sections alleged to have been breached",
+        validators=[DataRequired("Give the sections, for example 3.2")],
+    )
+
+
+def offer_policies(form: FlaskForm, policies: Iterable[tuple[str, str]]) -> None:
+    """The policies (slug, title) the form's `policy` field offers; a posted value that is
+    none of them is a forged form, not a typing mistake, so it gets 400."""
+    field = form.policy
+    field.choices = [SelectChoice("", "Choose the policy")] + [SelectChoice(s, t) for s, t in policies]
+    if form.is_submitted() and field.data not in {c.value for c in field.choices}:
+        abort(400)
+
+
+def sections_typed(field: StringField) -> list[str]:
+    """'3.2, 3.3' or '3.2; 3.3' as ['3.2', '3.3']."""
+    return [s.strip() for s in (field.data or "").replace(";", ",").split(",") if s.strip()]

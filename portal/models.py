@@ -11,6 +11,7 @@ from portal.authorisations.models import (
     AuthorisationTerms,
     Channel,
 )
+from portal.breaches.models import BreachEvidence, BreachRecord
 from portal.business_cases.models import (
     BusinessCase,
     CaseDecision,
@@ -35,6 +36,7 @@ from portal.people.breach_routes import BreachRoute
 from portal.people.models import Department, EmailChange, Person, PersonRole, RoleChange
 from portal.policies.models import Acknowledgement, PaperScan, Policy, PolicySection, PolicyVersion, Receipt
 from portal.privacy.models import SubjectAccessReference
+from portal.references import ReferenceCounter
 from portal.reports.models import ComplianceSnapshot
 from portal.training.models import (
     Attempt,
@@ -59,6 +61,8 @@ __all__ = [
     "AuthorisationRequest",
     "AuthorisationRevocation",
     "AuthorisationTerms",
+    "BreachEvidence",
+    "BreachRecord",
     "BreachRoute",
     "BusinessCase",
     "CaseDecision",
@@ -89,6 +93,7 @@ __all__ = [
     "Quiz",
     "QuizAssignment",
     "Receipt",
+    "ReferenceCounter",
     "RecordKey",
     "RiskAction",
     "RiskItem",

@@ -29,6 +29,7 @@ NAVIGATION: list[NavigationItem] = [
     NavigationItem("Compliance", "reports.index", "view_compliance"),
     NavigationItem("Business cases", "business_cases.index", "write_business_case"),
     NavigationItem("Disciplinary records", "conduct.index", "manage_disciplinary_records"),
+    NavigationItem("Breach records", "breaches.index", "manage_breach_records"),
     NavigationItem("Subject access", "privacy.find", "export_subject_access"),
     NavigationItem("Who has signed", "policies.status", "view_policy_status"),
     NavigationItem("People", "people.index", "manage_people"),

@@ -39,7 +39,8 @@ class Everything:
 def one_of_everything(app: Flask, session: Session) -> Everything:
     """A policy with a published version and two drafts, a signature, quiz attempts, a
     channel, a pending and an issued authorisation, business cases in every state, a
-    disciplinary case with its hearing, invitation and pack, and a failed outbox message;
+    disciplinary case with its hearing, invitation and pack, a breach record about a
+    volunteer, and a failed outbox message;
     `ids` names them."""
     subject = make_person(session, name="Subject Person")
     invitee = make_person(session, name="Tess Target")
@@ -83,6 +84,7 @@ def one_of_everything(app: Flask, session: Session) -> Everything:
         issued = issue(session, clerk, to_issue, password=PASSWORD, typed_name=clerk.name, ip_address=None)
         cases = business_cases(session, clerk)
         cases |= disciplinary_case(session, clerk, subject, policy)
+        cases |= breach_record(session, clerk, policy, published.id)
         cases["outbox_message"] = outbox_message(session, subject)
     session.commit()
     ids = {
@@ -169,6 +171,37 @@ def disciplinary_case(session, clerk, subject, policy) -> dict[str, int]:
     )
     pack = build_pack(session, clerk, case)
     return {"dc": case.id, "dc_meeting": meeting.id, "dc_pack": pack.id, "dc_letter": invitation.id}
+
+
+def breach_record(session, clerk, policy, version_id) -> dict[str, int]:
+    """A volunteer who signed the policy, and a breach record about them that the Clerk handles."""
+    from portal.breaches import service as breaches
+    from portal.people.models import EngagementType
+
+    volunteer = make_person(session, name="Val Volunteer", engagement=EngagementType.VOLUNTEER)
+    sign(
+        session,
+        volunteer,
+        service.get_policy(session, policy.slug),
+        version_id=version_id,
+        password=PASSWORD,
+        typed_name=volunteer.name,
+        confirmed=True,
+        request=SigningDetails(),
+    )
+    found = breaches.open_record(
+        session,
+        clerk,
+        breaches.Concern(
+            subject=volunteer,
+            allegation="Shared a resident's photograph",
+            incident_date=date.today(),
+            policy=service.get_policy(session, policy.slug),
+            sections=["3.2"],
+            handler=clerk,
+        ),
+    )
+    return {"br": found.id}
 
 
 def role_change(session, clerk, subject) -> int:

@@ -44,6 +44,7 @@ APPEND_ONLY = [
     "disciplinary_evidence",
     "disciplinary_packs",
     "disciplinary_letters",
+    "breach_evidence",
 ]
 REFUSED = "permission denied|must be owner"
 MONTHS = {"warning": 6, "no_warning": 6, "dismissal": 72}
@@ -246,6 +247,34 @@ def test_an_open_case_cannot_borrow_a_decided_cases_audit_name(app, runtime, cas
         connection.execute(
             text("UPDATE disciplinary_cases SET audit_reference = :name WHERE id = :id"),
             {"name": name, "id": open_id},
+        )
+    assert _purge(runtime, open_id) is False
+    assert _still_there(session, open_id)
+
+
+def test_an_open_case_cannot_borrow_the_reference_of_a_decided_case_with_the_same_evidence(
+    app, runtime, cast, session
+):
+    """Two cases about one employee on one day freeze identical evidence; swapping their
+    (editable) printed references must not make the open one look decided: its opening
+    event names its case id (migration 0026)."""
+    old = _case(app, session, cast, decided_on=add_months(TODAY, -7))
+    open_id = _case(app, session, cast, decided_on=None)
+    with runtime.begin() as connection:
+        ids = {"old": old, "open": open_id}
+        references = dict(
+            connection.execute(
+                text("SELECT id, reference FROM disciplinary_cases WHERE id IN (:old, :open)"), ids
+            ).all()
+        )
+        connection.execute(text("UPDATE disciplinary_cases SET reference = 'x' WHERE id = :old"), ids)
+        connection.execute(
+            text("UPDATE disciplinary_cases SET reference = :reference WHERE id = :open"),
+            {**ids, "reference": references[old]},
+        )
+        connection.execute(
+            text("UPDATE disciplinary_cases SET reference = :reference WHERE id = :old"),
+            {**ids, "reference": references[open_id]},
         )
     assert _purge(runtime, open_id) is False
     assert _still_there(session, open_id)

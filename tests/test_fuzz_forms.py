@@ -48,6 +48,7 @@ GROUPS = (
     "authorisations",
     "business_cases",
     "conduct",
+    "breaches",
     "notifications",
 )
 EXAMPLES = int(os.environ.get("PORTAL_FUZZ_EXAMPLES", "3"))
@@ -72,6 +73,7 @@ ARGUMENTS = {
     "key": "quiz",
     "version_id": "draft",
     "change_id": "role_change",
+    "record_id": "br",
 }
 BY_BLUEPRINT = {("conduct", "case_id"): "dc", ("business_cases", "case_id"): "bc_draft"}
 BY_ENDPOINT = {

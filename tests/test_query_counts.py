@@ -86,6 +86,7 @@ def _council(session, size: int):
     session.commit()
     _business_cases(session, clerk, people, departments, size)
     _disciplinary_cases(session, clerk, people, size)
+    _breach_records(session, clerk, people, size)
     from portal.outbox.service import Message, queue
 
     for person in people:
@@ -135,6 +136,29 @@ def _disciplinary_cases(session, clerk, people, size: int) -> None:
             ),
         )
         conduct.add_meeting(session, clerk, case, held_on=date.today(), title="Meeting", notes="Notes")
+    session.commit()
+
+
+def _breach_records(session, clerk, people, size: int) -> None:
+    from portal.breaches import service as breaches
+    from portal.policies.service import get_policy
+
+    policy = get_policy(session, "test-policy")
+    # Everyone the council does not employ: councillors, volunteers, agency staff...
+    others = [p for p in people if p.engagement_type not in ("employee", "temporary", "bank")]
+    for person in others[: max(2, size // 20)]:
+        breaches.open_record(
+            session,
+            clerk,
+            breaches.Concern(
+                subject=person,
+                allegation="Posted about a resident",
+                incident_date=date.today(),
+                policy=policy,
+                sections=["3.2"],
+                handler=clerk,
+            ),
+        )
     session.commit()
 
 
@@ -196,11 +220,16 @@ PAGES = [
     "/outbox?status=queued",
     "/account/notifications",
     "/privacy/subject-access",
-    "/privacy/subject-access/{someone}",
-    "/privacy/subject-access/{someone}.json",
+    # {subject}: someone with a record of every kind (a quiz attempt, an authorisation, a
+    # disciplinary case, an email, events) at both sizes, so that each section is read.
+    "/privacy/subject-access/{subject}",
+    "/privacy/subject-access/{subject}.json",
     "/conduct",
     "/conduct/new",
     "/conduct/1",
+    "/breaches",
+    "/breaches/new",
+    "/breaches/1",
     "/business-cases",
     "/business-cases/new",
     "/business-cases/1",
@@ -219,7 +248,9 @@ def _count_queries(app, client, session, queries, size: int) -> dict[str, int]:
     client.sign_in_as(clerk)
     counts = {}
     for page in PAGES:
-        url = page.format(someone=people[-1].id, email=people[-1].email.replace("@", "%40"))
+        url = page.format(
+            someone=people[-1].id, subject=people[0].id, email=people[-1].email.replace("@", "%40")
+        )
         client.get(url)  # warm up: first-request work is not the page's
         queries.reset()
         response = client.get(url)

@@ -5,6 +5,8 @@ from wtforms import DateField, EmailField, RadioField, SelectField, StringField,
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from portal.forms import incident_date_field, policy_field, sections_field
+
 from .models import APPEAL_RESULTS, COMPANION_LABELS, STAGE_LABELS
 
 LONG = Length(max=10000, message="Keep this under 10,000 characters")
@@ -15,14 +17,9 @@ class OpenCaseForm(FlaskForm):
         "Email address of the employee", validators=[DataRequired("Enter their email address")]
     )
     allegation = TextAreaField("The allegation", validators=[DataRequired("Describe the allegation"), LONG])
-    incident_date = DateField(
-        "Date of the incident", validators=[DataRequired("Enter the date of the incident")]
-    )
-    policy = SelectField("Policy", validators=[DataRequired("Choose the policy")])
-    sections = StringField(
-        "Sections alleged to have been breached",
-        validators=[DataRequired("Give the sections, for example 3.2")],
-    )
+    incident_date = incident_date_field()
+    policy = policy_field()
+    sections = sections_field()
     investigating_officer_email = EmailField(
         "Email address of the investigating officer", validators=[DataRequired("Enter their email address")]
     )

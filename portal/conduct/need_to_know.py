@@ -32,9 +32,11 @@ def case_records(session: Session, viewer: Person) -> dict[str, Sensitive]:
 
 
 # What stays readable when a case's events are encrypted under its key: the facts the
-# database's retention purge judges from (migration 0015: the printed reference and
-# evidence hash that tie the opening event to the case, the stage and its dates). None
-# of them names a person, and once the case is removed nothing ties them to one.
-RETENTION_FACTS = frozenset({"reference", "evidence_sha256", "stage", "decided_on", "warning_live_until"})
+# database's retention purge judges from (migrations 0015 and 0026: the case id, printed
+# reference and evidence hash that tie the opening event to the case, the stage and its
+# dates). None of them names a person, and once the case is removed nothing ties them to one.
+RETENTION_FACTS = frozenset(
+    {"reference", "case_id", "evidence_sha256", "stage", "decided_on", "warning_live_until"}
+)
 
 register(NeedToKnow("conduct.", OBJECT_TYPE, case_records, clear_details=RETENTION_FACTS))

@@ -23,7 +23,7 @@ from portal.db import utcnow
 from portal.errors import DomainError, NotFound
 from portal.people.models import Person, Role
 from portal.people.service import refuse_unless_disciplinary
-from portal.policies.models import Acknowledgement, Policy, Receipt
+from portal.policies.models import Acknowledgement, Policy, PolicyVersion, Receipt
 from portal.policies.service import get_version, normalise_code, version_in_force
 from portal.references import next_reference
 
@@ -39,6 +39,7 @@ __all__ = [
     "Allegation",
     "Appeal",
     "AppealHearing",
+    "FrozenEvidence",
     "Hearers",
     "Hearing",
     "Outcome",
@@ -46,6 +47,7 @@ __all__ = [
     "arrange_hearing",
     "cases_about",
     "cases_handled_by",
+    "freeze_evidence",
     "get_case",
     "has_something_to_read",
     "link_receipt",
@@ -57,6 +59,7 @@ __all__ = [
     "record_outcome",
     "record_view",
     "share_notes",
+    "version_alleged",
 ]
 
 
@@ -143,6 +146,49 @@ def has_something_to_read(session: Session, subject: Person) -> bool:
 # Opening -------------------------------------------------------------------------
 
 
+def version_alleged(
+    session: Session, policy: Policy, incident_date: date, sections: list[str]
+) -> PolicyVersion:
+    """The version in force on the incident date, which must have the sections alleged: a
+    breach is measured against the wording that stood then (Networking Policy 3.0), for
+    a disciplinary case and a breach record alike."""
+    if incident_date > today():
+        raise DomainError("The incident date cannot be in the future", field="incident_date")
+    in_force = version_in_force(policy, incident_date)
+    if in_force is None:
+        raise DomainError(
+            f"No version of the {policy.title} was in force on that date", field="incident_date"
+        )
+    version = get_version(session, policy, in_force.id)
+    known = {s.section_id for s in version.sections}
+    unknown = [s for s in sections if s not in known]
+    if unknown or not sections:
+        raise DomainError(
+            f"Version {version.label} has no section {', '.join(unknown)}"
+            if unknown
+            else "Give the sections alleged to have been breached, for example 3.2",
+            field="sections",
+        )
+    return version
+
+
+@dataclass(frozen=True)
+class FrozenEvidence:
+    content: str  # canonical JSON
+    sha256: str
+    receipt_pdf: bytes | None
+
+
+def freeze_evidence(
+    session: Session, subject: Person, policy: Policy, version: PolicyVersion, on: date
+) -> FrozenEvidence:
+    """The evidence as it stood on the incident date (evidence.py), frozen as canonical
+    JSON with its SHA-256: what a disciplinary case and a breach record both keep."""
+    content, receipt_pdf = gather(session, subject, policy, version, on)
+    text, digest = seal(content)
+    return FrozenEvidence(text, digest, receipt_pdf)
+
+
 @dataclass
 class Allegation:
     subject: Person
@@ -176,25 +222,8 @@ def open_case(session: Session, actor: Person, details: Allegation) -> Disciplin
         )
     if not details.allegation.strip():
         raise DomainError("Describe the allegation", field="allegation")
-    if details.incident_date > today():
-        raise DomainError("The incident date cannot be in the future", field="incident_date")
-    in_force = version_in_force(details.policy, details.incident_date)
-    if in_force is None:
-        raise DomainError(
-            f"No version of the {details.policy.title} was in force on that date", field="incident_date"
-        )
-    version = get_version(session, details.policy, in_force.id)
-    known = {s.section_id for s in version.sections}
-    unknown = [s for s in details.sections if s not in known]
-    if unknown or not details.sections:
-        raise DomainError(
-            f"Version {version.label} has no section {', '.join(unknown)}"
-            if unknown
-            else "Give the sections alleged to have been breached, for example 3.2",
-            field="sections",
-        )
-    content, receipt_pdf = gather(session, subject, details.policy, version, details.incident_date)
-    text, digest = seal(content)
+    version = version_alleged(session, details.policy, details.incident_date, details.sections)
+    frozen = freeze_evidence(session, subject, details.policy, version, details.incident_date)
     now = utcnow()
     case = DisciplinaryCase(
         reference=next_reference(session, DisciplinaryCase.reference, "DC", now),
@@ -212,11 +241,15 @@ def open_case(session: Session, actor: Person, details: Allegation) -> Disciplin
         linked_receipts=[],
         hearers=[],
         letters=[],
-        evidence=EvidenceSnapshot(taken_at=now, content=text, content_sha256=digest, receipt_pdf=receipt_pdf),
+        evidence=EvidenceSnapshot(
+            taken_at=now, content=frozen.content, content_sha256=frozen.sha256, receipt_pdf=frozen.receipt_pdf
+        ),
     )
     session.add(case)
     session.flush()
-    audit_case(session, actor, case, "case_opened", {"evidence_sha256": digest})
+    # The case id and the evidence's hash, in clear, tie this event to the case for the
+    # database's retention purge (migrations 0015 and 0026).
+    audit_case(session, actor, case, "case_opened", {"case_id": case.id, "evidence_sha256": frozen.sha256})
     return case
 
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
-from wtforms.fields.choices import SelectChoice
 
 from portal.access import requires, signed_in
 from portal.clock import today
 from portal.db import get_session, writes_on_get
 from portal.downloads import pdf_download
-from portal.forms import refusal_shown_on
+from portal.forms import offer_policies, refusal_shown_on, sections_typed
 from portal.people.service import person_named_in_form
 from portal.policies.service import get_policy, list_policies
 
@@ -42,11 +41,7 @@ def new() -> str | WerkzeugResponse:
     g.personal_data = True
     db = get_session()
     form = OpenCaseForm()
-    form.policy.choices = [SelectChoice("", "Choose the policy")] + [
-        SelectChoice(p.slug, p.title) for p in list_policies(db)
-    ]
-    if request.method == "POST" and form.policy.data not in {c.value for c in form.policy.choices}:
-        abort(400)
+    offer_policies(form, ((p.slug, p.title) for p in list_policies(db)))
     if form.validate_on_submit():
         assert form.incident_date.data
         with refusal_shown_on(form) as done:
@@ -62,11 +57,7 @@ def new() -> str | WerkzeugResponse:
                     allegation=form.allegation.data or "",
                     incident_date=form.incident_date.data,
                     policy=get_policy(db, form.policy.data),
-                    sections=[
-                        s.strip()
-                        for s in (form.sections.data or "").replace(";", ",").split(",")
-                        if s.strip()
-                    ],
+                    sections=sections_typed(form.sections),
                     investigating_officer=officer,
                 ),
             )

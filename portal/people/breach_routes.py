@@ -118,7 +118,7 @@ def words_for(route: Route | None) -> RouteWords:
 
 def all_routes(session: Session) -> list[tuple[EngagementType, Route | None]]:
     """Every engagement type with its route, in the order the types are listed."""
-    rows = dict(session.execute(select(BreachRoute.engagement_type, BreachRoute.route)).tuples().all())
+    rows = dict(session.execute(select(BreachRoute.engagement_type, BreachRoute.route)).all())
     return [(e, Route(rows[e.value]) if e.value in rows else None) for e in EngagementType]
 
 
@@ -128,6 +128,7 @@ def refuse_unless_disciplinary(session: Session, person: Person, *, field: str |
     if route != Route.DISCIPLINARY:
         raise DomainError(
             f"{person.name} is not employed by the council ({person.engagement.label.lower()}): "
-            f"a breach goes to {words_for(route).label}, not a disciplinary case",
+            f"a breach goes to {words_for(route).label}, not a disciplinary case. "
+            "Record it under Breach records instead",
             field=field,
         )

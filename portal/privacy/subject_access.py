@@ -1,6 +1,7 @@
 """Everything the portal holds about one person, for a subject access request (UK GDPR
 Article 15): profile, acknowledgements, quiz attempts, posting authorisations,
-business cases they took part in and their own disciplinary records.
+business cases they took part in, their own disciplinary records, and breach records about
+them (a councillor, a volunteer, agency staff: they read these only this way).
 
 Free text can name other people. Those names are found and listed, with where each
 appears, so that HR can decide what to redact before the export is handed over.
@@ -21,6 +22,7 @@ from portal.audit import personal
 from portal.audit.sealed_text import load_keys
 from portal.authorisations.models import AuthorisationRequest
 from portal.authorisations.service import status_of
+from portal.breaches.models import OUTCOMES, BreachRecord
 from portal.business_cases.models import (
     BusinessCase,
     CaseReview,
@@ -220,6 +222,30 @@ def _disciplinary(session: Session, person: Person) -> list[dict[str, Any]]:
     ]
 
 
+def _breaches(session: Session, person: Person) -> list[dict[str, Any]]:
+    """Breach records about the person, on whatever route (portal/breaches)."""
+    found = session.scalars(
+        select(BreachRecord).where(BreachRecord.subject_id == person.id).order_by(BreachRecord.id)
+    ).all()
+    load_keys(session, found)
+    return [
+        {
+            "reference": b.reference,
+            "route": b.route_label,
+            "engagement_when_recorded": b.engagement.label,
+            "allegation": b.allegation,
+            "incident_date": _iso(b.incident_date),
+            "sections": b.sections,
+            "referred_on": _iso(b.referred_on),
+            "referred_to": b.referred_to,
+            "outcome": OUTCOMES[b.route][b.outcome] if b.outcome else None,
+            "outcome_notes": b.outcome_notes,
+            "closed_on": _iso(b.closed_on),
+        }
+        for b in found
+    ]
+
+
 @dataclass(frozen=True)
 class Mention:
     name: str
@@ -261,6 +287,7 @@ def export(session: Session, person: Person) -> dict[str, Any]:
         "posting_authorisations": _authorisations(session, person),
         "business_cases": _business_cases(session, person),
         "disciplinary_records": _disciplinary(session, person),
+        "breach_records": _breaches(session, person),
     }
     content["third_parties_to_consider_redacting"] = [
         {"name": m.name, "where": m.where} for m in third_party_mentions(session, person, content)

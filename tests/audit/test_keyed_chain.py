@@ -232,4 +232,5 @@ def test_every_evidence_table_is_sealed(app):
         "disciplinary_evidence",
         "disciplinary_packs",
         "disciplinary_letters",
+        "breach_evidence",
     }

@@ -94,7 +94,7 @@ def test_a_disciplinary_case_is_never_opened_where_the_route_is_another(
     client.sign_in_as(staff.hr)
     page = open_case(client, staff, subject=subject).get_data(as_text=True)
     assert "is not employed by the council" in page and route_words in page
-    assert "not a disciplinary case" in page
+    assert "not a disciplinary case" in page and "Record it under Breach records" in page
 
 
 @pytest.mark.parametrize("engagement", [E.EMPLOYEE, E.TEMPORARY, E.BANK])

@@ -76,6 +76,7 @@ def test_without_the_key_outside_the_database_nothing_opens(app, client, session
     monkeypatch.setattr(forgetting, "key_ring", lambda: stranger)
     assert forgetting.readable(session, event.details) == {
         "reference": case.reference,
+        "case_id": case.id,
         "evidence_sha256": json.loads(event.details)["evidence_sha256"],
         "forgotten": forgetting.FORGOTTEN,
     }

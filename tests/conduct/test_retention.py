@@ -150,3 +150,31 @@ def test_only_the_employees_own_receipts_can_be_linked(client, session, staff, s
     assert client.post(f"/conduct/{case.id}/receipts", {"link-code": own}).status_code == 302
     client.post(f"/conduct/{case.id}/receipts", {"link-code": own})
     assert [link.receipt.code for link in only_case(session).linked_receipts] == [codes[staff.subject.id]]
+
+
+def test_a_reference_is_never_given_again_after_retention_removes_its_case(client, session, staff):
+    """Numbering by counting the cases still held gave the next case a number in use
+    (its insert failed) once the schedule had removed an earlier one."""
+    removed = _decided(client, session, staff, stage="no_action", decided_on=_long_ago(7)).reference
+    open_case(client, staff)
+    kept = only_case(session).reference
+    _fresh(session)
+    assert retention.run(session, TODAY, MONTHS, dry_run=False) == [removed]
+    session.commit()
+    assert open_case(client, staff).status_code == 302
+    newest = only_case(session).reference
+    assert newest not in (removed, kept) and newest > kept
+
+
+def test_removing_a_case_keeps_the_key_of_another_with_the_same_evidence(client, session, staff):
+    """Two cases about one employee, one policy and one day freeze identical evidence. On
+    PostgreSQL the trigger that forgets a purged case's key found it by the evidence's hash
+    alone, so it forgot the open case's key too (migration 0026)."""
+    removed = _decided(client, session, staff, stage="no_action", decided_on=_long_ago(7))
+    reference, evidence = removed.reference, removed.evidence.content_sha256
+    open_case(client, staff)
+    assert only_case(session).evidence.content_sha256 == evidence
+    _fresh(session)
+    assert retention.run(session, TODAY, MONTHS, dry_run=False) == [reference]
+    session.commit()
+    assert "a resident's complaint letter" in only_case(session).allegation

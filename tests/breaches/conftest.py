@@ -1,0 +1,1 @@
+from tests.policies.conftest import sign_as  # noqa: F401 (the same fixture)
