@@ -64,10 +64,21 @@ def _receipt_timings(*, sealed: bool) -> dict:
     )
     with app.app_context():
         result = render_ratio(
-            lambda: render_receipt(ack, policy, code="ABCD-EFGH-JKLM", actor_name="Nina Foster", sealed=sealed),
+            lambda: render_receipt(
+                ack,
+                policy,
+                code="ABCD-EFGH-JKLM",
+                actor_name="Nina Foster",
+                adopted_minute="Full Council, 12 March 2026, minute 2026/041",
+                sealed=sealed,
+            ),
             RENDER_ROUNDS,
         )
-    return {**result, "sealed": sealed, "target_ratio": SEALED_RATIO_TARGET if sealed else RECEIPT_RATIO_TARGET}
+    return {
+        **result,
+        "sealed": sealed,
+        "target_ratio": SEALED_RATIO_TARGET if sealed else RECEIPT_RATIO_TARGET,
+    }
 
 
 def _populate(url: str) -> None:

@@ -91,6 +91,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.authorisations import tasks as authorisation_tasks  # noqa: F401 (its notices register)
     from portal.authorisations.views import blueprint as authorisations_blueprint
     from portal.authorisations.views import verify_blueprint
+    from portal.bank_holidays import tasks as calendar_tasks  # noqa: F401 (its task source registers itself)
+    from portal.bank_holidays.views import blueprint as bank_holidays_blueprint
     from portal.breaches import tasks as breach_tasks  # noqa: F401 (its task source and job register themselves)
     from portal.breaches.views import blueprint as breaches_blueprint
     from portal.business_cases import tasks as case_tasks  # noqa: F401 (its task sources register themselves)
@@ -98,6 +100,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.conduct import tasks as conduct_tasks  # noqa: F401 (its task sources register themselves)
     from portal.conduct.views import blueprint as conduct_blueprint
     from portal.home.views import blueprint as home_blueprint
+    from portal.information_requests import tasks as request_tasks  # noqa: F401 (its tasks and deadlines register)
+    from portal.information_requests.views import blueprint as information_requests_blueprint
     from portal.notifications.views import blueprint as notifications_blueprint
     from portal.people import tasks as people_tasks  # noqa: F401 (its task source registers itself)
     from portal.people.views import blueprint as people_blueprint
@@ -122,6 +126,8 @@ def _register_blueprints(app: Flask) -> None:
         business_cases_blueprint,
         conduct_blueprint,
         breaches_blueprint,
+        information_requests_blueprint,
+        bank_holidays_blueprint,
         privacy_blueprint,
         notifications_blueprint,
         reports_blueprint,
@@ -131,6 +137,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from portal.audit.cli import audit_commands
+    from portal.bank_holidays.cli import calendar_commands
     from portal.cli import db_commands, demo_commands
     from portal.conduct.cli import retention_commands
     from portal.documents.cli import seal_commands
@@ -152,6 +159,7 @@ def _register_commands(app: Flask) -> None:
         jobs_commands,
         roles_commands,
         seal_commands,
+        calendar_commands,
     ):
         app.cli.add_command(group)
 

@@ -61,6 +61,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "view_outbox": frozenset({R.ADMINISTRATOR}),
     # HR too: it follows disciplinary and subject access events (portal.audit.need_to_know).
     "view_audit_trail": frozenset({R.TOWN_CLERK, R.HR, R.ADMINISTRATOR}),
+    # Also those warned before it runs out (portal.bank_holidays.service.WARNED_ROLES).
+    "view_bank_holiday_calendar": frozenset({R.ADMINISTRATOR, R.TOWN_CLERK}),
 }
 
 PUBLIC = "public"

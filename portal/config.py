@@ -21,6 +21,8 @@ DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa:
 DEVELOPMENT_EVIDENCE_KEY = "development-only-evidence-key-do-not-use-in-production"
 DEVELOPMENT_EVIDENCE_KEY_ID = "dev"
 MINIMUM_EVIDENCE_KEY_LENGTH = 32
+# An address no one reads: development shows it, production refuses it.
+DEFAULT_ACCESSIBILITY_EMAIL = "accessibility@council.example"
 
 
 class UnsafeConfiguration(RuntimeError):
@@ -118,6 +120,15 @@ class Settings:
     seal_p12: str = ""
     seal_p12_passphrase: str = field(default="", repr=False)
     seal_old_certificates: str = ""
+    # The accessibility statement's contact for reporting a problem or asking for another
+    # format (Public Sector Bodies Accessibility Regulations 2018): production needs a real
+    # address; the telephone number is shown when given.
+    accessibility_email: str = DEFAULT_ACCESSIBILITY_EMAIL
+    accessibility_phone: str = ""
+    # The policy that lists the council's channels and is updated as they change (the
+    # Communication Policy's introduction), by its short name: the Town Clerk is asked to
+    # review it when a channel joins or leaves the register (portal/authorisations/channels_policy.py).
+    channels_policy: str = "social-media-electronic-communication"
 
     def __post_init__(self) -> None:
         check_environment(self.environment)
@@ -209,6 +220,9 @@ class Settings:
             seal_p12=env.get("PORTAL_SEAL_P12", ""),
             seal_p12_passphrase=env.get("PORTAL_SEAL_P12_PASSPHRASE", ""),
             seal_old_certificates=env.get("PORTAL_SEAL_OLD_CERTIFICATES", ""),
+            accessibility_email=env.get("PORTAL_ACCESSIBILITY_EMAIL", cls.accessibility_email).strip(),
+            accessibility_phone=env.get("PORTAL_ACCESSIBILITY_PHONE", "").strip(),
+            channels_policy=env.get("PORTAL_CHANNELS_POLICY", cls.channels_policy).strip(),
         )
         key = env.get("PORTAL_EVIDENCE_KEY", "")
         if settings.evidence_key_file:
@@ -298,6 +312,18 @@ def seal_problems(settings: Settings) -> list[str]:
     return []
 
 
+def accessibility_contact_problems(settings: Settings) -> list[str]:
+    """Why the accessibility statement could not give a contact that reaches the council (none:
+    it can). The Public Sector Bodies Accessibility Regulations 2018 require one."""
+    email = settings.accessibility_email
+    if email == DEFAULT_ACCESSIBILITY_EMAIL or "@" not in email or any(c.isspace() for c in email):
+        return [
+            "PORTAL_ACCESSIBILITY_EMAIL must be set to an address that reaches the council: the "
+            "accessibility statement gives it for reporting a problem (see the README, 'Accessibility')"
+        ]
+    return []
+
+
 def normalise_database_url(url: str) -> str:
     """Accept the usual postgres:// spellings and use psycopg 3 for all of them."""
     for prefix in ("postgres://", "postgresql://"):
@@ -322,6 +348,7 @@ def check_production(settings: Settings, demo_accounts_present: bool) -> None:
         problems.append("PORTAL_BASE_URL must be set to the portal's public address")
     problems.extend(evidence_key_problems(settings))
     problems.extend(seal_problems(settings))
+    problems.extend(accessibility_contact_problems(settings))
     if demo_accounts_present:
         problems.append(
             "the database holds demo accounts; production needs a database without the demo council"

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, Select, create_engine, event, func, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -65,6 +65,30 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
+
+
+PAGE_SIZE = 50  # rows on a page of any list that grows with the council
+
+
+@dataclass(frozen=True)
+class Paged:
+    """One page of a list, and where it sits in the whole."""
+
+    items: list[Any]
+    total: int
+    page: int
+    pages: int
+
+
+def paginate(session: Session, query: Select[Any], page: int, *options: Any) -> Paged:
+    """Page `page` (clamped to those there are) of the rows `query` selects, in its order,
+    with the loader `options` applied to that page only: two queries, plus one per
+    option, however many rows there are."""
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    found = session.scalars(query.options(*options).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
+    return Paged(list(found), total, page, pages)
 
 
 def widened(new: TypeEngine[Any], old: TypeEngine[Any]) -> TypeEngine[Any]:

@@ -174,8 +174,10 @@ def load_demo_council(session: Session, *, only_if_empty: bool = False) -> LoadS
         person.password_hash = password_hash
         summary.people_created += 1
     session.flush()
-    summary.policies_published = _load_demo_policies(session)
+    # The channels first: the Communication Policy's wording already names them, so they
+    # are not changes its Clerk must review (portal/authorisations/channels_policy.py).
     _load_demo_channels(session)
+    summary.policies_published = _load_demo_policies(session)
     _load_demo_business_cases(session)
     # The quiz bank cites the policies' sections, so it loads after them.
     from portal.training.sync import sync
@@ -365,6 +367,7 @@ def _load_demo_business_cases(session: Session) -> None:
                 for duty in ("moderator", "cover")
             },
             removal_target_hours=4,
+            requests_logger_id=rota_people[0].id,
             bank_holiday_cover="The account does not post on bank holidays; comments are checked "
             "first thing on the next working day, and switched off on market days that fall on one.",
         ),

@@ -21,6 +21,7 @@ from portal.business_cases.models import (
     RiskAction,
     RiskItem,
 )
+from portal.clock.models import BankHoliday, BankHolidayDivision
 from portal.conduct.models import (
     CaseMeeting,
     DisciplinaryCase,
@@ -30,6 +31,7 @@ from portal.conduct.models import (
     LinkedReceipt,
 )
 from portal.db import Base
+from portal.information_requests.models import InformationRequest
 from portal.notifications.models import NotificationPreference
 from portal.outbox.models import OutboxMessage
 from portal.people.breach_routes import BreachRoute
@@ -61,6 +63,8 @@ __all__ = [
     "AuthorisationRequest",
     "AuthorisationRevocation",
     "AuthorisationTerms",
+    "BankHoliday",
+    "BankHolidayDivision",
     "BreachEvidence",
     "BreachRecord",
     "BreachRoute",
@@ -77,6 +81,7 @@ __all__ = [
     "DisciplinaryCase",
     "EvidencePack",
     "EvidenceSnapshot",
+    "InformationRequest",
     "LegalHold",
     "LinkedReceipt",
     "ModerationSlot",

@@ -26,6 +26,7 @@ NAVIGATION: list[NavigationItem] = [
     NavigationItem("Policies", "policies.index"),
     NavigationItem("Training", "training.index"),
     NavigationItem("Posting for the council", "authorisations.index"),
+    NavigationItem("Information requests", "information_requests.index"),
     NavigationItem("Compliance", "reports.index", "view_compliance"),
     NavigationItem("Business cases", "business_cases.index", "write_business_case"),
     NavigationItem("Disciplinary records", "conduct.index", "manage_disciplinary_records"),

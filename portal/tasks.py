@@ -52,6 +52,10 @@ class Deadline:
     link: str  # a path in the portal (portal.outbox.service.portal_path)
     key: str  # names the deadline in the messages' dedupe keys
     due: date
+    # A need-to-know task (an information request): listed in nobody else's digest, and
+    # escalated only to `escalate_to` (None: the line manager, or the Town Clerk).
+    confidential: bool = False
+    escalate_to: tuple[Any, ...] | None = None
 
 
 # people still with the council, today -> each person's deadlines, by person id. A source

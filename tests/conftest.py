@@ -30,6 +30,7 @@ from portal.config import Settings, normalise_database_url
 from portal.db import Database, database
 from portal.models import metadata
 from portal.people.breach_routes import DEFAULT_ROUTES, BreachRoute
+from tests.bank_holidays.seed import CALENDAR_TABLES, restore_shipped_calendar
 from tests.helpers import Client, QueryCounter, migrate
 
 REQUIRE_POSTGRES = os.environ.get("PORTAL_REQUIRE_POSTGRES") == "1"
@@ -186,9 +187,11 @@ def empty_database(url: str) -> None:
     if not engines:
         engines.append(create_engine(owner_url))
     engine = engines[0]
+    # The bank-holiday calendar is put back as the migrations wrote it, not emptied.
+    emptied = [t for t in metadata.sorted_tables if t.name not in CALENDAR_TABLES]
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
-            tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+            tables = ", ".join(f'"{t.name}"' for t in emptied)
             guarded = _guarded_tables(connection)
             connection.exec_driver_sql(
                 "; ".join(
@@ -198,11 +201,12 @@ def empty_database(url: str) -> None:
                 )
             )
         else:
-            for table in reversed(metadata.sorted_tables):
+            for table in reversed(emptied):
                 connection.execute(table.delete())
         # Rows the migrations write, which every council's database starts with.
         defaults = [{"engagement_type": e.value, "route": r.value} for e, r in DEFAULT_ROUTES.items()]
         connection.execute(insert(BreachRoute), defaults)
+        restore_shipped_calendar(connection)
     if engine.dialect.name != "postgresql":
         engine.dispose()
         engines.clear()

@@ -85,6 +85,7 @@ def one_of_everything(app: Flask, session: Session) -> Everything:
         cases = business_cases(session, clerk)
         cases |= disciplinary_case(session, clerk, subject, policy)
         cases |= breach_record(session, clerk, policy, published.id)
+        cases |= information_request(session, subject, channel)
         cases["outbox_message"] = outbox_message(session, subject)
     session.commit()
     ids = {
@@ -202,6 +203,21 @@ def breach_record(session, clerk, policy, version_id) -> dict[str, int]:
         ),
     )
     return {"br": found.id}
+
+
+def information_request(session, logger, channel) -> dict[str, Any]:
+    """An FOI request seen on the council's channel, which the Town Clerk handles."""
+    from datetime import datetime
+
+    from portal.clock import LONDON
+    from portal.information_requests import service as requests
+
+    found = requests.log_request(
+        session,
+        logger,
+        requests.Arrival("foi", channel.id, "", datetime.now(LONDON), "@resident", "What did the fete cost?"),
+    )
+    return {"ir": found.id, "ir_step": "acknowledged"}
 
 
 def role_change(session, clerk, subject) -> int:

@@ -152,7 +152,9 @@ def add_version(
             change_kind=ChangeKind.MATERIAL if material else ChangeKind.MINOR,
             change_summary="Test change",
             adopted_minute="Full Council, 1 January 2026, minute 1",
-            review_due=date(2027, 1, 1),
+            # Far off: a review date that passes during a test run would add the Clerk's
+            # review task and email to every test (tests/policies/test_reviews.py sets its own).
+            review_due=date(2099, 1, 1),
             scope=scope,
         ),
     )

@@ -28,6 +28,7 @@ def _production(**overrides):
         "evidence_key": STRONG_EVIDENCE_KEY,
         "evidence_key_id": "1",
         "seal_p12": council_seal_file(),
+        "accessibility_email": "access@example-tc.gov.uk",
     }
     values.update(overrides)
     return Settings(**values)
@@ -52,6 +53,8 @@ def test_production_with_safe_settings_starts():
         ({"evidence_key": "short"}, False, "at least 32"),
         ({"seal_p12": ""}, False, "PORTAL_SEAL_P12 must name the council's signing certificate"),
         ({"seal_p12": "/nowhere/seal.p12"}, False, "not a file the portal can read"),
+        ({"accessibility_email": "accessibility@council.example"}, False, "PORTAL_ACCESSIBILITY_EMAIL"),
+        ({"accessibility_email": "the town clerk"}, False, "PORTAL_ACCESSIBILITY_EMAIL"),
     ],
 )
 def test_production_refuses_unsafe_settings(overrides, demo_present, complaint):
@@ -76,6 +79,7 @@ def _production_settings_for(database_url: str, **overrides: object) -> Settings
         "evidence_key": STRONG_EVIDENCE_KEY,
         "evidence_key_id": "1",
         "seal_p12": council_seal_file(),
+        "accessibility_email": "access@example-tc.gov.uk",
         "testing": False,
     }
     return settings_for(database_url, **{**values, **overrides})

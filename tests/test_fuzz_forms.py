@@ -49,6 +49,7 @@ GROUPS = (
     "business_cases",
     "conduct",
     "breaches",
+    "information_requests",
     "notifications",
 )
 EXAMPLES = int(os.environ.get("PORTAL_FUZZ_EXAMPLES", "3"))
@@ -75,7 +76,12 @@ ARGUMENTS = {
     "change_id": "role_change",
     "record_id": "br",
 }
-BY_BLUEPRINT = {("conduct", "case_id"): "dc", ("business_cases", "case_id"): "bc_draft"}
+BY_BLUEPRINT = {
+    ("conduct", "case_id"): "dc",
+    ("business_cases", "case_id"): "bc_draft",
+    ("information_requests", "request_id"): "ir",
+    ("information_requests", "step"): "ir_step",
+}
 BY_ENDPOINT = {
     ("authorisations.revoke", "request_id"): "issued",
     ("policies.archive", "version_id"): "spare",

@@ -37,6 +37,7 @@ def production(app: Flask, database_url: str) -> Iterator[Flask]:
             evidence_key="k" * 40,
             evidence_key_id="1",
             seal_p12=council_seal_file(),
+            accessibility_email="access@example-tc.gov.uk",
             testing=False,
         )
     )

@@ -91,6 +91,9 @@ def _council(session, size: int):
 
     for person in people:
         queue(session, person, "test", Message("Hello", ["Text."]))
+    # After the other mail, so that their notices to the Clerk are on the outbox's first
+    # page at either size: the page reads who may see a need-to-know notice only when one is shown.
+    _information_requests(session, people, channel, size)
     _role_changes(session, clerk, people, size)
     session.commit()
     return people, clerk
@@ -158,6 +161,20 @@ def _breach_records(session, clerk, people, size: int) -> None:
                 sections=["3.2"],
                 handler=clerk,
             ),
+        )
+    session.commit()
+
+
+def _information_requests(session, people, channel, size: int) -> None:
+    from datetime import datetime
+
+    from portal.clock import LONDON
+    from portal.information_requests import service as requests
+
+    for number, person in enumerate(people[: max(2, size // 20)]):
+        kind = "subject_access" if number % 2 else "foi"
+        requests.log_request(
+            session, person, requests.Arrival(kind, channel.id, "", datetime.now(LONDON), "@someone", "Words")
         )
     session.commit()
 
@@ -230,6 +247,10 @@ PAGES = [
     "/breaches",
     "/breaches/new",
     "/breaches/1",
+    "/information-requests",
+    "/information-requests?status=all",
+    "/information-requests/new",
+    "/information-requests/1",
     "/business-cases",
     "/business-cases/new",
     "/business-cases/1",

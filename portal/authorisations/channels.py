@@ -6,7 +6,8 @@ Twitter account, and expects more channels over time; an authorisation to post
 why it is there. A department's own channel enters only when its business case is
 approved (Networking Policy 3.4: `add_case_channel`); the council's corporate channels
 are added by hand with the council's decision, its resolution or minute reference
-(`add_channel`).
+(`add_channel`). Every channel that joins or leaves asks the Town Clerk to review the
+policy that lists them (channels_policy.py).
 """
 
 from __future__ import annotations
@@ -209,7 +210,8 @@ def record_basis(session: Session, actor: Person | None, channel: Channel, basis
 def retire_channel(session: Session, actor: Person, channel: Channel) -> None:
     """Take a channel out of use: it stays in the register, for the authorisations that
     named it, but no new request can name it. Retiring twice changes nothing (the
-    council's own rule)."""
+    council's own rule). Like a channel joining, it asks the Town Clerk to review the
+    policy that lists the channels (Communication Policy, introduction: channels_policy.py)."""
     if channel.status == "retired":
         return
     channel.status = "retired"

@@ -5,6 +5,8 @@ or the Town Clerk can give (Networking Policy 3.2). The work is done in the room
 behind this module:
 
 - `channels`: the register of the council's own channels, and why each is there;
+- `channels_policy`: the Town Clerk asked to review the policy that lists them when one
+  joins or leaves;
 - `requests`: asking for an authorisation, and declining it;
 - `issuing`: the preconditions, the signature and the letter;
 - `revocation`: withdrawing one, by a signatory or when its holder leaves;
@@ -29,6 +31,7 @@ from .channels import (
     record_basis,
     retire_channel,
 )
+from .channels_policy import ChannelsReview, channels_review
 from .issuing import SIGNING_ROLES, PreconditionsUnmet, issue, missing_preconditions, signing_role
 from .records import authorisations_of, get_request, may_see, requests_for, status_of
 from .register import (
@@ -58,6 +61,7 @@ __all__ = [
     "MAX_MONTHS",
     "MODERATOR_SOURCES",
     "POSTER_QUIZ",
+    "ChannelsReview",
     "SIGNING_ROLES",
     "Ending",
     "PreconditionsUnmet",
@@ -72,6 +76,7 @@ __all__ = [
     "public_check",
     "PublicCheck",
     "channels_needing_basis",
+    "channels_review",
     "check_dates",
     "decline",
     "ending_soon",

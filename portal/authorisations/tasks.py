@@ -1,5 +1,6 @@
 """Authorisation notices for the daily reminders run (one ending soon is announced), and
-the Town Clerk's task for each channel whose basis was never recorded."""
+the Town Clerk's tasks: each channel whose basis was never recorded, and the policy that
+lists the channels to review after the register changes (channels_policy.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from portal.people.models import Person
 from portal.tasks import NOTICE_SOURCES, TASK_SOURCES, Task
 
 from .channels import channels_needing_basis
+from .channels_policy import channel_change_notices, review_tasks
 from .register import register
 
 # How long before an authorisation ends its holder and requester are told (the council's
@@ -69,5 +71,5 @@ def basis_tasks(session: Session, person: Person) -> list[Task]:
     ]
 
 
-NOTICE_SOURCES.append(expiry_notices)
-TASK_SOURCES.append(basis_tasks)
+NOTICE_SOURCES.extend([expiry_notices, channel_change_notices])
+TASK_SOURCES.extend([basis_tasks, review_tasks])

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.access import can
@@ -24,10 +24,10 @@ from portal.audit.sealed_text import load_keys
 from portal.audit.service import record
 from portal.clock import today
 from portal.conduct.service import freeze_evidence, version_alleged
-from portal.db import utcnow
+from portal.db import Paged, paginate, utcnow
 from portal.errors import DomainError, NotFound
 from portal.people.models import Person, PersonRole, Role
-from portal.people.service import PAGE_SIZE, Route, route_for
+from portal.people.service import Route, route_for
 from portal.policies.models import Policy
 from portal.policies.service import Scope
 from portal.references import next_reference
@@ -68,15 +68,7 @@ def may_handle(viewer: Person, found: BreachRecord) -> bool:
     return can(viewer, PERMISSION) or viewer.id == found.handler_id
 
 
-@dataclass(frozen=True)
-class RecordsPage:
-    records: list[BreachRecord]
-    total: int
-    page: int
-    pages: int
-
-
-def records_handled_by(session: Session, viewer: Person, *, page: int = 1) -> RecordsPage:
+def records_handled_by(session: Session, viewer: Person, *, page: int = 1) -> Paged:
     """The records the viewer may handle, newest first, 50 a page. Which records are about
     the Town Clerk is filtered in the query, so a page is always full and costs the same
     number of queries however many records there are."""
@@ -87,19 +79,9 @@ def records_handled_by(session: Session, viewer: Person, *, page: int = 1) -> Re
     if Role.HR not in viewer.roles:
         clerks = select(PersonRole.person_id).where(PersonRole.role == Role.TOWN_CLERK.value)
         query = query.where(BreachRecord.subject_id.not_in(clerks))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    records = list(
-        session.scalars(
-            query.options(*_with_everything())
-            .order_by(BreachRecord.id.desc())
-            .limit(PAGE_SIZE)
-            .offset((page - 1) * PAGE_SIZE)
-        )
-    )
-    load_keys(session, records)
-    return RecordsPage(records, total, page, pages)
+    found = paginate(session, query.order_by(BreachRecord.id.desc()), page, *_with_everything())
+    load_keys(session, found.items)
+    return found
 
 
 def audit_record(

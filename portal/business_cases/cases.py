@@ -16,7 +16,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from portal.access import can
 from portal.audit.service import record
-from portal.clock import add_months, bank_holidays_between, today
+from portal.clock import ENGLAND_AND_WALES_ONLY, add_months, bank_holidays_between, calendar_ends_on, today
 from portal.errors import DomainError, NotFound
 from portal.people.models import Department, Person, Role
 
@@ -55,6 +55,7 @@ def _with_everything() -> list[LoaderOption]:
     return [
         selectinload(BusinessCase.department),
         selectinload(BusinessCase.author),
+        selectinload(BusinessCase.requests_logger),
         selectinload(BusinessCase.moderation).selectinload(ModerationSlot.person),
         selectinload(BusinessCase.risks).selectinload(RiskItem.owner),
         selectinload(BusinessCase.risks).selectinload(RiskItem.actions).selectinload(RiskAction.owner),
@@ -232,5 +233,10 @@ def eligible_moderators(session: Session) -> list[Person]:
 
 
 def bank_holidays_ahead(months: int = 12) -> list[tuple[date, str]]:
-    """The coming bank holidays, which the moderation plan has to cover somehow."""
-    return bank_holidays_between(today(), add_months(today(), months))
+    """The coming bank holidays, which the moderation plan has to cover somehow: as far as
+    the calendar goes (the administrator is warned months before it ends), so that the
+    page still opens in its last year."""
+    ends = calendar_ends_on(ENGLAND_AND_WALES_ONLY)
+    if ends is None or ends < today():
+        return []
+    return bank_holidays_between(today(), min(add_months(today(), months), ends))

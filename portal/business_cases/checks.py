@@ -144,6 +144,11 @@ def gaps_in(case: BusinessCase, matrix: RiskMatrix) -> list[Gap]:
         gaps.append(Gap("State the target time for removing malicious comments", "moderation"))
     if not case.bank_holiday_cover.strip():
         gaps.append(Gap("Say how the account is moderated on bank holidays", "moderation"))
+    logger = case.requests_logger
+    if logger is None:
+        gaps.append(Gap("Name who logs the information requests that arrive on the account", "moderation"))
+    elif not logger.is_active:
+        gaps.append(Gap(f"{logger.name} has left; name another to log information requests", "moderation"))
 
     # The council asks for every starting risk, its good practice as well as what 3.4
     # requires; the message says which, so nobody mistakes one for the other.

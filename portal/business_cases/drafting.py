@@ -77,17 +77,23 @@ class ModerationPlan:
     rota: dict[tuple[int, str], int | None]  # (weekday, duty) -> person id
     removal_target_hours: int | None
     bank_holiday_cover: str
+    requests_logger_id: int | None = None  # who logs information requests on the account
 
 
 def save_moderation(session: Session, actor: Person, case: BusinessCase, plan: ModerationPlan) -> None:
     """Who moderates each weekday, and who covers. Networking Policy 3.4 asks for
     moderation on all five working days, done within the council, so only the council's
-    own staff may be named; the 1 to 72 hour removal target is the council's choice."""
+    own staff may be named; the 1 to 72 hour removal target is the council's choice.
+    Someone on the staff also logs the information requests that arrive on the account:
+    3.4 brings Freedom of Information to a department's channel, and a request's clock
+    starts when it arrives (FOIA s10(1))."""
     check_editable(actor, case)
     eligible = {p.id: p for p in eligible_moderators(session)}
     chosen = {key: person_id for key, person_id in plan.rota.items() if person_id is not None}
     if any(person_id not in eligible for person_id in chosen.values()):
         raise UnknownChoice("That person cannot be chosen as a moderator")
+    if plan.requests_logger_id is not None and plan.requests_logger_id not in eligible:
+        raise UnknownChoice("That person cannot be chosen to log information requests")
     if plan.removal_target_hours is not None and not 1 <= plan.removal_target_hours <= 72:
         raise DomainError("Give a target between 1 and 72 hours", field="removal_target_hours")
     case.moderation = [
@@ -96,6 +102,7 @@ def save_moderation(session: Session, actor: Person, case: BusinessCase, plan: M
     ]
     case.removal_target_hours = plan.removal_target_hours
     case.bank_holiday_cover = plan.bank_holiday_cover.strip()
+    case.requests_logger = eligible[plan.requests_logger_id] if plan.requests_logger_id is not None else None
     case.updated_at = utcnow()
     session.flush()
     audit_case(
@@ -103,5 +110,8 @@ def save_moderation(session: Session, actor: Person, case: BusinessCase, plan: M
         actor,
         case,
         "moderation_saved",
-        {"rota": {f"{weekday}-{duty}": pid for (weekday, duty), pid in sorted(chosen.items())}},
+        {
+            "rota": {f"{weekday}-{duty}": pid for (weekday, duty), pid in sorted(chosen.items())},
+            "requests_logger_id": plan.requests_logger_id,
+        },
     )

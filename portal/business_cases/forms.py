@@ -85,6 +85,9 @@ class ModerationForm(FlaskForm):
         validators=[Optional(), NumberRange(1, 72, message="Give a target between 1 and 72 hours")],
     )
     bank_holiday_cover = TextAreaField("How bank holidays are covered", validators=[Optional(), LONG_TEXT])
+    requests_logger = SelectField(
+        "Who logs information requests that arrive on the account", validators=[Optional()]
+    )
 
 
 def slot_field_name(weekday: int, duty: str) -> str:

@@ -56,9 +56,13 @@ class BusinessCase(Base):
     bank_holiday_cover: Mapped[str] = mapped_column(Text, default="")
     next_review_on: Mapped[date | None] = mapped_column(Date)
     channel_id: Mapped[int | None] = mapped_column(ForeignKey("channels.id"))
+    # Who logs the information requests that arrive on the account (Networking Policy 3.4:
+    # Freedom of Information reaches a department's channel too; portal.information_requests).
+    requests_logger_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
 
     department: Mapped[Department] = relationship(lazy="raise")
-    author: Mapped[Person] = relationship(lazy="raise")
+    author: Mapped[Person] = relationship(foreign_keys=[author_id], lazy="raise")
+    requests_logger: Mapped[Person | None] = relationship(foreign_keys=[requests_logger_id], lazy="raise")
     moderation: Mapped[list[ModerationSlot]] = relationship(
         lazy="raise", cascade="all, delete-orphan", order_by="(ModerationSlot.weekday, ModerationSlot.duty)"
     )

@@ -42,6 +42,7 @@ def freeze(case: BusinessCase, matrix: RiskMatrix) -> dict[str, Any]:
         "moderation": {
             "removal_target_hours": case.removal_target_hours,
             "bank_holiday_cover": case.bank_holiday_cover,
+            "requests_logged_by": case.requests_logger.name if case.requests_logger else None,
             "rota": [
                 {"day": day, "moderator": slots.get((i, "moderator")), "cover": slots.get((i, "cover"))}
                 for i, day in enumerate(WEEKDAYS)
@@ -108,7 +109,13 @@ def readable_parts(content: dict[str, Any]) -> dict[str, str]:
         "account": f"{content['platform']}: {content['account_name']}\n{content['web_address']}",
         **content["sections"],
         "moderation": f"{rota}\nMalicious comments removed within "
-        f"{target if target is not None else '?'} hours\nBank holidays: {moderation['bank_holiday_cover']}",
+        f"{target if target is not None else '?'} hours\nBank holidays: {moderation['bank_holiday_cover']}"
+        # Submissions frozen before it was asked for have no such line, so none is reported as changed.
+        + (
+            f"\nInformation requests logged by: {moderation['requests_logged_by'] or 'nobody'}"
+            if "requests_logged_by" in moderation
+            else ""
+        ),
         "risks": "\n\n".join(risks),
     }
 

@@ -138,6 +138,10 @@ def moderation(case_id: int) -> str | WerkzeugResponse:
             if request.method == "GET":
                 field.data = str(slots.get((weekday, duty), ""))
             refuse_unoffered(field)
+    form.requests_logger.choices = staff
+    if request.method == "GET":
+        form.requests_logger.data = str(case.requests_logger_id or "")
+    refuse_unoffered(form.requests_logger)
     if form.validate_on_submit():
         plan = service.ModerationPlan(
             rota={
@@ -147,6 +151,7 @@ def moderation(case_id: int) -> str | WerkzeugResponse:
             },
             removal_target_hours=form.removal_target_hours.data,
             bank_holiday_cover=form.bank_holiday_cover.data or "",
+            requests_logger_id=int(form.requests_logger.data or 0) or None,
         )
         with refusal_shown_on(form) as done:
             service.save_moderation(db, current_user, case, plan)

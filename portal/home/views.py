@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
+from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -9,7 +10,16 @@ from portal.access import public, signed_in
 from portal.db import get_session
 from portal.tasks import tasks_for
 
+from .statement import load_statement_facts
+
 blueprint = Blueprint("home", __name__)
+
+
+@blueprint.record_once
+def _read_statement_facts(state: BlueprintSetupState) -> None:
+    # Read once, when the app is made: a data file that cannot be trusted stops start-up
+    # rather than the statement page.
+    state.app.extensions["accessibility_statement"] = load_statement_facts()
 
 
 @blueprint.get("/")
@@ -21,7 +31,13 @@ def index() -> str:
 @blueprint.get("/accessibility")
 @public
 def accessibility() -> str:
-    return render_template("home/accessibility.html")
+    settings = current_app.config["PORTAL_SETTINGS"]
+    return render_template(
+        "home/accessibility.html",
+        facts=current_app.extensions["accessibility_statement"],
+        contact_email=settings.accessibility_email,
+        contact_phone=settings.accessibility_phone,
+    )
 
 
 @blueprint.get("/healthz")

@@ -6,7 +6,8 @@ soon); this run treats them all alike. Counting in England and Wales working day
 queues the task itself (once, by its source), a reminder a few working days before the
 due date, an overdue notice on the day after, and an escalation to the line manager
 (or, without one, the Town Clerk) once it is a set number of working days late. The
-Town Clerk gets a digest at the frequency they chose. Every message has a key that
+Town Clerk gets a digest at the frequency they chose (administrators too, with one line,
+while the bank-holiday calendar is running out). Every message has a key that
 names its occasion, so running it twice sends nothing twice, and a missed day is
 caught up on the next.
 """
@@ -21,9 +22,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from portal.authorisations.models import AuthorisationRequest
 from portal.authorisations.service import EXPIRY_NOTICE_DAYS, register
+from portal.bank_holidays.service import running_out
 from portal.business_cases.service import awaiting_review, reviews_due
 from portal.clock import working_days_between
 from portal.config import Settings
+from portal.information_requests.service import due_for
 from portal.notifications.models import NotificationPreference
 from portal.outbox.service import Message, day_text, portal_path, queue
 from portal.people.models import Person, Role
@@ -74,7 +77,8 @@ def _deadline_messages(
             "See your team's progress",
             portal_path("policies.status"),
         )
-        for recipient in [person.line_manager] if person.line_manager else clerks:
+        fallback = [person.line_manager] if person.line_manager else clerks
+        for recipient in fallback if task.escalate_to is None else task.escalate_to:
             if recipient is not None and recipient.id != person.id:
                 planned.append(("escalations", recipient, escalation, f"escalation:{recipient.id}"))
     for counter, recipient, message, occasion in planned:
@@ -121,9 +125,11 @@ def _clerks_digest(
     today: date,
 ) -> Counter[str]:
     """The Town Clerk's digest, at the frequency each chose (weekly until they choose):
-    what is overdue, longest first, authorisations ending soon, and business cases
-    waiting. Who gets it and how often are the council's own choices."""
+    what is overdue, longest first, authorisations ending soon, business cases waiting,
+    and a bank-holiday calendar about to run out. Who gets it and how often are the
+    council's own choices."""
     counts: Counter[str] = Counter()
+    calendar = running_out(today)
     preferences = dict(
         session.execute(
             select(NotificationPreference.person_id, NotificationPreference.digest_frequency)
@@ -134,7 +140,11 @@ def _clerks_digest(
         period = _digest_period(preferences.get(clerk.id, "weekly"), today)
         if period is None:
             continue
-        overdue_sorted = [f"{t.person.name}: {t.what}, due {day_text(t.due)}" for t in overdue]
+        overdue_sorted = [
+            f"{t.person.name}: {t.what}, due {day_text(t.due)}"
+            for t in overdue
+            if not t.confidential or t.person.id == clerk.id
+        ]
         paragraphs = [
             f"Overdue: {len(overdue_sorted)}."
             + (
@@ -148,6 +158,9 @@ def _clerks_digest(
             + "".join(f" {r.person.name} ({r.issue.reference}), {day_text(r.ends_on)}." for r in expiring),
             f"Business cases awaiting review: {len(waiting)}. Reviews due: {len(due_reviews)}.",
         ]
+        if calendar is not None:
+            paragraphs.append(calendar.sentence)
+        paragraphs.append(_requests_paragraph(session, clerk, today))
         if queue(
             session,
             clerk,
@@ -155,6 +168,71 @@ def _clerks_digest(
             Message("Staff portal digest", paragraphs, "Open the portal", portal_path("home.index")),
             dedupe_key=f"digest:{clerk.id}:{period}",
         ):
+            counts["digests"] += 1
+    return counts
+
+
+def _calendar_digest(session: Session, people: list[Person], today: date) -> Counter[str]:
+    """Administrators who are not the Town Clerk get no digest of their own, but they too
+    must hear that the bank-holiday calendar is running out (portal.bank_holidays): while
+    it is, theirs carries that line alone, weekly until they choose."""
+    counts: Counter[str] = Counter()
+    calendar = running_out(today)
+    administrators = [p for p in people if Role.ADMINISTRATOR in p.roles and Role.TOWN_CLERK not in p.roles]
+    if calendar is None or not administrators:
+        return counts
+    preferences = dict(
+        session.execute(
+            select(NotificationPreference.person_id, NotificationPreference.digest_frequency).where(
+                NotificationPreference.person_id.in_([p.id for p in administrators])
+            )
+        ).all()
+    )
+    message = Message(
+        "Staff portal digest", [calendar.sentence], "See the calendar", portal_path("bank_holidays.index")
+    )
+    for person in administrators:
+        period = _digest_period(preferences.get(person.id, "weekly"), today)
+        if period is not None and queue(
+            session, person, "digest", message, dedupe_key=f"digest:{person.id}:{period}"
+        ):
+            counts["digests"] += 1
+    return counts
+
+
+def _requests_paragraph(session: Session, person: Person, today: date) -> str:
+    """The information requests the person answers, due and overdue (only theirs: each
+    request is seen only by the holders of the role it went to)."""
+    due = due_for(session, person)
+    late = [r.reference for r, clock in due if clock.due is not None and clock.due < today]
+    return f"Information requests to answer: {len(due)}, of which overdue: {len(late)}." + "".join(
+        f" {r.reference} ({r.short_kind}), due {day_text(clock.due)}." for r, clock in due[:20] if clock.due
+    )
+
+
+def _hr_digest(session: Session, people: list[Person], today: date) -> Counter[str]:
+    """HR officers who are not the Town Clerk get a digest while they have information
+    requests to answer (subject access requests come to them), weekly until they choose."""
+    counts: Counter[str] = Counter()
+    officers = [p for p in people if Role.HR in p.roles and Role.TOWN_CLERK not in p.roles]
+    preferences = dict(
+        session.execute(
+            select(NotificationPreference.person_id, NotificationPreference.digest_frequency).where(
+                NotificationPreference.person_id.in_([p.id for p in officers])
+            )
+        ).all()
+    )
+    for person in officers:
+        period = _digest_period(preferences.get(person.id, "weekly"), today)
+        if period is None or not due_for(session, person):
+            continue
+        message = Message(
+            "Staff portal digest",
+            [_requests_paragraph(session, person, today)],
+            "See the requests",
+            portal_path("information_requests.index"),
+        )
+        if queue(session, person, "digest", message, dedupe_key=f"digest:{person.id}:{period}"):
             counts["digests"] += 1
     return counts
 
@@ -189,6 +267,8 @@ def run(session: Session, settings: Settings, today: date) -> Counter[str]:
     counts.update(_notices(session, today))
     expiring = register(session, today, ending_by=today + timedelta(days=EXPIRY_NOTICE_DAYS))
     counts.update(_clerks_digest(session, clerks, overdue, expiring, today))
+    counts.update(_calendar_digest(session, people, today))
+    counts.update(_hr_digest(session, people, today))
     _compliance_snapshot(session, today)
     session.flush()
     return counts

@@ -41,7 +41,9 @@ LISTED = 200
 # Disciplinary notices ("There is something for you to read"), subject access notices and
 # breach records to handle:
 # who receives one is who has a case, so only those who may see the case see the recipient.
-NEED_TO_KNOW_KINDS = frozenset({"employment_record", "subject_access", "breach_record"})
+NEED_TO_KNOW_KINDS = frozenset(
+    {"employment_record", "subject_access", "breach_record", "information_request"}
+)
 
 
 @dataclass(frozen=True)

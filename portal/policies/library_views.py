@@ -10,6 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal.access import requires
+from portal.clock import today
 from portal.db import get_session
 from portal.errors import DomainError
 from portal.forms import ActionForm, refusal_flashed, refusal_shown_on
@@ -75,6 +76,7 @@ def versions(slug: str) -> str:
         versions=ordered,
         scopes={v.id: service.Scope.of_version(v) for v in ordered},
         current=service.current_version(policy),
+        review_due=bool(service.reviews_due([policy], today())),
         action_form=ActionForm(),
         compare_form=CompareForm(),
     )

@@ -63,9 +63,18 @@ def verification_url(code: str) -> str:
 
 
 def render_receipt(
-    ack: Acknowledgement, policy: Policy, *, code: str, actor_name: str, sealed: bool = True
+    ack: Acknowledgement,
+    policy: Policy,
+    *,
+    code: str,
+    actor_name: str,
+    adopted_minute: str,
+    sealed: bool = True,
 ) -> bytes:
-    """`sealed=False` only for `make bench`, to measure the rendering and the signature apart."""
+    """The receipt names the council minute that adopted the signed version (required at
+    publication, library.publish_version), so the evidence shows the wording was the
+    council's. `sealed=False` only for `make bench`, to measure the rendering and the
+    signature apart."""
     return render_pdf(
         "documents/receipt.html",
         sealed=sealed,
@@ -74,6 +83,7 @@ def render_receipt(
         policy=policy,
         code=code,
         actor_name=actor_name,
+        adopted_minute=adopted_minute,
         method_label=METHOD_LABELS[ack.method],
         verify_page=verification_page(),
         qr=qr_code_data_uri(verification_url(code)),

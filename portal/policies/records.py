@@ -198,7 +198,7 @@ def record_signature(
         request=request,
         **evidence,
     )
-    issue_receipt(session, ack, policy)
+    issue_receipt(session, ack, policy, version)
     return ack
 
 
@@ -211,11 +211,19 @@ def new_receipt_code() -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
-def issue_receipt(session: Session, ack: Acknowledgement, policy: Policy) -> Receipt:
-    """Render the PDF/A receipt once and keep its bytes, so any copy can be checked by hash."""
+def issue_receipt(session: Session, ack: Acknowledgement, policy: Policy, version: PolicyVersion) -> Receipt:
+    """Render the PDF/A receipt once and keep its bytes, so any copy can be checked by hash.
+    Receipts issued earlier keep the bytes they were issued with, whatever the template
+    says now: a change to it reaches new receipts only."""
     code = new_receipt_code()
     actor = session.get(Person, ack.actor_id)
-    pdf = render_receipt(ack, policy, code=code, actor_name=actor.name if actor else "")
+    pdf = render_receipt(
+        ack,
+        policy,
+        code=code,
+        actor_name=actor.name if actor else "",
+        adopted_minute=version.adopted_minute,
+    )
     receipt = Receipt(
         acknowledgement_id=ack.id, code=code, pdf=pdf, pdf_sha256=sha256(pdf), created_at=utcnow()
     )

@@ -4,8 +4,8 @@ The work is done in the rooms behind it (library: policies and versions; scope: 
 each version binds; publishing: a version goes live and everyone who must sign it is
 told; status: who must sign what, by when, and as at a date; records, signing and
 clerk_records: the signatures and the evidence kept with them; receipts: the evidence a
-person keeps; messages: the email); other features import this module and never those,
-so the rooms can change freely.
+person keeps; reviews: versions due for review; messages: the email); other features
+import this module and never those, so the rooms can change freely.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from .library import (
 from .messages import policy_to_sign
 from .publishing import publish_and_announce
 from .receipts import normalise_code, receipt_for, render_receipt
+from .reviews import ReviewDue, policies_due_for_review, reviews_due, town_clerks
 from .scope import Scope, applies_to
 from .status import (
     PolicyStatus,
@@ -48,6 +49,7 @@ from .status import (
 __all__ = [
     "PolicyDetails",
     "PolicyStatus",
+    "ReviewDue",
     "Scope",
     "SigningPlan",
     "Status",
@@ -66,17 +68,20 @@ __all__ = [
     "load_policies",
     "load_records",
     "normalise_code",
+    "policies_due_for_review",
     "policy_to_sign",
     "publish_and_announce",
     "publish_version",
     "published_history",
     "receipt_for",
     "render_receipt",
+    "reviews_due",
     "scope_for_next_draft",
     "sha256_text",
     "signature_baseline",
     "status_of",
     "statuses_for_people",
+    "town_clerks",
     "update_draft",
     "version_in_force",
 ]

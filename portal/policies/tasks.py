@@ -1,5 +1,5 @@
 """Policy tasks: what to read and sign (the home page, and deadlines for the daily
-reminders run), and declines for the Clerk."""
+reminders run), and declines and reviews due for the Clerk (reviews.py)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from portal.outbox.service import portal_path
 from portal.people.models import Person
 from portal.policies.messages import policy_to_sign
 from portal.policies.models import Acknowledgement, PolicyVersion, RecordKind
+from portal.policies.reviews import review_notices, review_tasks
 from portal.policies.status import Status, statuses_for_people
-from portal.tasks import TASK_SOURCES, Deadline, Task, add_deadline_source
+from portal.tasks import NOTICE_SOURCES, TASK_SOURCES, Deadline, Task, add_deadline_source
 
 
 def signing_tasks(session: Session, person: Person) -> list[Task]:
@@ -105,6 +106,7 @@ def signing_deadlines(session: Session, people: list[Person], today: date) -> di
     return found
 
 
-TASK_SOURCES.extend([signing_tasks, declined_tasks])
+TASK_SOURCES.extend([signing_tasks, declined_tasks, review_tasks])
+NOTICE_SOURCES.append(review_notices)
 # Policies first: a person's reminders list what to sign before what to take.
 add_deadline_source(signing_deadlines, order=10)

@@ -17,7 +17,8 @@ from portal.documents.render import render_pdf
 from portal.people.models import Person
 
 from .need_to_know import OBJECT_TYPE, reference_for
-from .subject_access import export, mark_names
+from .redaction import mark_names
+from .subject_access import export
 
 __all__ = ["EXPORT_FORMATS", "export_pdf", "exported", "mark_names", "person_to_export"]
 

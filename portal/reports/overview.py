@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session, joinedload, subqueryload
 from portal.audit.models import AuditEvent
 from portal.clock import today
 from portal.collector import cycle_collector_paused
+from portal.outbox.service import day_text
 from portal.people.models import Department, EngagementType, Person
+from portal.policies.models import Policy
 from portal.policies.service import Status
 from portal.training.service import TrainingStatus
 
@@ -77,6 +79,17 @@ class OverdueItem:
     days: int
 
 
+@dataclass(frozen=True)
+class PolicyReview:
+    """A policy the council should review, and why: its review date has come, or the
+    channels register changed since the wording that lists the channels was published."""
+
+    slug: str | None  # None: the policy that lists the channels is not in the library
+    title: str
+    version: str
+    reasons: tuple[str, ...]
+
+
 @dataclass
 class Overview:
     requirements: list[Requirement]
@@ -85,6 +98,7 @@ class Overview:
     expiring: list[tuple[str, str, date]] = field(default_factory=list)  # name, reference, ends on
     cases_awaiting: list[tuple[int, str, str]] = field(default_factory=list)  # id, reference, account
     reviews_due: list[tuple[int, str, str, date]] = field(default_factory=list)
+    policy_reviews: list[PolicyReview] = field(default_factory=list)
 
     # What each filter shows, worked out once per cached overview (see `view`).
     views: dict[tuple[int | None, str, str], View] = field(default_factory=dict)
@@ -252,7 +266,31 @@ def build(session: Session, *, manager_id: int | None, on: date) -> Overview:
         overview.reviews_due = [
             (c.id, c.reference, c.account_name, c.next_review_on) for c in reviews_due(session, on)
         ]  # type: ignore[misc]
+        overview.policy_reviews = policy_reviews(session, policies, on)
     return overview
+
+
+def policy_reviews(session: Session, policies: list[Policy], on: date) -> list[PolicyReview]:
+    """Policies due for review (portal/policies/reviews.py), and the one that lists the
+    channels when the register has changed since its wording (authorisations'
+    channels_policy.py), one line per policy with every reason."""
+    from portal.authorisations.service import channels_review
+    from portal.policies.service import reviews_due as policy_reviews_due
+
+    found: dict[str | None, PolicyReview] = {}
+    for review in policy_reviews_due(policies, on):
+        slug = review.policy.slug
+        reason = f"its review date was {day_text(review.due)}"
+        found[slug] = PolicyReview(slug, review.policy.title, review.version.label, (reason,))
+    changed = channels_review(session)
+    if changed is not None:
+        target = changed.target
+        slug = target.policy.slug if target.policy else None
+        title = target.policy.title if target.policy else "The policy that lists the council's channels"
+        earlier = found.get(slug)
+        reasons = (*(earlier.reasons if earlier else ()), changed.what_changed)
+        found[slug] = PolicyReview(slug, title, target.version.label, reasons)
+    return list(found.values())
 
 
 # Caching -------------------------------------------------------------------------

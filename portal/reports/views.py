@@ -9,6 +9,7 @@ from portal.access import requires
 from portal.clock import today
 from portal.db import get_session
 from portal.downloads import csv_download, csv_text, pdf_download
+from portal.information_requests.service import due_for
 
 from . import service
 from .service import Overview, View
@@ -85,6 +86,9 @@ def index() -> str:
         engagements=service.engagement_choices(),
         statuses=service.PERSON_STATUSES,
         cell_labels=service.CELL_LABELS,
+        requests_due=due_for(get_session(), current_user),
+        handles_requests=bool({r.value for r in current_user.roles} & {"town_clerk", "hr"}),
+        on=on,
     )
 
 

@@ -322,6 +322,7 @@ def _fill_business_case(page) -> None:
         page.get_by_label(f"Cover on {day}").select_option(label=rota[(number + 1) % 3])
     page.get_by_label("Target time for removing malicious comments, in hours").fill("4")
     page.get_by_label("How bank holidays are covered").fill("Checked first thing the next working day.")
+    page.get_by_label("Who logs information requests").select_option(label="Chloe Martin")
     with page.expect_navigation():
         page.get_by_role("button", name="Save the plan").click()
     expect(page.get_by_text("The moderation plan has been saved")).to_be_visible()

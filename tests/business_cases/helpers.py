@@ -44,7 +44,11 @@ def rota(people, **overrides) -> dict[str, str]:
     for weekday in range(5):
         form[f"moderator_{weekday}"] = str(people[weekday % len(people)].id)
         form[f"cover_{weekday}"] = str(people[(weekday + 1) % len(people)].id)
-    form |= {"removal_target_hours": "4", "bank_holiday_cover": "Checked first thing the next working day."}
+    form |= {
+        "removal_target_hours": "4",
+        "bank_holiday_cover": "Checked first thing the next working day.",
+        "requests_logger": str(people[0].id),
+    }
     form |= overrides
     return form
 
@@ -103,6 +107,7 @@ def complete_case(session, author, department, moderators, *, account_name="Ashc
         },
         removal_target_hours=4,
         bank_holiday_cover="Checked first thing the next working day.",
+        requests_logger_id=moderators[0].id,
     )
     service.save_moderation(session, author, found, plan)
     for item in list(found.risks):
