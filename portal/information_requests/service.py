@@ -26,7 +26,8 @@ from portal.audit.service import record
 from portal.clock import london_date, today
 from portal.db import PAGE_SIZE, Paged, paginate, utcnow
 from portal.errors import DomainError, NotFound
-from portal.people.models import Person, PersonRole, Role
+from portal.people.models import Person, Role
+from portal.people.service import active_holders
 from portal.references import next_reference
 
 from . import messages
@@ -61,14 +62,7 @@ def may_handle(viewer: Person, found: InformationRequest) -> bool:
 
 
 def holders(session: Session, role: str, *, besides: int | None = None) -> list[Person]:
-    query = (
-        select(Person)
-        .join(PersonRole, PersonRole.person_id == Person.id)
-        .options(selectinload(Person.role_grants))
-        .where(PersonRole.role == role, Person.is_active.is_(True))
-        .order_by(Person.id)
-    )
-    return [p for p in session.scalars(query) if p.id != besides]
+    return [p for p in active_holders(session, Role(role)) if p.id != besides]
 
 
 def handler_role_for(session: Session, kind: str, about: Person | None) -> str:

@@ -52,6 +52,20 @@ def active_people(
     return list(session.scalars(query))
 
 
+def active_holders(session: Session, role: Role) -> list[Person]:
+    """Everyone still with the council who holds `role`, with their roles loaded, oldest
+    account first: who is asked to act when a task goes to a role (the Town Clerk, HR)."""
+    return list(
+        session.scalars(
+            select(Person)
+            .options(selectinload(Person.role_grants))
+            .join(PersonRole, PersonRole.person_id == Person.id)
+            .where(PersonRole.role == role.value, Person.is_active.is_(True))
+            .order_by(Person.id)
+        )
+    )
+
+
 def find_by_email(session: Session, email: str) -> Person | None:
     query = (
         select(Person).options(selectinload(Person.role_grants)).where(Person.email == normalise_email(email))

@@ -29,6 +29,7 @@ from portal.people.breach_routes import (
 from portal.people.directory import (
     PAGE_SIZE,
     PeoplePage,
+    active_holders,
     active_people,
     deciding_roles,
     demo_accounts_present,
@@ -65,6 +66,7 @@ __all__ = [
     "PersonDetails",
     "SIGN_IN_LINKS",
     "SignInLink",
+    "active_holders",
     "active_people",
     "add_department",
     "create_first_town_clerk",

@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import url_for
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from portal.access import can
 from portal.clock import today as clock_today
 from portal.outbox.service import Message, day_text, portal_path, queue
-from portal.people.models import Person, PersonRole, Role
+from portal.people.models import Person, Role
+from portal.people.service import active_holders
 from portal.policies.library import current_version, list_policies
 from portal.policies.models import Policy, PolicyVersion
 from portal.tasks import Task
@@ -62,15 +62,7 @@ def policies_due_for_review(session: Session, on: date | None = None) -> list[Re
 def town_clerks(session: Session) -> list[Person]:
     """Everyone still with the council who holds the Town Clerk's role: who publishes a
     policy, and so who is asked to review one."""
-    return list(
-        session.scalars(
-            select(Person)
-            .options(selectinload(Person.role_grants))
-            .join(PersonRole, PersonRole.person_id == Person.id)
-            .where(PersonRole.role == Role.TOWN_CLERK.value, Person.is_active.is_(True))
-            .order_by(Person.id)
-        )
-    )
+    return active_holders(session, Role.TOWN_CLERK)
 
 
 def review_tasks(session: Session, person: Person) -> list[Task]:
