@@ -99,6 +99,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.business_cases.views import blueprint as business_cases_blueprint
     from portal.conduct import tasks as conduct_tasks  # noqa: F401 (its task sources register themselves)
     from portal.conduct.views import blueprint as conduct_blueprint
+    from portal.elections import tasks as election_tasks  # noqa: F401 (its reminder and banner register)
+    from portal.elections.views import blueprint as elections_blueprint
     from portal.home.views import blueprint as home_blueprint
     from portal.information_requests import tasks as request_tasks  # noqa: F401 (its tasks and deadlines register)
     from portal.information_requests.views import blueprint as information_requests_blueprint
@@ -110,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.policies.views import receipts_blueprint
     from portal.privacy.views import blueprint as privacy_blueprint
     from portal.reports.views import blueprint as reports_blueprint
+    from portal.retention.views import blueprint as retention_blueprint
     from portal.training import tasks as training_tasks  # noqa: F401 (its task sources register themselves)
     from portal.training.views import blueprint as training_blueprint
 
@@ -127,10 +130,12 @@ def _register_blueprints(app: Flask) -> None:
         conduct_blueprint,
         breaches_blueprint,
         information_requests_blueprint,
+        elections_blueprint,
         bank_holidays_blueprint,
         privacy_blueprint,
         notifications_blueprint,
         reports_blueprint,
+        retention_blueprint,
     ):
         app.register_blueprint(blueprint)
 
@@ -139,12 +144,12 @@ def _register_commands(app: Flask) -> None:
     from portal.audit.cli import audit_commands
     from portal.bank_holidays.cli import calendar_commands
     from portal.cli import db_commands, demo_commands
-    from portal.conduct.cli import retention_commands
     from portal.documents.cli import seal_commands
     from portal.jobs.cli import jobs_commands, reminders_commands
     from portal.outbox.cli import outbox_commands
     from portal.people.cli import roles_commands
     from portal.policies.cli import policies_commands
+    from portal.retention.cli import retention_commands
     from portal.training.cli import quizzes_commands
 
     for group in (

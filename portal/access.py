@@ -32,6 +32,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Breaches by those the council does not employ (councillors, volunteers, agency staff,
     # contractors): the same need-to-know as disciplinary records (see breaches.service).
     "manage_breach_records": frozenset({R.TOWN_CLERK, R.HR}),
+    # The retention schedule: what is kept and how long (UK GDPR Art. 30(1)(f)); the
+    # people who answer for personal data, not the administrator.
+    "view_retention_schedule": frozenset({R.TOWN_CLERK, R.HR}),
     # A subject access export holds everything, disciplinary records included: HR only.
     "export_subject_access": frozenset({R.HR}),
     "publish_policy_version": frozenset({R.TOWN_CLERK}),
@@ -63,6 +66,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "view_audit_trail": frozenset({R.TOWN_CLERK, R.HR, R.ADMINISTRATOR}),
     # Also those warned before it runs out (portal.bank_holidays.service.WARNED_ROLES).
     "view_bank_holiday_calendar": frozenset({R.ADMINISTRATOR, R.TOWN_CLERK}),
+    # Elections and their pre-election periods (LGA 1986 s2; the 2011 Publicity Code):
+    # the Town Clerk, who advises the council on the restraint a period asks.
+    "record_elections": frozenset({R.TOWN_CLERK}),
 }
 
 PUBLIC = "public"

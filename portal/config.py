@@ -32,6 +32,18 @@ class UnsafeConfiguration(RuntimeError):
 # The written warnings whose live period the council sets (PORTAL_WARNING_LIVE_MONTHS),
 # by the stage names of portal/conduct/models.py.
 WARNING_STAGES = ("first_written", "final_written")
+# The kinds PORTAL_PERSONAL_RETENTION_MONTHS gives a period for (portal/retention).
+PERSONAL_RETENTION_KINDS = (
+    "leaver_accounts",
+    "sign_in_records",
+    "acknowledgements",
+    "quiz_attempts",
+    "authorisations",
+    "business_cases",
+    "information_requests",
+    "outbox",
+    "audit_details",
+)
 
 # Exact, lower-case values: a mistyped PORTAL_ENV (say "Production") must not quietly
 # run a live council without the production checks.
@@ -101,6 +113,12 @@ class Settings:
     address_retention_months: str = "after_leaving=72,not_signed_in=12"
     # How long a closed breach record is kept (see portal/breaches/retention.py).
     breach_retention_months: str = "closed=72"
+    # How long every other kind of personal record is kept (portal/retention; README,
+    # "Retention schedule"). Accounts outlast the evidence that names them.
+    personal_retention_months: str = (
+        "leaver_accounts=72,sign_in_records=12,acknowledgements=72,quiz_attempts=72,authorisations=72,"
+        "business_cases=72,information_requests=36,outbox=12,audit_details=72"
+    )
     # Keyed seals: held outside the database, so a database insider cannot remake them
     # (DESIGN.md, threat model). Old keys ("id:key,id:key") go on checking older seals.
     evidence_key: str = field(default=DEVELOPMENT_EVIDENCE_KEY, repr=False)
@@ -134,6 +152,7 @@ class Settings:
         check_environment(self.environment)
         self.warning_live_periods()  # unreadable periods stop start-up, not a hearing's outcome
         self.breach_retention()
+        self.personal_retention()
 
     def warning_live_periods(self) -> dict[str, int]:
         """PORTAL_WARNING_LIVE_MONTHS as {stage: months}: how long each kind of written
@@ -148,6 +167,22 @@ class Settings:
         return parse_months("PORTAL_BREACH_RETENTION_MONTHS", self.breach_retention_months, ("closed",))[
             "closed"
         ]
+
+    def personal_retention(self) -> dict[str, int]:
+        """PORTAL_PERSONAL_RETENTION_MONTHS as {kind: months}. Every period is at least a
+        month, and a leaver's account is kept at least as long as the acknowledgements and
+        quiz results that name them: evidence must still say whose it is."""
+        setting = "PORTAL_PERSONAL_RETENTION_MONTHS"
+        months = parse_months(setting, self.personal_retention_months, PERSONAL_RETENTION_KINDS)
+        if 0 in months.values():
+            raise BadMonthsSetting(f"{setting}: every period is at least one month")
+        named = max(months["acknowledgements"], months["quiz_attempts"])
+        if months["leaver_accounts"] < named:
+            raise BadMonthsSetting(
+                f"{setting}: leaver_accounts must be at least {named} months, as long as the "
+                "acknowledgements and quiz results that name the person"
+            )
+        return months
 
     def old_evidence_keys(self) -> dict[str, str]:
         """PORTAL_EVIDENCE_OLD_KEYS as {key id: key}; a malformed entry stops start-up."""
@@ -200,6 +235,9 @@ class Settings:
             warning_live_months=env.get("PORTAL_WARNING_LIVE_MONTHS", cls.warning_live_months),
             address_retention_months=env.get("PORTAL_ADDRESS_RETENTION_MONTHS", cls.address_retention_months),
             breach_retention_months=env.get("PORTAL_BREACH_RETENTION_MONTHS", cls.breach_retention_months),
+            personal_retention_months=env.get(
+                "PORTAL_PERSONAL_RETENTION_MONTHS", cls.personal_retention_months
+            ),
             smtp_host=env.get("PORTAL_SMTP_HOST", ""),
             smtp_port=int(env.get("PORTAL_SMTP_PORT", cls.smtp_port)),
             smtp_username=env.get("PORTAL_SMTP_USERNAME", ""),

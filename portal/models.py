@@ -31,6 +31,7 @@ from portal.conduct.models import (
     LinkedReceipt,
 )
 from portal.db import Base
+from portal.elections.models import Election
 from portal.information_requests.models import InformationRequest
 from portal.notifications.models import NotificationPreference
 from portal.outbox.models import OutboxMessage
@@ -79,6 +80,7 @@ __all__ = [
     "Department",
     "EmailChange",
     "DisciplinaryCase",
+    "Election",
     "EvidencePack",
     "EvidenceSnapshot",
     "InformationRequest",

@@ -32,6 +32,8 @@ NAVIGATION: list[NavigationItem] = [
     NavigationItem("Disciplinary records", "conduct.index", "manage_disciplinary_records"),
     NavigationItem("Breach records", "breaches.index", "manage_breach_records"),
     NavigationItem("Subject access", "privacy.find", "export_subject_access"),
+    NavigationItem("Retention schedule", "retention.index", "view_retention_schedule"),
+    NavigationItem("Elections", "elections.index", "record_elections"),
     NavigationItem("Who has signed", "policies.status", "view_policy_status"),
     NavigationItem("People", "people.index", "manage_people"),
     NavigationItem("Privileged roles", "people.roles", "manage_privileged_roles"),

@@ -40,7 +40,7 @@ def one_of_everything(app: Flask, session: Session) -> Everything:
     """A policy with a published version and two drafts, a signature, quiz attempts, a
     channel, a pending and an issued authorisation, business cases in every state, a
     disciplinary case with its hearing, invitation and pack, a breach record about a
-    volunteer, and a failed outbox message;
+    volunteer, an election, and a failed outbox message;
     `ids` names them."""
     subject = make_person(session, name="Subject Person")
     invitee = make_person(session, name="Tess Target")
@@ -86,6 +86,7 @@ def one_of_everything(app: Flask, session: Session) -> Everything:
         cases |= disciplinary_case(session, clerk, subject, policy)
         cases |= breach_record(session, clerk, policy, published.id)
         cases |= information_request(session, subject, channel)
+        cases |= election(session, clerk)
         cases["outbox_message"] = outbox_message(session, subject)
     session.commit()
     ids = {
@@ -218,6 +219,18 @@ def information_request(session, logger, channel) -> dict[str, Any]:
         requests.Arrival("foi", channel.id, "", datetime.now(LONDON), "@resident", "What did the fete cost?"),
     )
     return {"ir": found.id, "ir_step": "acknowledged"}
+
+
+def election(session, clerk) -> dict[str, int]:
+    """A town council election the Town Clerk recorded, its poll two months away."""
+    from portal.elections import service as elections
+
+    found = elections.record_election(
+        session,
+        clerk,
+        elections.ElectionDetails("ordinary", "Town council election", date.today() + timedelta(days=60)),
+    )
+    return {"el": found.id}
 
 
 def role_change(session, clerk, subject) -> int:

@@ -55,6 +55,7 @@ EXPECTED: dict[str, tuple[str, str, str | frozenset[Role]]] = {
     "people.confirm_email": ("GET", "/people/confirm-email/{token}", PUBLIC),
     "audit.index": ("GET", "/audit", frozenset({R.TOWN_CLERK, R.HR, R.ADMINISTRATOR})),
     "bank_holidays.index": ("GET", "/bank-holidays", frozenset({R.ADMINISTRATOR, R.TOWN_CLERK})),
+    "retention.index": ("GET", "/retention", frozenset({R.TOWN_CLERK, R.HR})),
     "policies.index": ("GET", "/policies", SIGNED_IN),
     "policies.show": ("GET", "/policies/{slug}", SIGNED_IN),
     "policies.sign": ("POST", "/policies/{slug}/sign", SIGNED_IN),
@@ -200,6 +201,11 @@ EXPECTED: dict[str, tuple[str, str, str | frozenset[Role]]] = {
         "/information-requests/{ir}/acknowledged",
         {R.TOWN_CLERK: {200}, None: {404}},
     ),
+    "elections.index": ("GET", "/elections", frozenset({R.TOWN_CLERK})),
+    "elections.new": ("GET", "/elections/new", frozenset({R.TOWN_CLERK})),
+    "elections.show": ("GET", "/elections/{el}", frozenset({R.TOWN_CLERK})),
+    "elections.correct": ("POST", "/elections/{el}/correct", frozenset({R.TOWN_CLERK})),
+    "elections.cancel": ("POST", "/elections/{el}/cancel", frozenset({R.TOWN_CLERK})),
     "breaches.index": ("GET", "/breaches", SIGNED_IN),
     "breaches.new": ("GET", "/breaches/new", frozenset({R.TOWN_CLERK, R.HR})),
     "breaches.show": ("GET", "/breaches/{br}", CONDUCT_RECORD),
@@ -256,6 +262,7 @@ EXPECTED_PERMISSIONS = {
     "write_business_case": {R.MANAGER, R.TOWN_CLERK, R.DEPUTY_CLERK},
     "manage_disciplinary_records": {R.TOWN_CLERK, R.HR},
     "manage_breach_records": {R.TOWN_CLERK, R.HR},
+    "view_retention_schedule": {R.TOWN_CLERK, R.HR},
     "export_subject_access": {R.HR},
     "publish_policy_version": {R.TOWN_CLERK},
     "manage_people": {R.ADMINISTRATOR},
@@ -276,6 +283,7 @@ EXPECTED_PERMISSIONS = {
     "analyse_questions": {R.TOWN_CLERK, R.DEPUTY_CLERK},
     "request_posting_authorisation": {R.MANAGER, R.TOWN_CLERK},
     "manage_channels": {R.TOWN_CLERK},
+    "record_elections": {R.TOWN_CLERK},
 }
 
 

@@ -50,6 +50,7 @@ GROUPS = (
     "conduct",
     "breaches",
     "information_requests",
+    "elections",
     "notifications",
 )
 EXAMPLES = int(os.environ.get("PORTAL_FUZZ_EXAMPLES", "3"))
@@ -75,6 +76,7 @@ ARGUMENTS = {
     "version_id": "draft",
     "change_id": "role_change",
     "record_id": "br",
+    "election_id": "el",
 }
 BY_BLUEPRINT = {
     ("conduct", "case_id"): "dc",

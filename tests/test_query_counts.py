@@ -95,8 +95,32 @@ def _council(session, size: int):
     # page at either size: the page reads who may see a need-to-know notice only when one is shown.
     _information_requests(session, people, channel, size)
     _role_changes(session, clerk, people, size)
+    _elections(session, clerk, size)
     session.commit()
     return people, clerk
+
+
+def _elections(session, clerk, size: int) -> None:
+    """Elections past and to come, one of them in its pre-election period today, so
+    that the banners and flags it adds to other pages are counted too."""
+    from portal.db import utcnow
+    from portal.elections.models import Election
+
+    for number in range(max(2, size // 10)):
+        poll = date.today() + timedelta(days=10 + 30 * number)
+        session.add(
+            Election(
+                kind="by_election",
+                title=f"By-election {number}",
+                poll_on=poll,
+                period_starts_on=poll - timedelta(days=35),
+                start_given=True,
+                status="recorded",
+                recorded_by_id=clerk.id,
+                recorded_at=utcnow(),
+                cancel_reason="",
+            )
+        )
 
 
 def _role_changes(session, clerk, people, size: int) -> None:
@@ -245,12 +269,16 @@ PAGES = [
     "/conduct/new",
     "/conduct/1",
     "/breaches",
+    "/retention",
     "/breaches/new",
     "/breaches/1",
     "/information-requests",
     "/information-requests?status=all",
     "/information-requests/new",
     "/information-requests/1",
+    "/elections",
+    "/elections/new",
+    "/elections/1",
     "/business-cases",
     "/business-cases/new",
     "/business-cases/1",

@@ -69,6 +69,14 @@ def client_address() -> str | None:
     return _client_address.get()
 
 
+DETAILS_PREFIX = "details:"
+
+
+def details_key(person_id: int) -> str:
+    """The key a person's personal audit details are encrypted under."""
+    return f"{DETAILS_PREFIX}{person_id}"
+
+
 def record(
     session: Session,
     *,
@@ -79,13 +87,21 @@ def record(
     details: dict[str, Any] | None = None,
     on_behalf_of: Actor | None = None,
     keep_readable: bool = False,
+    personal_details: dict[str, Any] | None = None,
+    personal_of: int | None = None,
 ) -> AuditEvent:
     """Append one event to the chain in the caller's transaction.
 
     An event about a need-to-know record (a disciplinary case, a subject access export)
     is stored with its actor, address and details encrypted under that record's key, so
     that retention can forget them by deleting the key (forgetting.py). `keep_readable`:
-    an event that must outlive the key, and so holds nothing personal (the removal itself)."""
+    an event that must outlive the key, and so holds nothing personal (the removal itself).
+
+    `personal_details`: details that are personal data about one person (`personal_of`): an old
+    and a new email address, what they answered, the reason their authorisation ended.
+    They are encrypted under that person's details key, which the retention schedule
+    deletes a set time after they leave (audit_details, UK GDPR Art. 5(1)(e)); the
+    other details stay in clear."""
     if session.get_bind().dialect.name == "postgresql":
         # Two transactions must not both read the same "last hash" and fork the
         # chain; the lock is released when the transaction ends. SQLite needs no
@@ -98,6 +114,7 @@ def record(
     need_to_know = entry_for(action)
     if need_to_know is not None and object_id is not None and not keep_readable:
         clear = need_to_know.clear_details
+        stored = {**stored, **(personal_details or {})}  # all of it is sealed under the record's key
         secret = {
             "actor_id": actor_id,
             "on_behalf_of_id": on_behalf_of_id,
@@ -108,6 +125,10 @@ def record(
         stored = {**in_clear, **encrypt(session, str(object_id), secret)}
         actor_id = on_behalf_of_id = None
         address = None
+    elif personal_details:
+        if personal_of is None:
+            raise ValueError("personal details need the person they are about")
+        stored = {**stored, **encrypt(session, details_key(personal_of), {"details": personal_details})}
     occurred_at = utcnow()
     # The address is the requester's personal data: sealed under their key (or the
     # month's, for nobody signed in) so that the retention schedule can forget it.

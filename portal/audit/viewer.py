@@ -144,7 +144,9 @@ class _Readable:
         opened = self.opened.get(event.id)
         if opened is not None:
             details = opened.details
-            if not opened.forgotten:
+            # Personal details alone (audit.service.record's `personal_details`) leave who acted
+            # in clear; a need-to-know event seals that too.
+            if not opened.forgotten and "actor_id" in opened.content:
                 content = opened.content
                 actor = self.names.get(content.get("actor_id") or 0)
                 principal = self.names.get(content.get("on_behalf_of_id") or 0)

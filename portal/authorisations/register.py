@@ -91,6 +91,13 @@ def register(
     return list(session.scalars(_in_force(query, on or today(), ending_by)))
 
 
+def holds_authorisation(session: Session, person_id: int, on: date | None = None) -> bool:
+    """Whether the person may post for the council on `on` (today): one query, for a page
+    shown to everyone that speaks to posters alone (the pre-election banner)."""
+    query = select(AuthorisationRequest.id).where(AuthorisationRequest.person_id == person_id)
+    return session.scalar(_in_force(query, on or today(), None).limit(1)) is not None
+
+
 @dataclass(frozen=True)
 class Ending:
     person_id: int

@@ -154,6 +154,7 @@ def decline(
         action="authorisations.declined",
         object_type="authorisation",
         object_id=request.id,
-        details={"reason": declined.reason},
+        personal_details={"reason": declined.reason},
+        personal_of=request.person_id,
     )
     return declined

@@ -68,6 +68,8 @@ def _withdraw(
         action="authorisations.revoked",
         object_type="authorisation",
         object_id=request.id,
-        details={"reason": revocation.reason, "reference": request.issue.reference},
+        details={"reference": request.issue.reference},
+        personal_details={"reason": revocation.reason},
+        personal_of=request.person_id,
     )
     return revocation

@@ -1,4 +1,4 @@
-"""Home page tasks (records to handle) and the daily retention job for breach records."""
+"""Home page tasks (records to handle) and breach records in the retention schedule."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.people.models import Person
-from portal.tasks import TASK_SOURCES, DailyJob, Task, add_daily_job
+from portal.tasks import PEOPLE_KEPT, TASK_SOURCES, RetentionKind, Task, add_retention_kind
 
 from . import retention
 from .models import BreachRecord
@@ -27,11 +27,26 @@ def handling_tasks(session: Session, person: Person) -> list[Task]:
     ]
 
 
-def retention_job(session: Session, today: date) -> str:
-    """The retention schedule for breach records, daily (UK GDPR Art. 5(1)(e))."""
-    removed = retention.run(session, today, retention.configured_months(), dry_run=False)
-    return f"{len(removed)} breach record(s) removed"
+def remove_due_records(session: Session, today: date) -> int:
+    """The retention schedule for breach records (UK GDPR Art. 5(1)(e)): see retention.run."""
+    return len(retention.run(session, today, retention.configured_months(), dry_run=False))
+
+
+def people_with_records(session: Session) -> set[int]:
+    """Everyone a breach record is still kept about: their other records wait for it."""
+    return set(session.scalars(select(BreachRecord.subject_id).distinct()))
 
 
 TASK_SOURCES.append(handling_tasks)
-add_daily_job(DailyJob("breach retention", retention_job))
+PEOPLE_KEPT.append(people_with_records)
+add_retention_kind(
+    RetentionKind(
+        name="breach_records",
+        title="Breach records of councillors, volunteers, agency and other staff, with their evidence",
+        period=lambda: f"{retention.configured_months()} months after the record is closed",
+        basis="A claim in contract or tort can be brought for six years (Limitation Act 1980 ss. 2 and 5)",
+        how="Deleted with their evidence, and their key deleted so their audit events say nothing",
+        run=remove_due_records,
+        order=70,
+    )
+)

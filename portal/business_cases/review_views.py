@@ -61,9 +61,11 @@ def decide(case_id: int) -> str | WerkzeugResponse:
             flash(f"{case.reference}: {service.OUTCOME_MESSAGES[decision.outcome]}", "success")
             return show_case(case)
     previous = service.previous_submission(case, current.submission.number)
+    election = service.election_during_review(db)
     return render_template(
         "business_cases/decide.html",
         case=case,
+        election=election if service.flagged_for_election(case.status, election) else None,
         form=form,
         submission=current.submission,
         parts=readable_parts(content),

@@ -14,7 +14,11 @@ The work is done in rooms behind this module, and other packages import from her
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from portal.authorisations.service import MODERATOR_SOURCES
+from portal.elections.models import Election
+from portal.elections.service import period_on
 
 from .cases import (
     UnknownChoice,
@@ -39,7 +43,25 @@ from .register import InvalidRisk, RiskValues, add_action, delete_action, delete
 from .review import OUTCOME_MESSAGES, DecisionDetails, decide, default_review_date, may_review, start_review
 from .submission import CaseHasGaps, submit, withdraw
 
+# A case the reviewers have yet to decide: submitted, or taken into review.
+IN_REVIEW = ("submitted", "in_review")
+
+
+def election_during_review(session: Session) -> Election | None:
+    """The election whose pre-election period is on today, if any: a case in review now
+    is flagged, because approving a new council channel and launching it before the poll
+    would be council publicity in a period when the Code of Recommended Practice on Local
+    Authority Publicity (2011) asks for particular care (LGA 1986 ss2 and 4). Networking
+    Policy 3.4 leaves the decision to the Clerk or the Deputy Clerk; the flag informs it."""
+    return period_on(session)
+
+
+def flagged_for_election(status: str, election: Election | None) -> bool:
+    return election is not None and status in IN_REVIEW
+
+
 __all__ = [
+    "IN_REVIEW",
     "OUTCOME_MESSAGES",
     "CaseHasGaps",
     "DecisionDetails",
@@ -58,7 +80,9 @@ __all__ = [
     "delete_risk",
     "departments_for",
     "display_status",
+    "election_during_review",
     "eligible_moderators",
+    "flagged_for_election",
     "get_case",
     "get_decided_review",
     "get_risk",

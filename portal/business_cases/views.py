@@ -44,6 +44,8 @@ def index() -> str:
     reviewer = can(current_user, "review_business_case")
     return render_template(
         "business_cases/index.html",
+        election=service.election_during_review(db) if reviewer else None,
+        flagged=service.flagged_for_election,
         awaiting=service.awaiting_review(db) if reviewer else [],
         due=service.reviews_due(db) if reviewer else [],
         cases=service.cases_for(db, current_user),
@@ -84,9 +86,12 @@ def show(case_id: int) -> str:
     case = visible_case(case_id)
     matrix = current_matrix()
     editable = service.may_edit(current_user, case)
+    reviewer = can(current_user, "review_business_case")
+    election = service.election_during_review(get_session()) if reviewer else None
     return render_template(
         "business_cases/show.html",
         case=case,
+        election=election if service.flagged_for_election(case.status, election) else None,
         status=service.display_status(case),
         editable=editable,
         gaps=gaps_in(case, matrix) if editable else [],

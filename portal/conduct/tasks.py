@@ -12,7 +12,15 @@ from sqlalchemy.orm import Session
 from portal.audit.sealed_text import seal_plain_rows
 from portal.audit.service import record
 from portal.people.models import Person
-from portal.tasks import TASK_SOURCES, DailyJob, Task, add_daily_job
+from portal.tasks import (
+    PEOPLE_KEPT,
+    TASK_SOURCES,
+    DailyJob,
+    RetentionKind,
+    Task,
+    add_daily_job,
+    add_retention_kind,
+)
 
 from . import retention, service
 from .models import CaseMeeting, DisciplinaryCase, LegalHold
@@ -36,10 +44,19 @@ def record_tasks(session: Session, person: Person) -> list[Task]:
     return [Task("There is something to read in your employment record", url_for("conduct.index"))]
 
 
-def retention_job(session: Session, today: date) -> str:
-    """The retention schedule, daily (UK GDPR Art. 5(1)(e)): see retention.run."""
-    removed = retention.run(session, today, retention.configured_months(), dry_run=False)
-    return f"{len(removed)} disciplinary case(s) removed"
+def remove_due_cases(session: Session, today: date) -> int:
+    """The retention schedule for disciplinary records (UK GDPR Art. 5(1)(e)): see retention.run."""
+    return len(retention.run(session, today, retention.configured_months(), dry_run=False))
+
+
+def _case_period() -> str:
+    months = retention.configured_months()
+    return "; ".join(f"{n} months for {retention.RECORD_TYPES[kind]}" for kind, n in months.items())
+
+
+def people_with_cases(session: Session) -> set[int]:
+    """Everyone a case is still kept about: their other records wait for it."""
+    return set(session.scalars(select(DisciplinaryCase.subject_id).distinct()))
 
 
 def seal_text_job(session: Session, today: date) -> str:
@@ -60,4 +77,18 @@ def seal_text_job(session: Session, today: date) -> str:
 
 TASK_SOURCES.extend([investigation_tasks, record_tasks])
 add_daily_job(DailyJob("seal case text", seal_text_job))
-add_daily_job(DailyJob("retention", retention_job))
+PEOPLE_KEPT.append(people_with_cases)
+add_retention_kind(
+    RetentionKind(
+        name="disciplinary_cases",
+        title="Disciplinary cases, with their frozen evidence, meetings, letters and packs",
+        period=_case_period,
+        basis=(
+            "The council's Disciplinary Policy: a warning is kept a set time after it is spent; a "
+            "dismissal as long as a claim can be brought (Limitation Act 1980 s5)"
+        ),
+        how="Deleted with their evidence, and their key deleted so their audit events say nothing",
+        run=remove_due_cases,
+        order=60,
+    )
+)

@@ -8,7 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from portal.access import public, signed_in
 from portal.db import get_session
-from portal.tasks import tasks_for
+from portal.tasks import banners_for, tasks_for
 
 from .statement import load_statement_facts
 
@@ -25,7 +25,10 @@ def _read_statement_facts(state: BlueprintSetupState) -> None:
 @blueprint.get("/")
 @signed_in
 def index() -> str:
-    return render_template("home/index.html", tasks=tasks_for(get_session(), current_user))
+    db = get_session()
+    return render_template(
+        "home/index.html", tasks=tasks_for(db, current_user), banners=banners_for(db, current_user)
+    )
 
 
 @blueprint.get("/accessibility")

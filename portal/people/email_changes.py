@@ -132,6 +132,8 @@ def confirm_email_change(session: Session, raw: str) -> Person:
         action="people.email_changed",
         object_type="person",
         object_id=person.id,
-        details={"email_change_id": change.id, "from": old, "to": change.new_email},
+        details={"email_change_id": change.id},
+        personal_details={"from": old, "to": change.new_email},
+        personal_of=person.id,
     )
     return person

@@ -50,9 +50,11 @@ from portal.people.models import (
     new_session_token,
     normalise_email,
 )
+from portal.people.retention import REMOVED_NAME, leavers_due
 
 # The people feature's public face: its own operations, and the look-ups of directory.py.
 __all__ = [
+    "REMOVED_NAME",
     "ROUTE_WORDS",
     "Route",
     "all_routes",
@@ -76,6 +78,7 @@ __all__ = [
     "departments",
     "find_by_email",
     "get_person",
+    "leavers_due",
     "list_people",
     "mark_leaver",
     "person_named_in_form",

@@ -1,4 +1,5 @@
-"""Home page tasks: privileged role changes this person may approve (separation of duties)."""
+"""Home page tasks: privileged role changes this person may approve (separation of duties);
+the people kinds of the retention schedule."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from datetime import date
 from flask import url_for
 from sqlalchemy.orm import Session
 
-from portal.tasks import TASK_SOURCES, DailyJob, Task, add_daily_job
+from portal.tasks import TASK_SOURCES, DailyJob, RetentionKind, Task, add_daily_job, add_retention_kind
 
-from . import addresses, roles
+from . import addresses, retention, roles  # noqa: F401 (retention registers its kind)
 from .models import Person
 
 
@@ -26,13 +27,33 @@ def role_changes_job(session: Session, today: date) -> str:
     return f"{done.lapsed} role change(s) lapsed, {done.applied} applied"
 
 
-def address_retention_job(session: Session, today: date) -> str:
-    """Forget the addresses and browsers whose retention has ended (UK GDPR Art. 5(1)(e)):
-    see addresses.run."""
+def forget_addresses(session: Session, today: date) -> int:
+    """Forget the addresses and browsers whose retention has ended: see addresses.run."""
     done = addresses.run(session, today, addresses.configured_months())
-    return f"addresses forgotten for {done.people} leaver(s) and {done.months} month(s)"
+    return done.people + done.months
+
+
+def _address_period() -> str:
+    months = addresses.configured_months()
+    return (
+        f"{months['after_leaving']} months after the person leaves; for requests by nobody signed in, "
+        f"{months['not_signed_in']} months after the month they were made"
+    )
 
 
 TASK_SOURCES.append(approval_tasks)
 add_daily_job(DailyJob("role changes", role_changes_job))
-add_daily_job(DailyJob("address retention", address_retention_job))
+add_retention_kind(
+    RetentionKind(
+        name="addresses",
+        title="IP addresses and browsers recorded with sign-ins, signatures and other actions",
+        period=_address_period,
+        basis=(
+            "Evidence of who signed and acted while a claim about their employment can be brought "
+            "(Limitation Act 1980 s5); for nobody signed in, long enough to look into an attack on an account"
+        ),
+        how="Their key is deleted: the records and the audit chain stay and still verify",
+        run=forget_addresses,
+        order=20,
+    )
+)

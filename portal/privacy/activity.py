@@ -116,8 +116,13 @@ def _read(person: Person, plain: list[AuditEvent], encrypted: list[AuditEvent], 
         )
     for event in plain:
         details = json.loads(event.details)
-        if event.id in found or is_encrypted(details):
+        if event.id in found:
             continue
+        if is_encrypted(details):
+            if event.actor_id is None:
+                continue  # a need-to-know event: read above, or not theirs
+            # Personal details under the person's details key, who acted in clear.
+            details = keys.open(details).details
         found[event.id] = _Event(
             event, event.actor_id, event.on_behalf_of_id, event.ip_address, details, encrypted=False
         )
@@ -141,7 +146,7 @@ def audit_events(session: Session, person: Person) -> list[dict[str, Any]]:
     stored_addresses = [e.ip_address for e in plain if e.actor_id == person.id]
     keys = Keys(
         session,
-        {str(json.loads(e.details)[ENCRYPTED_UNDER]) for e in encrypted}
+        {str(d[ENCRYPTED_UNDER]) for e in [*encrypted, *plain] if is_encrypted(d := json.loads(e.details))}
         | {personal.reference_of(s) for s in stored_addresses if s is not None and personal.is_sealed(s)},
     )
     items = _read(person, plain, encrypted, keys)

@@ -223,7 +223,9 @@ def save_answer(
         action="training.answer_saved",
         object_type="attempt",
         object_id=attempt.id,
-        details={"position": position, "answer": keys},
+        details={"position": position},
+        personal_details={"answer": keys},
+        personal_of=person.id,
     )
     return item
 
@@ -314,6 +316,8 @@ def grant_extra_attempt(
         action="training.attempt_limit_overridden",
         object_type="person",
         object_id=person.id,
-        details={"quiz": quiz.quiz_key, "reason": reason.strip()},
+        details={"quiz": quiz.quiz_key},
+        personal_details={"reason": reason.strip()},
+        personal_of=person.id,
     )
     return override

@@ -48,6 +48,8 @@ TOPICS = (
     "posting-for-council",
     "council-channels",
     "email-and-messaging",
+    # Council publicity before an election (LGA 1986 s2; the 2011 Publicity Code).
+    "election-publicity",
 )
 KINDS = ("single", "multiple", "true_false", "scenario")
 STATUSES = ("draft", "ready", "retired")

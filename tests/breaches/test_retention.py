@@ -24,14 +24,14 @@ from portal.audit.models import AuditEvent
 from portal.audit.service import verify_chain
 from portal.breaches import retention, service
 from portal.breaches.models import BreachEvidence, BreachRecord
-from portal.breaches.tasks import retention_job
+from portal.breaches.tasks import remove_due_records
 from portal.clock import add_months, today
 from portal.errors import DomainError
 from portal.outbox.models import OutboxMessage
 from portal.people.models import EngagementType, Role
 from portal.policies.models import PolicyVersion
 from portal.policies.service import get_policy
-from portal.tasks import DAILY_JOBS
+from portal.tasks import retention_kinds
 from tests.factories import make_clerk, make_person, make_policy
 from tests.test_database_roles import _refused, runtime  # noqa: F401 (the same fixture)
 
@@ -221,13 +221,13 @@ def test_records_with_the_same_evidence_are_removed_without_forgetting_each_othe
     assert session.get(BreachRecord, live.id).allegation == ALLEGATION
 
 
-def test_the_daily_job_removes_what_is_due_and_reports_how_many(session, cast):
-    assert "breach retention" in {job.name for job in DAILY_JOBS}
+def test_the_schedule_removes_what_is_due_and_says_how_many(session, cast):
+    assert "breach_records" in {kind.name for kind in retention_kinds()}
     _closed(session, cast, _long_ago())
     _closed(session, cast, TODAY)
-    assert retention_job(session, TODAY) == "1 breach record(s) removed"
+    assert remove_due_records(session, TODAY) == 1
     session.commit()
-    assert retention_job(session, TODAY) == "0 breach record(s) removed"
+    assert remove_due_records(session, TODAY) == 0
     assert _count(session, BreachRecord) == 1
 
 

@@ -123,11 +123,12 @@ def test_the_command_runs_with_a_dry_run(app, client, session, staff):
     session.commit()
     runner = app.test_cli_runner()
     dry = runner.invoke(args=["retention", "run", "--dry-run"])
-    assert dry.exit_code == 0 and "1 disciplinary case(s) would be removed: DC-" in dry.output
+    assert dry.exit_code == 0 and "disciplinary_cases: 1 would be removed" in dry.output
+    assert "(dry run: nothing changed)" in dry.output
     done = runner.invoke(args=["retention", "run"])
-    assert "1 disciplinary case(s) removed" in done.output
+    assert done.exit_code == 0 and "disciplinary_cases: 1 removed" in done.output
     again = runner.invoke(args=["retention", "run"])
-    assert "0 disciplinary case(s) removed." in again.output
+    assert "disciplinary_cases: 0 removed" in again.output
 
 
 def test_only_the_employees_own_receipts_can_be_linked(client, session, staff, sign_as):

@@ -29,7 +29,7 @@ def _lapsed_proposal(session) -> RoleChange:
 
 
 def test_features_register_their_daily_work(app):
-    assert {job.name for job in DAILY_JOBS} >= {"role changes", "retention"}
+    assert {job.name for job in DAILY_JOBS} >= {"role changes", "retention schedule"}
     names = [source.__name__ for source in deadline_sources()]
     assert names.index("signing_deadlines") < names.index("quiz_deadlines")  # policies first
 
@@ -40,7 +40,8 @@ def test_one_command_runs_the_reminders_and_every_daily_job(app, session):
     assert result.exit_code == 0, result.output
     assert "reminders:" in result.output
     assert "role changes: 1 role change(s) lapsed, 0 applied." in result.output
-    assert "retention: 0 disciplinary case(s) removed." in result.output
+    assert "retention schedule: 0 sign_in_records, 0 addresses," in result.output
+    assert "0 disciplinary_cases, 0 breach_records, 0 audit_details, 0 leaver_accounts." in result.output
     session.expire_all()
     assert session.scalar(select(RoleChange.status).where(RoleChange.id == change.id)) == "lapsed"
 

@@ -29,6 +29,7 @@ def test_the_shipped_quiz_bank_passes_its_checks():
         "posting-for-council",
         "council-channels",
         "email-and-messaging",
+        "election-publicity",
     }
     assert {quiz["id"] for _, quiz in bank.quizzes} == {"onboarding", "councillor", "authorised-poster"}
 

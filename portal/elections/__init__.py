@@ -1,0 +1,1 @@
+"""Pre-election periods: elections the Town Clerk records, and the restraint their periods ask."""
