@@ -11,11 +11,13 @@ ASSETS := portal/static/build/portal.css
 
 .PHONY: run test setup assets migrate demo bench lint clean
 
+# `make run PORT=8080` serves elsewhere.
+PORT ?= 5000
+
 run: setup migrate
 	PORTAL_DEMO=1 $(FLASK) demo load --if-empty
-	$(FLASK) quizzes sync
-	@echo "Serving the demo council on http://127.0.0.1:5000 (Ctrl+C to stop)"
-	PORTAL_DEMO=1 $(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "Serving the demo council on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
+	PORTAL_DEMO=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

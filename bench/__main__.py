@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import sys
 
-from bench import authorisations, foundation, policies, reports, training
+from bench import authorisations, foundation, pages, policies, reports, training
 
 
 def main() -> int:
     missed = []
-    for suite in (foundation, policies, training, authorisations, reports):
+    for suite in (foundation, policies, training, authorisations, reports, pages):
         report = suite.run()
         report.write()
         print(f"# {report.title}\n")

@@ -58,7 +58,9 @@ def demo_commands() -> None:
 
 
 @demo_commands.command("load", help="Create the demo council; running it again changes nothing.")
-@click.option("--if-empty", is_flag=True, help="Do nothing if anyone is already in the database.")
+@click.option(
+    "--if-empty", is_flag=True, help="Add no one if anyone is already there (the quiz bank is still updated)."
+)
 @with_appcontext
 def load(if_empty: bool) -> None:
     from portal.demo import DEMO_PASSWORD, load_demo_council

@@ -76,6 +76,7 @@ class Settings:
     debug: bool = False
     demo: bool = False
     council_name: str = "Ashcombe Town Council"
+    council_address: str = "Town Hall, Market Square, Ashcombe, AB1 2CD"  # on letters; commas break lines
     base_url: str = "http://127.0.0.1:5000"
     max_content_length: int = 2 * 1024 * 1024
     idle_timeout: timedelta = timedelta(minutes=30)
@@ -224,6 +225,7 @@ class Settings:
             debug=_flag("PORTAL_DEBUG", False),
             demo=_flag("PORTAL_DEMO", False),
             council_name=env.get("PORTAL_COUNCIL_NAME", cls.council_name),
+            council_address=env.get("PORTAL_COUNCIL_ADDRESS", cls.council_address).strip(),
             base_url=env.get("PORTAL_BASE_URL", cls.base_url).rstrip("/"),
             max_content_length=int(env.get("PORTAL_MAX_UPLOAD_BYTES", 2 * 1024 * 1024)),
             echo_sql=_flag("PORTAL_ECHO_SQL", False),

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import DateTime, Engine, MetaData, Select, create_engine, event, func, select
@@ -89,6 +89,40 @@ def paginate(session: Session, query: Select[Any], page: int, *options: Any) -> 
     page = min(max(1, page), pages)
     found = session.scalars(query.options(*options).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
     return Paged(list(found), total, page, pages)
+
+
+class PersonRow(Protocol):
+    @property
+    def department_id(self) -> int | None: ...
+
+    @property
+    def folded(self) -> str: ...  # the name, casefolded, as a search compares it
+
+    @property
+    def statuses(self) -> tuple[Any, ...]: ...  # every cell's status
+
+
+R = TypeVar("R", bound=PersonRow)
+
+
+def matching(rows: list[R], *, department_id: int | None, search: str, wanted: object | None) -> list[R]:
+    """The rows of a people table (kept whole in a cache) that a filter selects: one
+    department, a part of the name, and any cell with the wanted status."""
+    needle = search.strip().casefold()
+    return [
+        row
+        for row in rows
+        if (not department_id or row.department_id == department_id)
+        and (not needle or needle in row.folded)
+        and (wanted is None or wanted in row.statuses)
+    ]
+
+
+def page_of(items: list[Any], page: int) -> Paged:
+    """Page `page` (clamped) of a list already worked out in full (a cached table)."""
+    pages = max(1, -(-len(items) // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    return Paged(items[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], len(items), page, pages)
 
 
 def widened(new: TypeEngine[Any], old: TypeEngine[Any]) -> TypeEngine[Any]:

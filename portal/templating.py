@@ -47,20 +47,30 @@ def render_markdown(text: str) -> str:
     return _markdown.render(text)
 
 
-def format_date(value: date | datetime | None) -> str:
+def _parsed(value: str) -> date | datetime:
+    """An ISO date or time, as frozen evidence (JSON) keeps them."""
+    return datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+
+
+def format_date(value: date | datetime | str | None) -> str:
     """A date as UK staff write it: 21 November 2026."""
-    if value is None:
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        value = _parsed(value)
     if isinstance(value, datetime):
         value = value.astimezone(LONDON).date()
     return f"{value.day} {value:%B %Y}"
 
 
-def format_datetime(value: datetime | None) -> str:
+def format_datetime(value: datetime | str | None) -> str:
     """UK local time, so a clerk reads the time they actually saw on the wall."""
-    if value is None:
+    if value is None or value == "":
         return ""
-    local = value.astimezone(LONDON)
+    parsed = _parsed(value) if isinstance(value, str) else value
+    if not isinstance(parsed, datetime):
+        return format_date(parsed)
+    local = parsed.astimezone(LONDON)
     return f"{local.day} {local:%B %Y} at {local:%H:%M}"
 
 

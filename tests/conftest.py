@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from portal import create_app
+from portal.audit.cache import clear_every_cache
 from portal.config import Settings, normalise_database_url
 from portal.db import Database, database
 from portal.models import metadata
@@ -182,6 +183,7 @@ def empty_database(url: str) -> None:
     tables' own triggers refuse TRUNCATE, so they are switched off and on again inside
     the same transaction (DDL is transactional in PostgreSQL; nobody else ever sees them
     off). The runtime role could do none of this: it owns nothing."""
+    clear_every_cache()  # audit ids start again, so old stamps would match new data
     owner_url = OWNER_URLS.get(url, url)
     engines = _OWNER_ENGINES.setdefault(owner_url, [])
     if not engines:

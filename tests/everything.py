@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from typing import Any
 
@@ -75,8 +75,12 @@ def one_of_everything(app: Flask, session: Session) -> Everything:
         ends_on=date.today() + timedelta(days=30),
         justification="x",
     )
-    requested = request_authorisation(session, clerk, details)
-    to_issue = request_authorisation(session, clerk, details)
+    # The one waiting follows the one issued: two at once for one channel are refused.
+    later = date.today() + timedelta(days=31)
+    following = replace(details, starts_on=later, ends_on=later + timedelta(days=30))
+    with app.app_context():  # a request emails the Mayor and the Town Clerk
+        requested = request_authorisation(session, clerk, following)
+        to_issue = request_authorisation(session, clerk, details)
     poster = start_attempt(session, subject, get_quiz(session, "authorised-poster"))
     answer_all(session, subject, poster, right=True)
     submit(session, subject, poster)

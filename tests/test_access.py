@@ -127,6 +127,8 @@ EXPECTED: dict[str, tuple[str, str, str | frozenset[Role]]] = {
     ),
     "authorisations.index": ("GET", "/authorisations", SIGNED_IN),
     "authorisations.register_csv": ("GET", "/authorisations/register.csv", SIGNED_IN),
+    # Everyone signed in: each sees the requests they may see (their own, or all for a signatory).
+    "authorisations.requests": ("GET", "/authorisations/requests", SIGNED_IN),
     "authorisations.new": ("GET", "/authorisations/new", frozenset({R.MANAGER, R.TOWN_CLERK})),
     "authorisations.show": (
         "GET",

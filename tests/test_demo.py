@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from portal.audit.service import verify_chain
 from portal.demo import DEMO_PASSWORD, load_demo_council
@@ -53,5 +53,28 @@ def test_if_empty_leaves_a_real_council_alone(app, session):
 
     make_person(session)
     result = app.test_cli_runner().invoke(args=["demo", "load", "--if-empty"])
-    assert "was not loaded" in result.output
+    assert "no demo added" in result.output
     assert session.scalar(select(func.count()).select_from(Person)) == 1
+
+
+def test_if_empty_still_brings_the_demo_quiz_bank_up_to_date(app, session):
+    """`make run` runs only `demo load --if-empty`: questions added to the shipped bank
+    since the demo was loaded must still reach it."""
+    from portal.training.models import QuestionVersion
+
+    with app.app_context():
+        load_demo_council(session)
+        session.commit()
+    newest = session.scalar(select(func.max(QuestionVersion.id)))
+    session.execute(delete(QuestionVersion).where(QuestionVersion.id == newest))
+    session.commit()
+    result = app.test_cli_runner().invoke(args=["demo", "load", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert "no demo added (1 new questions)" in result.output
+
+
+def test_the_readme_states_the_demo_password():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert f"`{DEMO_PASSWORD}`" in readme

@@ -1,18 +1,18 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import DateField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.authorisations.models import PLATFORMS
+from portal.authorisations.models import PLATFORM_NAMES, PLATFORMS
 from portal.forms import MultiCheckboxField
 
 
 class RequestForm(FlaskForm):
-    person_email = EmailField(
-        "Email address of the person", validators=[DataRequired("Enter their email address")]
-    )
+    # Chosen from the people the requester may ask for; the service checks the choice
+    # again, so the view does not trust the list it offered.
+    person = SelectField("Person", validators=[DataRequired("Choose the person")], validate_choice=False)
     channels = MultiCheckboxField(
         "Channels", coerce=str, validators=[DataRequired("Choose at least one channel")]
     )
@@ -50,9 +50,7 @@ def _basis_field() -> StringField:
 class ChannelForm(FlaskForm):
     """A corporate channel: a department's own joins the register with its approved business case."""
 
-    platform = SelectField(
-        "Platform", choices=[SelectChoice(p, p.capitalize() if p != "x" else "X") for p in PLATFORMS]
-    )
+    platform = SelectField("Platform", choices=[SelectChoice(p, PLATFORM_NAMES[p]) for p in PLATFORMS])
     name = StringField(
         "Name or handle", validators=[DataRequired("Enter the channel's name or handle"), Length(max=120)]
     )

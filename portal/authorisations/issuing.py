@@ -21,7 +21,7 @@ from portal.auth.service import check_password_again
 from portal.clock import today
 from portal.db import utcnow
 from portal.errors import DomainError, NotFound
-from portal.people.models import Person, Role
+from portal.people.models import Department, Person, Role
 from portal.policies.service import Status, statuses_for_people
 from portal.references import next_reference
 from portal.training.service import get_quiz, valid_completion
@@ -29,7 +29,7 @@ from portal.training.service import get_quiz, valid_completion
 from . import messages
 from .letters import render_letter
 from .models import AuthorisationIssue, AuthorisationRequest, AuthorisationTerms
-from .records import status_of
+from .records import signatory_role, status_of
 from .requests import POSTER_QUIZ
 
 
@@ -65,17 +65,12 @@ class PreconditionsUnmet(DomainError):
         self.missing = missing
 
 
-# In order of preference: someone who is both is recorded as the Town Clerk, the
-# officer answerable for the register, so that the same person always signs as one role.
-SIGNING_ROLES = (Role.TOWN_CLERK, Role.MAYOR)
-
-
 def signing_role(signer: Person) -> Role:
     """The role a signer issues an authorisation in: only the Mayor or the Town Clerk may
     authorise anyone to post for the council (Networking Policy 3.2)."""
-    for role in SIGNING_ROLES:
-        if role in signer.roles:
-            return role
+    role = signatory_role(signer)
+    if role is not None:
+        return role
     raise DomainError("Only the Mayor or the Town Clerk can issue an authorisation to post")
 
 
@@ -114,6 +109,9 @@ def issue(
     now = utcnow()
     code = secrets.token_urlsafe(18)  # 144 random bits: not guessable, not enumerable
     reference = next_reference(session, AuthorisationIssue.reference, "PA", now)
+    department = (
+        session.get(Department, request.person.department_id) if request.person.department_id else None
+    )
     pdf = render_letter(
         request,
         reference=reference,
@@ -121,6 +119,7 @@ def issue(
         signer_name=signer.name,
         signer_role=role.label,
         signed_at=now,
+        department=department.name if department else "",
     )
     issued = AuthorisationIssue(
         request_id=request.id,

@@ -10,6 +10,16 @@ from portal.db import Base, UTCDateTime, widened
 from portal.people.models import Department, Person
 
 PLATFORMS = ("website", "facebook", "x", "instagram", "linkedin", "youtube", "other")
+# Each platform as its owner spells it, for every page and letter that names one.
+PLATFORM_NAMES = {
+    "website": "Website",
+    "facebook": "Facebook",
+    "x": "X",
+    "instagram": "Instagram",
+    "linkedin": "LinkedIn",
+    "youtube": "YouTube",
+    "other": "Other",
+}
 
 request_channels = Table(
     "authorisation_request_channels",
@@ -52,8 +62,12 @@ class Channel(Base):
     department: Mapped[Department | None] = relationship(lazy="raise")
 
     @property
+    def platform_name(self) -> str:
+        return PLATFORM_NAMES.get(self.platform, self.platform)
+
+    @property
     def label(self) -> str:
-        return f"{self.name} ({self.platform})"
+        return f"{self.name} ({self.platform_name})"
 
     @property
     def needs_basis(self) -> bool:

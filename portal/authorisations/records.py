@@ -4,16 +4,31 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from portal.access import can
 from portal.clock import today
+from portal.db import Paged, paginate
 from portal.errors import NotFound
-from portal.people.models import Person
+from portal.people.models import Person, Role
 
 from .models import AuthorisationIssue, AuthorisationRequest
+
+# Only these roles may authorise anyone to post for the council (Networking Policy 3.2),
+# in order of preference: someone who is both is recorded as the Town Clerk, the officer
+# answerable for the register, so that the same person always signs as one role.
+SIGNING_ROLES = (Role.TOWN_CLERK, Role.MAYOR)
+
+
+def signatory_role(person: Person) -> Role | None:
+    """The role a person would sign an authorisation in, or None if they cannot sign one."""
+    return next((role for role in SIGNING_ROLES if role in person.roles), None)
+
+
+# The statuses the list of requests can be narrowed to, in the order the filter offers them.
+REQUEST_STATUSES = ("requested", "issued", "expired", "declined", "revoked")
 
 
 def status_of(request: AuthorisationRequest, on: date | None = None) -> str:
@@ -37,6 +52,13 @@ def status_from(*, revoked: bool, issued: bool, declined: bool, ends_on: date, o
     if declined:
         return "declined"
     return "requested"
+
+
+def starts_later(request: AuthorisationRequest, on: date | None = None) -> bool:
+    """Issued and not revoked, but its term has not begun: the letter is genuine, yet
+    nobody may post under it before its start date (Networking Policy 3.2 authorises in
+    writing, and the letter states the dates it runs for)."""
+    return status_of(request, on) == "issued" and (on or today()) < request.starts_on
 
 
 def with_everything() -> list[LoaderOption]:
@@ -72,15 +94,54 @@ def may_see(viewer: Person, request: AuthorisationRequest) -> bool:
     return viewer.id in (request.person_id, request.requested_by_id) or _sees_every_request(viewer)
 
 
+def _visible_to(query: Select, viewer: Person) -> Select:  # type: ignore[type-arg]
+    if _sees_every_request(viewer):
+        return query
+    return query.where(
+        (AuthorisationRequest.requested_by_id == viewer.id) | (AuthorisationRequest.person_id == viewer.id)
+    )
+
+
 def requests_for(session: Session, viewer: Person) -> list[AuthorisationRequest]:
     """The requests a person may see (as `may_see`), newest first."""
     query = select(AuthorisationRequest).options(*with_everything()).order_by(AuthorisationRequest.id.desc())
-    if not _sees_every_request(viewer):
-        query = query.where(
-            (AuthorisationRequest.requested_by_id == viewer.id)
-            | (AuthorisationRequest.person_id == viewer.id)
-        )
-    return list(session.scalars(query))
+    return list(session.scalars(_visible_to(query, viewer)))
+
+
+def named_like(query: Select, search: str) -> Select:  # type: ignore[type-arg]
+    """Only requests for someone whose name contains `search` (any case)."""
+    if not search.strip():
+        return query
+    pattern = f"%{search.strip().lower()}%"
+    return query.where(
+        AuthorisationRequest.person_id.in_(select(Person.id).where(func.lower(Person.name).like(pattern)))
+    )
+
+
+def with_status(query: Select, status: str, on: date) -> Select:  # type: ignore[type-arg]
+    """Only requests that stand at `status` on `on` (as `status_from`, in SQL)."""
+    revoked = AuthorisationRequest.revocation.has()
+    issued = AuthorisationRequest.issue.has()
+    conditions = {
+        "revoked": [revoked],
+        "issued": [~revoked, issued, AuthorisationRequest.ends_on >= on],
+        "expired": [~revoked, issued, AuthorisationRequest.ends_on < on],
+        "declined": [~revoked, ~issued, AuthorisationRequest.decline.has()],
+        "requested": [~revoked, ~issued, ~AuthorisationRequest.decline.has()],
+    }
+    return query.where(*conditions[status]) if status in conditions else query
+
+
+def requests_page(
+    session: Session, viewer: Person, *, search: str = "", status: str = "", page: int = 1
+) -> Paged:
+    """One page (portal.db.PAGE_SIZE) of the requests a person may see (as `may_see`),
+    newest first, narrowed by the person's name and by status, so that the Mayor and the
+    Town Clerk find what waits for their written decision (Networking Policy 3.2): a fixed
+    number of queries however many there are."""
+    query = select(AuthorisationRequest).order_by(AuthorisationRequest.id.desc())
+    query = with_status(named_like(_visible_to(query, viewer), search), status, today())
+    return paginate(session, query, page, *with_everything())
 
 
 def authorisations_of(session: Session, person: Person) -> list[AuthorisationRequest]:

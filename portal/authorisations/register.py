@@ -14,6 +14,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from portal.clock import today
+from portal.db import Paged, paginate
 from portal.people.models import Person
 from portal.policies.service import end_of_day
 
@@ -24,7 +25,7 @@ from .models import (
     AuthorisationRevocation,
     AuthorisationTerms,
 )
-from .records import get_request, status_from, status_of, with_everything
+from .records import get_request, named_like, starts_later, status_from, status_of, with_everything
 
 
 def latest_status_by_person(session: Session, on: date) -> dict[int, str]:
@@ -80,15 +81,23 @@ def _in_force(query: Select, on: date, ending_by: date | None) -> Select:  # typ
 
 
 def register(
-    session: Session, on: date | None = None, *, ending_by: date | None = None
+    session: Session, on: date | None = None, *, ending_by: date | None = None, search: str = ""
 ) -> list[AuthorisationRequest]:
     """Who may speak for the council today, on which channels, until when; with
-    `ending_by`, only those whose authorisation ends by then.
+    `ending_by`, only those whose authorisation ends by then; with `search`, only people
+    whose name contains it (the register's export gives all that its filter selects).
 
     Only authorisations issued in writing, not revoked and within their dates are in
     force (Networking Policy 3.2)."""
-    query = select(AuthorisationRequest).options(*with_everything())
+    query = named_like(select(AuthorisationRequest).options(*with_everything()), search)
     return list(session.scalars(_in_force(query, on or today(), ending_by)))
+
+
+def register_page(session: Session, *, search: str = "", page: int = 1) -> Paged:
+    """One page (portal.db.PAGE_SIZE) of the register, as `register`, in a fixed number
+    of queries however many people may post."""
+    query = _in_force(named_like(select(AuthorisationRequest), search), today(), None)
+    return paginate(session, query, page, *with_everything())
 
 
 def holds_authorisation(session: Session, person_id: int, on: date | None = None) -> bool:
@@ -130,9 +139,9 @@ def by_code(session: Session, code: str) -> AuthorisationRequest | None:
 
 @dataclass(frozen=True)
 class PublicCheck:
-    """What the public check of a letter shows. `status` is issued, expired, revoked, or
-    unconfirmed: a record behind the letter no longer matches its keyed seal, so the
-    portal will not vouch for it."""
+    """What the public check of a letter shows. `status` is issued, not_started (genuine,
+    but its term has not begun), expired, revoked, or unconfirmed: a record behind the
+    letter no longer matches its keyed seal, so the portal will not vouch for it."""
 
     status: str
     person_name: str
@@ -152,7 +161,7 @@ def public_check(session: Session, code: str) -> PublicCheck | None:
     terms = session.scalar(select(AuthorisationTerms).where(AuthorisationTerms.issue_id == request.issue.id))
     if terms is None:
         return PublicCheck(
-            status_of(request),
+            "not_started" if starts_later(request) else status_of(request),
             request.person.name,
             [c.label for c in request.channels],
             request.starts_on,
@@ -163,6 +172,10 @@ def public_check(session: Session, code: str) -> PublicCheck | None:
         status = "unconfirmed"
     elif request.revocation is not None:
         status = "revoked"
+    elif today() > terms.ends_on:
+        status = "expired"
     else:
-        status = "expired" if today() > terms.ends_on else "issued"
+        # Only the Mayor or the Town Clerk's letter authorises, and only for its dates
+        # (Networking Policy 3.2): before its start date it is genuine but not yet in force.
+        status = "not_started" if today() < terms.starts_on else "issued"
     return PublicCheck(status, terms.person_name, terms.channels.splitlines(), terms.starts_on, terms.ends_on)

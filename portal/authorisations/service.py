@@ -7,12 +7,15 @@ behind this module:
 - `channels`: the register of the council's own channels, and why each is there;
 - `channels_policy`: the Town Clerk asked to review the policy that lists them when one
   joins or leaves;
-- `requests`: asking for an authorisation, and declining it;
+- `requests`: asking for an authorisation (whom for, no overlapping duplicates, who is
+  told), and declining it;
 - `issuing`: the preconditions, the signature and the letter;
 - `revocation`: withdrawing one, by a signatory or when its holder leaves;
 - `register`: who may post today, what ends soon, a letter's public check
-- `tasks`: the notice sent when one is about to end (a daily reminders source);
-- `records`: finding requests, their status, and who may see them.
+- `tasks`: the notice sent when one is about to end (a daily reminders source), and the
+  home tasks (a request waiting for the Mayor or the Town Clerk);
+- `records`: finding and paging requests, their status, and who may see them;
+- `messages`: the email each step sends.
 """
 
 from __future__ import annotations
@@ -32,8 +35,19 @@ from .channels import (
     retire_channel,
 )
 from .channels_policy import ChannelsReview, channels_review
-from .issuing import SIGNING_ROLES, PreconditionsUnmet, issue, missing_preconditions, signing_role
-from .records import authorisations_of, get_request, may_see, requests_for, status_of
+from .issuing import PreconditionsUnmet, issue, missing_preconditions, signing_role
+from .messages import decider_names, request_sent
+from .records import (
+    REQUEST_STATUSES,
+    SIGNING_ROLES,
+    authorisations_of,
+    get_request,
+    may_see,
+    requests_for,
+    requests_page,
+    starts_later,
+    status_of,
+)
 from .register import (
     Ending,
     PublicCheck,
@@ -43,15 +57,22 @@ from .register import (
     latest_status_by_person,
     public_check,
     register,
+    register_page,
     status_on,
 )
 from .requests import (
     MAX_MONTHS,
     POSTER_QUIZ,
+    AlreadyAuthorised,
+    Choosable,
     RequestDetails,
     UnknownChannel,
     check_dates,
+    deciders,
     decline,
+    overlapping,
+    people_to_choose,
+    person_chosen,
     request_authorisation,
 )
 from .revocation import revoke, revoke_for_leaver
@@ -62,6 +83,18 @@ __all__ = [
     "MAX_MONTHS",
     "MODERATOR_SOURCES",
     "POSTER_QUIZ",
+    "REQUEST_STATUSES",
+    "AlreadyAuthorised",
+    "Choosable",
+    "deciders",
+    "decider_names",
+    "overlapping",
+    "people_to_choose",
+    "person_chosen",
+    "register_page",
+    "request_sent",
+    "requests_page",
+    "starts_later",
     "ChannelsReview",
     "SIGNING_ROLES",
     "Ending",

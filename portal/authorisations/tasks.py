@@ -1,6 +1,7 @@
 """Authorisation notices for the daily reminders run (one ending soon is announced), and
-the Town Clerk's tasks: each channel whose basis was never recorded, and the policy that
-lists the channels to review after the register changes (channels_policy.py)."""
+home-page tasks: for the Mayor and the Town Clerk, each request waiting for their
+decision; for the Town Clerk, each channel whose basis was never recorded, and the policy
+that lists the channels to review after the register changes (channels_policy.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 from flask import url_for
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.access import can
@@ -17,6 +19,7 @@ from portal.tasks import NOTICE_SOURCES, TASK_SOURCES, Task
 
 from .channels import channels_needing_basis
 from .channels_policy import channel_change_notices, review_tasks
+from .models import AuthorisationRequest
 from .register import register
 
 # How long before an authorisation ends its holder and requester are told (the council's
@@ -71,5 +74,42 @@ def basis_tasks(session: Session, person: Person) -> list[Task]:
     ]
 
 
+# Up to this many requests waiting are listed one by one; beyond it, one task for them all.
+REQUESTS_LISTED = 5
+
+
+def decision_tasks(session: Session, person: Person) -> list[Task]:
+    """The Mayor and the Town Clerk: each request waiting for a decision, since only they
+    can authorise anyone to post for the council (Networking Policy 3.2); never one for
+    themselves, as nobody authorises themselves. One query, however many are waiting."""
+    if not can(person, "issue_posting_authorisation"):
+        return []
+    rows = session.execute(
+        select(AuthorisationRequest.id, Person.name, func.count().over().label("waiting"))
+        .join(Person, Person.id == AuthorisationRequest.person_id)
+        .where(
+            ~AuthorisationRequest.issue.has(),
+            ~AuthorisationRequest.decline.has(),
+            AuthorisationRequest.person_id != person.id,
+        )
+        .order_by(AuthorisationRequest.id)
+        .limit(REQUESTS_LISTED + 1)
+    ).all()
+    if len(rows) > REQUESTS_LISTED:
+        return [
+            Task(
+                f"Decide {rows[0].waiting} requests for authorisations to post for the council",
+                url_for("authorisations.requests", status="requested"),
+            )
+        ]
+    return [
+        Task(
+            f"Decide the request to authorise {row.name} to post for the council",
+            url_for("authorisations.show", request_id=row.id),
+        )
+        for row in rows
+    ]
+
+
 NOTICE_SOURCES.extend([expiry_notices, channel_change_notices])
-TASK_SOURCES.extend([basis_tasks, review_tasks])
+TASK_SOURCES.extend([basis_tasks, review_tasks, decision_tasks])

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -11,22 +13,52 @@ from portal.authorisations.forms import BasisForm, ChannelForm, IssueForm, Reaso
 from portal.clock import today
 from portal.db import get_session
 from portal.downloads import csv_download, csv_text, pdf_download
-from portal.forms import refusal_shown_on
-from portal.people.service import person_named_in_form
+from portal.forms import posted_id, refusal_shown_on
 from portal.ratelimit import PUBLIC_CHECKS, limiter
 
 blueprint = Blueprint("authorisations", __name__, url_prefix="/authorisations")
 verify_blueprint = Blueprint("verify", __name__)
 
 
+@blueprint.context_processor
+def _status_helpers() -> dict[str, object]:
+    # Every page about a request tells an issued one whose term has not begun.
+    return {"starts_later": service.starts_later}
+
+
+def _search() -> str:
+    return request.args.get("q", "")[:100]
+
+
+def _page() -> int:
+    return request.args.get("page", 1, type=int) or 1
+
+
 @blueprint.get("")
 @signed_in
 def index() -> str:
-    db = get_session()
+    search = _search()
     return render_template(
         "authorisations/index.html",
-        register=service.register(db),
-        requests=service.requests_for(db, current_user),
+        page=service.register_page(get_session(), search=search, page=_page()),
+        filters={"q": search} if search else {},
+        search=search,
+    )
+
+
+@blueprint.get("/requests")
+@signed_in
+def requests() -> str:
+    search, status = _search(), request.args.get("status", "")
+    if status not in service.REQUEST_STATUSES:
+        status = ""
+    return render_template(
+        "authorisations/requests.html",
+        page=service.requests_page(get_session(), current_user, search=search, status=status, page=_page()),
+        filters={key: value for key, value in (("q", search), ("status", status)) if value},
+        search=search,
+        status=status,
+        statuses=service.REQUEST_STATUSES,
         status_of=service.status_of,
     )
 
@@ -34,7 +66,8 @@ def index() -> str:
 @blueprint.get("/register.csv")
 @signed_in
 def register_csv() -> Response:
-    # Names, channel labels and scopes are typed by staff: csv_text defuses formulas.
+    # Everything the page's search selects, on every page. Names, channel labels and
+    # scopes are typed by staff: csv_text defuses formulas.
     rows: list[list[object]] = [
         [
             item.issue.reference,
@@ -44,39 +77,50 @@ def register_csv() -> Response:
             item.starts_on.isoformat(),
             item.ends_on.isoformat(),
         ]
-        for item in service.register(get_session())
+        for item in service.register(get_session(), search=_search())
     ]
     header = ["reference", "person", "channels", "may publish", "from", "until"]
     return csv_download(csv_text(header, rows), "posting-authorisations.csv")
 
 
-def _request_form() -> RequestForm:
+def _request_form(renews, search: str) -> tuple[RequestForm, service.Choosable]:  # type: ignore[no-untyped-def]
+    db = get_session()
     form = RequestForm()
-    form.channels.choices = [SelectChoice(str(c.id), c.label) for c in service.active_channels(get_session())]
-    return form
+    form.channels.choices = [SelectChoice(str(c.id), c.label) for c in service.active_channels(db)]
+    if renews is not None:  # a renewal is for the same person
+        choosable = service.Choosable([renews.person], 1, everyone=False)
+    else:
+        chosen = posted_id(form.person.data) if request.method == "POST" else None
+        choosable = service.people_to_choose(db, current_user, search=search, chosen_id=chosen)
+    form.person.choices = [SelectChoice("", "Choose the person")] + [
+        SelectChoice(str(p.id), p.name) for p in choosable.people
+    ]
+    return form, choosable
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
 @requires("request_posting_authorisation")
 def new() -> str | WerkzeugResponse:
-    form = _request_form()
     renews = _renewal_of(request.values.get("renews", type=int))
+    search = _search()
+    form, choosable = _request_form(renews, search)
     if request.method == "GET" and renews is not None:
         # A renewal starts from the old terms; whoever asks can change them.
-        form.person_email.data = renews.person.email
+        form.person.data = str(renews.person_id)
         form.channels.data = [str(c.id) for c in renews.channels]
         form.scope.data, form.conditions.data = renews.scope, renews.conditions
         form.justification.data = renews.justification
-        form.starts_on.data = max(renews.ends_on, today())
+        form.starts_on.data = max(renews.ends_on + timedelta(days=1), today())
     if request.method == "POST" and any(
         value not in {c.value for c in form.channels.choices} for value in request.form.getlist("channels")
     ):
         abort(400)  # a channel that is not in the register: not something the page offered
+    existing = None
     if form.validate_on_submit():
         db = get_session()
         assert form.starts_on.data and form.ends_on.data
         with refusal_shown_on(form) as done:
-            person = person_named_in_form(db, form.person_email.data or "")
+            person = service.person_chosen(db, current_user, posted_id(form.person.data))
             details = service.RequestDetails(
                 person=person,
                 channel_ids=[int(v) for v in form.channels.data or []],
@@ -92,9 +136,22 @@ def new() -> str | WerkzeugResponse:
             except service.UnknownChannel:
                 abort(400)
         if done:
-            flash(f"The request for {person.name} has been sent to the Mayor and the Town Clerk.", "success")
+            told = service.deciders(db, created)
+            decides = can(current_user, "issue_posting_authorisation")
+            flash(service.request_sent(created, told, requester_decides=decides), "success")
             return redirect(url_for("authorisations.show", request_id=created.id))
-    return render_template("authorisations/new.html", form=form, renews=renews)
+        if isinstance(done.refusal, service.AlreadyAuthorised) and service.may_see(
+            current_user, done.refusal.existing
+        ):
+            existing = done.refusal.existing
+    return render_template(
+        "authorisations/new.html",
+        form=form,
+        renews=renews,
+        choosable=choosable,
+        search=search,
+        existing=existing,
+    )
 
 
 def _renewal_of(request_id: int | None):  # type: ignore[no-untyped-def]

@@ -10,18 +10,27 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from portal.access import can
 from portal.audit.service import record
 from portal.clock import ENGLAND_AND_WALES_ONLY, add_months, bank_holidays_between, calendar_ends_on, today
+from portal.db import Paged, paginate
 from portal.errors import DomainError, NotFound
 from portal.people.models import Department, Person, Role
 
 from .checks import may_moderate
-from .models import BusinessCase, CaseReview, CaseSubmission, ModerationSlot, RiskAction, RiskItem
+from .models import (
+    CASE_STATES,
+    BusinessCase,
+    CaseReview,
+    CaseSubmission,
+    ModerationSlot,
+    RiskAction,
+    RiskItem,
+)
 from .sections import WEEKDAYS
 
 OPEN_STATES = ("draft", "submitted", "in_review")
@@ -167,15 +176,19 @@ def display_status(case: BusinessCase, on: date | None = None) -> str:
     return case.status
 
 
+def _for_lists() -> list[LoaderOption]:
+    return [
+        selectinload(BusinessCase.department),
+        selectinload(BusinessCase.author),
+        selectinload(BusinessCase.submissions),
+        selectinload(BusinessCase.reviews).selectinload(CaseReview.decision),
+    ]
+
+
 def _listed(session: Session, *conditions: Any) -> list[BusinessCase]:
     query = (
         select(BusinessCase)
-        .options(
-            selectinload(BusinessCase.department),
-            selectinload(BusinessCase.author),
-            selectinload(BusinessCase.submissions),
-            selectinload(BusinessCase.reviews).selectinload(CaseReview.decision),
-        )
+        .options(*_for_lists())
         .where(*conditions)
         .order_by(BusinessCase.updated_at.desc(), BusinessCase.id.desc())
     )
@@ -190,15 +203,48 @@ def reviews_due(session: Session, on: date | None = None) -> list[BusinessCase]:
     return _listed(session, BusinessCase.status == "approved", BusinessCase.next_review_on <= (on or today()))
 
 
-def cases_for(session: Session, person: Person) -> list[BusinessCase]:
+def _visible_to(person: Person) -> list[Any]:
     """Reviewers see every case; a manager sees their department's and their own (the
     same need-to-know rule as may_see)."""
     if can(person, "review_business_case"):
-        return _listed(session)
+        return []
     mine = [BusinessCase.author_id == person.id]
     if Role.MANAGER in person.roles and person.department_id is not None:
         mine.append(BusinessCase.department_id == person.department_id)
-    return _listed(session, or_(*mine))
+    return [or_(*mine)]
+
+
+def cases_for(session: Session, person: Person) -> list[BusinessCase]:
+    """Every case the person may see (as may_see), newest change first."""
+    return _listed(session, *_visible_to(person))
+
+
+def cases_page(
+    session: Session, person: Person, *, search: str = "", status: str = "", page: int = 1
+) -> Paged:
+    """One page (portal.db.PAGE_SIZE) of the cases the person may see (as may_see),
+    newest change first, in a fixed number of queries however many there are. `search`
+    matches the case reference, the account's name or the department's name, in any
+    case; `status` keeps the cases stored in that state."""
+    conditions = _visible_to(person)
+    term = " ".join(search.split()).lower()
+    if term:
+        departments = select(Department.id).where(func.lower(Department.name).contains(term, autoescape=True))
+        conditions.append(
+            or_(
+                func.lower(BusinessCase.reference).contains(term, autoescape=True),
+                func.lower(BusinessCase.account_name).contains(term, autoescape=True),
+                BusinessCase.department_id.in_(departments),
+            )
+        )
+    if status in CASE_STATES:
+        conditions.append(BusinessCase.status == status)
+    query = (
+        select(BusinessCase)
+        .where(*conditions)
+        .order_by(BusinessCase.updated_at.desc(), BusinessCase.id.desc())
+    )
+    return paginate(session, query, page, *_for_lists())
 
 
 def moderators_by_channel(session: Session) -> dict[int, list[str]]:

@@ -31,6 +31,8 @@ class Gap:
     message: str
     part: str  # "details", "moderation" or "risks": the page that fixes it
     risk_id: int | None = None
+    # A risk with nothing assessed yet: one gap for the risk, not one for each of its fields.
+    unassessed: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,8 @@ def _risk_gaps(item: RiskItem, matrix: RiskMatrix) -> list[Gap]:
         )
         if not present
     ]
+    if len(missing) == 7:
+        return [Gap(f"Assess the risk “{label}”", "risks", item.id, unassessed=True)]
     gaps = [Gap(f"Risk “{label}”: give {what}", "risks", item.id) for what in missing]
     gaps += [
         Gap(f"Risk “{label}”: {message[0].lower()}{message[1:]}", "risks", item.id)
@@ -154,10 +158,59 @@ def gaps_in(case: BusinessCase, matrix: RiskMatrix) -> list[Gap]:
     # requires; the message says which, so nobody mistakes one for the other.
     assessed = {item.category for item in case.risks}
     gaps += [
-        Gap(f"Assess the risk “{risk.label}” ({risk.basis.phrase})", "risks")
+        Gap(f"Assess the risk “{risk.label}” ({risk.basis.phrase})", "risks", unassessed=True)
         for risk in STARTING_RISKS
         if risk.category not in assessed
     ]
     for item in case.risks:
         gaps += _risk_gaps(item, matrix)
     return gaps
+
+
+@dataclass(frozen=True)
+class GapGroup:
+    """Gaps that one page fixes, shown as one line with a link: "8 risks not yet
+    assessed" rather than seven lines for each of them."""
+
+    heading: str
+    part: str  # "details", "moderation", "risks" (the risk table) or "risk" (one risk's page)
+    gaps: tuple[Gap, ...]
+    risk_id: int | None = None
+
+    @property
+    def listed(self) -> tuple[Gap, ...]:
+        """The gaps worth listing under the heading. Of the unassessed risks, only the
+        starting risks taken out of the register: the others are rows of the risk table,
+        each with its own link to assess it."""
+        return tuple(g for g in self.gaps if g.risk_id is None) if self.part == "risks" else self.gaps
+
+
+def _things(count: int) -> str:
+    return f"{count} thing{'' if count == 1 else 's'} to complete"
+
+
+def gap_groups(gaps: list[Gap]) -> list[GapGroup]:
+    """The gaps in the order of the case page: its account and sections, the moderation
+    plan, the risks nobody has assessed yet, then each risk that is partly assessed."""
+    groups: list[GapGroup] = []
+    for part, title in (
+        ("details", "The account and its written sections"),
+        ("moderation", "The moderation plan"),
+    ):
+        found = tuple(g for g in gaps if g.part == part)
+        if found:
+            groups.append(GapGroup(f"{title}: {_things(len(found))}", part, found))
+    unassessed = tuple(g for g in gaps if g.part == "risks" and g.unassessed)
+    if unassessed:
+        count = len(unassessed)
+        groups.append(
+            GapGroup(f"{count} risk{'' if count == 1 else 's'} not yet assessed", "risks", unassessed)
+        )
+    partly: dict[int | None, list[Gap]] = {}
+    for gap in gaps:
+        if gap.part == "risks" and not gap.unassessed:
+            partly.setdefault(gap.risk_id, []).append(gap)
+    for risk_id, found in partly.items():
+        name = found[0].message.split(":", 1)[0]
+        groups.append(GapGroup(f"{name}: {_things(len(found))}", "risk", tuple(found), risk_id))
+    return groups

@@ -8,7 +8,7 @@ from typing import Any
 
 from portal.documents.render import render_pdf
 
-from .models import BusinessCase, CaseDecision, CaseReview, CaseSubmission
+from .models import BusinessCase, CaseDecision, CaseReview, CaseSubmission, platform_name
 from .risk import BAND_LABELS, BANDS, IMPACT_LABELS, LIKELIHOOD_LABELS, RiskMatrix
 from .sections import REVIEW_SECTIONS, TEXT_SECTIONS, TREATMENT_LABELS, basis_label
 from .snapshot import readable_parts
@@ -79,6 +79,7 @@ def _shared(content: dict[str, Any], matrix: RiskMatrix) -> dict[str, Any]:
         "impact_labels": IMPACT_LABELS,
         "treatment_labels": TREATMENT_LABELS,
         "basis_of": basis_label,
+        "platform_name": platform_name,
     }
 
 

@@ -7,10 +7,11 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from portal.authorisations.models import PLATFORMS
 
+from .models import platform_name
 from .risk import IMPACT_LABELS, LIKELIHOOD_LABELS
 from .sections import REVIEW_SECTIONS, RISK_CATEGORIES, TEXT_SECTIONS, TREATMENT_LABELS, WEEKDAYS
 
-PLATFORM_CHOICES = [SelectChoice(p, "X (Twitter)" if p == "x" else p.capitalize()) for p in PLATFORMS]
+PLATFORM_CHOICES = [SelectChoice(p, "X (Twitter)" if p == "x" else platform_name(p)) for p in PLATFORMS]
 LONG_TEXT = Length(max=5000, message="Keep this under 5,000 characters")
 
 

@@ -29,7 +29,7 @@ def business_case_submitted(session: Session, case: BusinessCase, number: int) -
                     f"Business case {case.reference} to review",
                     [
                         f"{case.department.name} has submitted a business case for "
-                        f"{case.account_name} ({case.platform})."
+                        f"{case.account_name} ({case.platform_name})."
                     ],
                     "Review the case",
                     portal_path("business_cases.show", case_id=case.id),

@@ -6,6 +6,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, LargeBinary, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.audit.seal import SealedRecord
+from portal.authorisations.models import PLATFORM_NAMES
 from portal.db import Base, UTCDateTime
 from portal.people.models import Department, Person
 
@@ -71,6 +72,16 @@ class BusinessCase(Base):
     )
     submissions: Mapped[list[CaseSubmission]] = relationship(lazy="raise", order_by="CaseSubmission.number")
     reviews: Mapped[list[CaseReview]] = relationship(lazy="raise", order_by="CaseReview.id")
+
+    @property
+    def platform_name(self) -> str:
+        """The platform as its owner spells it ("LinkedIn", "YouTube")."""
+        return platform_name(self.platform)
+
+
+def platform_name(platform: str) -> str:
+    """A stored platform code ("linkedin") as the platform spells its name ("LinkedIn")."""
+    return PLATFORM_NAMES.get(platform, platform)
 
 
 class ModerationSlot(Base):

@@ -15,7 +15,7 @@ from . import service
 from .forms import ActionForm, RiskForm
 from .models import BusinessCase, RiskItem
 from .risk import current_matrix
-from .sections import basis_label, starting_risks_by_basis
+from .sections import basis_label, risk_name, starting_risks_by_basis
 from .shared_views import (
     blueprint,
     editable_case,
@@ -54,6 +54,7 @@ def _risk_page(case: BusinessCase, item: RiskItem | None, form: RiskForm, action
         matrix=current_matrix(),
         basis_of=basis_label,
         starting_risks=starting_risks_by_basis(),
+        name=risk_name(item.category, item.description) if item is not None else None,
     )
 
 

@@ -119,6 +119,15 @@ def starting_risks_by_basis() -> dict[RiskBasis, list[StartingRisk]]:
     return {basis: [risk for risk in STARTING_RISKS if risk.basis is basis] for basis in RiskBasis}
 
 
+def risk_name(category: str, description: str = "") -> str:
+    """What a risk is called on its own page: its category ("Copyright"), or for a risk
+    the author added, the first line of what could happen."""
+    if category != "other" and category in RISK_CATEGORIES:
+        return RISK_CATEGORIES[category]
+    first = description.strip().splitlines()[0].strip() if description.strip() else ""
+    return (first[:77] + "…" if len(first) > 80 else first) or "Another risk"
+
+
 def basis_label(category: str) -> str:
     """Why a risk of this category is in the register, in words for the pages and PDFs."""
     starting = STARTING_RISK_BY_CATEGORY.get(category)

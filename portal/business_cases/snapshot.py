@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from portal.textdiff import word_diff
 
-from .models import BusinessCase
+from .models import BusinessCase, platform_name
 from .risk import BAND_LABELS, RiskMatrix
 from .sections import REVIEW_SECTIONS, RISK_CATEGORIES, TEXT_SECTIONS, TREATMENT_LABELS, WEEKDAYS, basis_label
 
@@ -106,7 +106,9 @@ def readable_parts(content: dict[str, Any]) -> dict[str, str]:
         lines += [f"Action: {a['description']} ({a['owner']}, by {a['due_on']})" for a in risk["actions"]]
         risks.append("\n".join(lines))
     return {
-        "account": f"{content['platform']}: {content['account_name']}\n{content['web_address']}",
+        "account": (
+            f"{platform_name(content['platform'])}: {content['account_name']}\n{content['web_address']}"
+        ),
         **content["sections"],
         "moderation": f"{rota}\nMalicious comments removed within "
         f"{target if target is not None else '?'} hours\nBank holidays: {moderation['bank_holiday_cover']}"

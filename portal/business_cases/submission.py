@@ -15,7 +15,7 @@ from portal.people.models import Person
 
 from . import messages
 from .cases import OPEN_STATES, audit_case, check_editable, may_withdraw
-from .checks import Gap, gaps_in
+from .checks import Gap, gap_groups, gaps_in
 from .models import BusinessCase, CaseSubmission
 from .risk import RiskMatrix
 from .snapshot import freeze, sha256_of
@@ -25,7 +25,9 @@ class CaseHasGaps(DomainError):
     """Something the case must cover is missing: every gap is listed on the case page."""
 
     def __init__(self, gaps: list[Gap]) -> None:
-        super().__init__(f"The case has not been submitted: {len(gaps)} things are still missing.")
+        parts = len(gap_groups(gaps))
+        unfinished = "1 part is" if parts == 1 else f"{parts} parts are"
+        super().__init__(f"The case has not been submitted: {unfinished} not finished yet.")
         self.gaps = gaps
 
 

@@ -17,10 +17,10 @@ from portal.db import get_session
 from portal.forms import refusal_flashed, refusal_shown_on
 
 from . import review_views, risk_views, service  # noqa: F401 (their routes join the blueprint)
-from .checks import gaps_in
+from .checks import gap_groups, gaps_in
 from .documents import heat_map
 from .forms import DetailsForm, ModerationForm, ReasonForm, StartForm, slot_field_name
-from .models import BusinessCase
+from .models import CASE_STATES, BusinessCase
 from .risk import BAND_LABELS, current_matrix
 from .sections import TEXT_SECTIONS, WEEKDAYS, basis_label, starting_risks_by_basis
 from .shared_views import (
@@ -42,13 +42,22 @@ from .snapshot import freeze
 def index() -> str:
     db = get_session()
     reviewer = can(current_user, "review_business_case")
+    filters = {"q": request.args.get("q", "")[:100], "status": request.args.get("status", "")}
     return render_template(
         "business_cases/index.html",
         election=service.election_during_review(db) if reviewer else None,
         flagged=service.flagged_for_election,
         awaiting=service.awaiting_review(db) if reviewer else [],
         due=service.reviews_due(db) if reviewer else [],
-        cases=service.cases_for(db, current_user),
+        page=service.cases_page(
+            db,
+            current_user,
+            search=filters["q"],
+            status=filters["status"],
+            page=request.args.get("page", 1, type=int) or 1,
+        ),
+        filters=filters,
+        states=CASE_STATES,
         reviewer=reviewer,
         display_status=service.display_status,
     )
@@ -94,7 +103,7 @@ def show(case_id: int) -> str:
         election=election if service.flagged_for_election(case.status, election) else None,
         status=service.display_status(case),
         editable=editable,
-        gaps=gaps_in(case, matrix) if editable else [],
+        gaps=gap_groups(gaps_in(case, matrix)) if editable else [],
         draft=freeze(case, matrix),
         heat=heat_map(freeze(case, matrix), matrix),
         matrix=matrix,

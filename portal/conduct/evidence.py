@@ -12,7 +12,7 @@ signature, that absence is recorded as a fact.
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -20,9 +20,11 @@ from sqlalchemy.orm import Session
 
 from portal.audit.service import canonical_json
 from portal.authorisations.service import authorisations_of, status_on
+from portal.clock import london_date
 from portal.people.models import Person
 from portal.policies.models import Policy, PolicyVersion
 from portal.policies.service import as_at, end_of_day, receipt_for
+from portal.templating import format_date, format_datetime
 from portal.training.models import Completion, Quiz
 
 
@@ -49,6 +51,16 @@ def _quiz_passes(session: Session, person: Person, on: date) -> list[dict[str, A
     ]
 
 
+def signed_fact(name: str, title: str, label: str, signed_at: datetime, incident_on: date) -> str:
+    """The signature in words, placed against the incident. An incident is recorded by its
+    date alone, so a signature made on that day cannot be said to come before it: it is
+    "on the day of the incident", and a hearing weighs the timing itself (ACAS Code: the
+    employer establishes the facts). Days are London days, as the portal shows them."""
+    signed_on = london_date(signed_at)
+    when = "before the incident" if signed_on < incident_on else "on the day of the incident"
+    return f"{name} signed {title} (version {label}) on {format_datetime(signed_at)}, {when}."
+
+
 def gather(
     session: Session, subject: Person, policy: Policy, version: PolicyVersion, on: date
 ) -> tuple[dict[str, Any], bytes | None]:
@@ -69,7 +81,7 @@ def gather(
         },
         "acknowledgement": None,
         "acknowledgement_fact": f"No signed acknowledgement of {policy.title} (version {version.label}) "
-        f"by {subject.name} was on record by the end of {on.isoformat()}.",
+        f"by {subject.name} was on record by the end of {format_date(on)}.",
         "receipt": None,
         "quiz_passes": _quiz_passes(session, subject, on),
         "posting_authorisations": [
@@ -93,9 +105,8 @@ def gather(
             "typed_name": ack.typed_name,
             "evidence_sha256": ack.evidence_sha256,
         }
-        content["acknowledgement_fact"] = (
-            f"{subject.name} signed {policy.title} (version {ack.version_label}) on "
-            f"{ack.recorded_at.date().isoformat()}, before the incident."
+        content["acknowledgement_fact"] = signed_fact(
+            subject.name, policy.title, ack.version_label, ack.recorded_at, on
         )
     if receipt is not None:
         content["receipt"] = {"code": receipt.code, "pdf_sha256": receipt.pdf_sha256}

@@ -7,8 +7,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal.access import public, signed_in
+from portal.audit.cache import VersionedCache
 from portal.db import get_session
-from portal.tasks import banners_for, tasks_for
+from portal.tasks import Banner, Task, banners_for, tasks_for
 
 from .statement import load_statement_facts
 
@@ -22,13 +23,19 @@ def _read_statement_facts(state: BlueprintSetupState) -> None:
     state.app.extensions["accessibility_statement"] = load_statement_facts()
 
 
+# Each person's tasks, worked out from every feature once per change in the portal: a
+# person who comes back to the home page, and everyone else while nothing changes, costs
+# one small query (portal.audit.cache). Sized for the people who use the portal in a day.
+_HOME: VersionedCache[tuple[list[Task], list[Banner]]] = VersionedCache(size=5000)
+
+
 @blueprint.get("/")
 @signed_in
 def index() -> str:
     db = get_session()
-    return render_template(
-        "home/index.html", tasks=tasks_for(db, current_user), banners=banners_for(db, current_user)
-    )
+    person = current_user._get_current_object()
+    tasks, banners = _HOME.get(db, (person.id,), lambda: (tasks_for(db, person), banners_for(db, person)))
+    return render_template("home/index.html", tasks=tasks, banners=banners)
 
 
 @blueprint.get("/accessibility")

@@ -7,11 +7,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from portal.audit.need_to_know import sees_in_full
 from portal.audit.service import record
+from portal.db import Paged, paginate
 from portal.errors import NotFound
 from portal.outbox.delivery import retry as retry_delivery
 from portal.outbox.models import OutboxMessage
@@ -22,7 +23,6 @@ from .models import NotificationPreference
 from .preferences import save_digest_frequency
 
 __all__ = [
-    "LISTED",
     "NEED_TO_KNOW_KINDS",
     "STATUSES",
     "OutboxPage",
@@ -36,7 +36,6 @@ __all__ = [
 ]
 
 STATUSES = ("queued", "sent", "failed")
-LISTED = 200
 
 # Disciplinary notices ("There is something for you to read"), subject access notices and
 # breach records to handle:
@@ -62,6 +61,7 @@ class OutboxRow:
 class OutboxPage:
     counts: dict[str, int]
     rows: list[OutboxRow]
+    page: Paged
 
 
 def rows_for(session: Session, viewer: Person, messages: list[OutboxMessage]) -> list[OutboxRow]:
@@ -90,19 +90,26 @@ def rows_for(session: Session, viewer: Person, messages: list[OutboxMessage]) ->
     return rows
 
 
-def outbox_page(session: Session, viewer: Person, status: str) -> OutboxPage:
-    """How many messages have each status, and the latest LISTED with this one, as the
-    viewer may see them."""
+def outbox_page(
+    session: Session, viewer: Person, status: str, *, search: str = "", page: int = 1
+) -> OutboxPage:
+    """How many messages have each status, and one page (50, newest first) of those with
+    this one, as the viewer may see them. A search matches the address or the subject,
+    and never a need-to-know notice: finding one by someone's address would say that
+    they have a case."""
     counts = dict(
         session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
     )
-    messages = session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.status == status)
-        .order_by(OutboxMessage.id.desc())
-        .limit(LISTED)
-    )
-    return OutboxPage(counts, rows_for(session, viewer, list(messages)))
+    query = select(OutboxMessage).where(OutboxMessage.status == status).order_by(OutboxMessage.id.desc())
+    needle = search.strip()
+    if needle:
+        pattern = f"%{needle}%"
+        query = query.where(
+            OutboxMessage.kind.not_in(NEED_TO_KNOW_KINDS),
+            or_(OutboxMessage.to_address.ilike(pattern), OutboxMessage.subject.ilike(pattern)),
+        )
+    found = paginate(session, query, page)
+    return OutboxPage(counts, rows_for(session, viewer, found.items), found)
 
 
 def retry(session: Session, actor: Person, message_id: int) -> OutboxRow | None:

@@ -20,13 +20,17 @@ def outbox() -> str:
     status = request.args.get("status", "failed")
     if status not in service.STATUSES:
         abort(404)
-    page = service.outbox_page(get_session(), current_user, status)
+    search = request.args.get("q", "")
+    found = service.outbox_page(
+        get_session(), current_user, status, search=search, page=request.args.get("page", 1, type=int)
+    )
     return render_template(
         "notifications/outbox.html",
         status=status,
-        counts=page.counts,
-        messages=page.rows,
-        listed=service.LISTED,
+        counts=found.counts,
+        messages=found.rows,
+        page=found.page,
+        filters={"status": status, "q": search},
     )
 
 

@@ -9,6 +9,7 @@ from portal.db import database
 from portal.errors import DomainError
 from portal.policies.library import import_version
 from portal.policies.scope import Scope
+from portal.policies.word import check_size, policy_text_from_file
 
 
 @click.group("policies", help="The policy library.")
@@ -17,7 +18,7 @@ def policies_commands() -> None:
 
 
 @policies_commands.command(
-    "import", help="Import FILE (Markdown or plain text) as a draft version of a policy."
+    "import", help="Import FILE (a Word document, .docx, or Markdown or plain text) as a draft version."
 )
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--slug", required=True, help="The policy's short name, such as social-media-networking.")
@@ -27,15 +28,11 @@ def policies_commands() -> None:
 @with_appcontext
 def import_command(file: Path, slug: str, label: str, material: bool, title: str | None) -> None:
     try:
-        text = file.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise click.ClickException(
-            f"{file}: the file is not UTF-8 text; save it as plain text (UTF-8)"
-        ) from error
-    try:
+        check_size(file.stat().st_size)  # before reading a huge file into memory
+        imported = policy_text_from_file(file.name, file.read_bytes())
         with database().session_scope() as session:
             version = import_version(
-                session, None, slug=slug, label=label, text=text, material=material, title=title
+                session, None, slug=slug, label=label, text=imported.markdown, material=material, title=title
             )
             sections = [s.section_id for s in version.sections]
             sha = version.content_sha256
@@ -48,4 +45,6 @@ def import_command(file: Path, slug: str, label: str, material: bool, title: str
     # Taken from the version before it (or, for a new policy, the Networking Policy's Scope):
     # the Clerk confirms it on the draft, where it can still change.
     click.echo(f"  who must sign: {binds}")
+    for note in imported.notes():
+        click.echo(f"  note: {note}.")
     click.echo("Preview it and publish it from the portal (Policies > manage versions).")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -14,11 +16,12 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from portal.forms import MultiCheckboxField
 from portal.identity import ROLE_LABELS
-from portal.people.models import ENGAGEMENT_LABELS
+from portal.people.models import ENGAGEMENT_LABELS, Person
+from portal.policies import signing
 
 
 class PolicyForm(FlaskForm):
@@ -55,9 +58,9 @@ class VersionForm(FlaskForm):
     )
     adopted_minute = StringField("Minute that adopted it", validators=[Optional(), Length(max=200)])
     review_due = DateField("Review due by", validators=[DataRequired("Enter the date the review is due")])
-    body = TextAreaField(
-        "Text of the policy", validators=[DataRequired("Enter the text of the policy"), Length(max=200_000)]
-    )
+    body = TextAreaField("Text of the policy", validators=[Length(max=200_000)])
+    # A Word document (or a Markdown or text file) instead of the text above: see policies/word.py.
+    document = FileField("Or upload the policy as a Word document (.docx)")
     # Whom this version binds (its Scope); the service makes the same check for other callers.
     engagements = MultiCheckboxField(
         "Who must sign this version",
@@ -70,12 +73,35 @@ class VersionForm(FlaskForm):
         validators=[Optional()],
     )
 
+    def has_document(self) -> bool:
+        return bool(getattr(self.document.data, "filename", ""))
+
+    def validate_body(self, field: TextAreaField) -> None:
+        """The text is needed only when no file brings it."""
+        if not (field.data or "").strip() and not self.has_document():
+            raise ValidationError("Enter the text of the policy, or upload it as a Word document")
+
 
 class SignForm(FlaskForm):
+    # In the order the page shows them: WTForms lists errors (and so the error summary)
+    # in the order the fields are made, and every field is checked on the first try.
     version_id = HiddenField()
-    password = PasswordField("Your password", validators=[DataRequired("Enter your password")])
+    confirm = BooleanField(
+        "I confirm the statement above", validators=[DataRequired("Tick the box to confirm the statement")]
+    )
     typed_name = StringField("Your full name", validators=[DataRequired("Type your full name")])
-    confirm = BooleanField("I confirm the statement above")
+    password = PasswordField("Your password", validators=[DataRequired("Enter your password")])
+
+    def __init__(self, *args: Any, signer: Person | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.signer = signer
+
+    def validate_typed_name(self, field: StringField) -> None:
+        # Checked with the other fields so that every mistake shows on the first try; the
+        # password itself is checked only once the rest is in order, because each wrong
+        # password counts against the account's sign-in throttle (auth/service.py).
+        if self.signer is not None and field.data and not signing.names_match(field.data, self.signer.name):
+            raise ValidationError(signing.wrong_name(self.signer))
 
 
 class DeclineForm(FlaskForm):

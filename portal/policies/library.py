@@ -329,7 +329,7 @@ def import_version(
     `scope_for_next_draft`); publishing needs an actor, as publishing from the pages does.
     """
     try:
-        parsed = parse_policy_text(text)
+        parsed = parse_policy_text(text, fallback_title=title)
     except PolicyTextError as error:
         raise DomainError(str(error)) from error
     policy = session.scalar(select(Policy).options(selectinload(Policy.versions)).where(Policy.slug == slug))

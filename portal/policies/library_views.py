@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -16,7 +16,7 @@ from portal.errors import DomainError
 from portal.forms import ActionForm, refusal_flashed, refusal_shown_on
 from portal.people.models import Role
 from portal.people.service import person_named_in_form
-from portal.policies import clerk_records, service
+from portal.policies import clerk_records, service, word
 from portal.policies.compare import compare_scopes, compare_versions
 from portal.policies.forms import CompareForm, OnBehalfForm, PaperForm, PolicyForm, VersionForm, WithdrawForm
 from portal.policies.models import ChangeKind, Policy, PolicyVersion
@@ -35,6 +35,33 @@ def _version_details(form: VersionForm) -> service.VersionDetails:
         adopted_minute=form.adopted_minute.data or "",
         review_due=form.review_due.data,
         scope=service.Scope.of(form.engagements.data or [], form.roles.data or []),
+    )
+
+
+def _document_text(form: VersionForm, details: service.VersionDetails) -> word.ImportedText | None:
+    """An uploaded file's text, in place of the text box's, when the Clerk chose one."""
+    upload = form.document.data
+    if not form.has_document():
+        return None
+    imported = word.policy_text_from_file(upload.filename or "", upload.read())
+    details.body = imported.markdown
+    return imported
+
+
+def _say_what_the_import_lost(imported: word.ImportedText | None) -> None:
+    """Shown on the preview the Clerk lands on: headings that lost their numbers, and so on."""
+    for note in imported.notes() if imported else []:
+        flash(note + ".", "info")
+
+
+def _version_form_page(policy: Policy, form: VersionForm, version: PolicyVersion | None) -> str:
+    largest = word.largest_upload(current_app.config.get("MAX_CONTENT_LENGTH"))
+    return render_template(
+        "policies/version_form.html",
+        policy=policy,
+        form=form,
+        version=version,
+        max_upload_mb=f"{largest / (1024 * 1024):.1f}".removesuffix(".0"),
     )
 
 
@@ -98,11 +125,15 @@ def new_version(slug: str) -> str | Response:
         _show_scope(form, service.scope_for_next_draft(policy))
     if form.validate_on_submit():
         with refusal_shown_on(form) as done:
-            version = service.draft_version(db, current_user, policy, _version_details(form))
+            details = _version_details(form)
+            imported = _document_text(form, details)
+            with word.blame_the_file(imported):
+                version = service.draft_version(db, current_user, policy, details)
         if done:
             flash("The draft has been saved. Check the preview before publishing.", "success")
+            _say_what_the_import_lost(imported)
             return redirect(url_for("policies.preview", slug=slug, version_id=version.id))
-    return render_template("policies/version_form.html", policy=policy, form=form, version=None)
+    return _version_form_page(policy, form, None)
 
 
 @blueprint.get("/<slug>/versions/<int:version_id>")
@@ -140,11 +171,15 @@ def edit_version(slug: str, version_id: int) -> str | Response:
         _show_scope(form, service.Scope.of_version(version))
     if form.validate_on_submit():
         with refusal_shown_on(form) as done:
-            service.update_draft(db, current_user, policy, version, _version_details(form))
+            details = _version_details(form)
+            imported = _document_text(form, details)
+            with word.blame_the_file(imported):
+                service.update_draft(db, current_user, policy, version, details)
         if done:
             flash("The draft has been saved.", "success")
+            _say_what_the_import_lost(imported)
             return redirect(url_for("policies.preview", slug=slug, version_id=version.id))
-    return render_template("policies/version_form.html", policy=policy, form=form, version=version)
+    return _version_form_page(policy, form, version)
 
 
 def _version_action(slug: str, version_id: int) -> tuple[Policy, PolicyVersion]:

@@ -144,6 +144,13 @@ def _strong_heading(line: str) -> str | None:
     return None
 
 
+def looks_like_heading(line: str) -> bool:
+    """Whether `parse_policy_text` would start a section at this line. The Word import
+    uses it to keep a list item or a short capitalised paragraph from becoming a section
+    of its own, and to find typed-in headings in a document that has no heading styles."""
+    return _strong_heading(line) is not None
+
+
 def _take_title(lines: list[str]) -> tuple[str | None, list[str]]:
     for index, line in enumerate(lines):
         stripped = line.strip()

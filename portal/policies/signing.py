@@ -30,14 +30,22 @@ __all__ = [
     "AlreadySigned",
     "RequestDetails",
     "decline",
+    "names_match",
     "sha256",
     "sign",
     "statement_for",
+    "wrong_name",
 ]
 
 
-def _names_match(typed: str, recorded: str) -> bool:
+def names_match(typed: str, recorded: str) -> bool:
+    """The typed name is the person's recorded name, ignoring case and spacing: the
+    typed name is part of the evidence that the person themself signed."""
     return " ".join(typed.split()).casefold() == " ".join(recorded.split()).casefold()
+
+
+def wrong_name(person: Person) -> str:
+    return f"Type your full name exactly as the council has it: {person.name}"
 
 
 def _check_current(policy: Policy, version_id: int) -> PolicyVersion:
@@ -72,10 +80,8 @@ def sign(
     if not applies_to(version, person):
         raise DomainError("This policy does not apply to you")
     check_password_again(session, person, password, purpose="sign_policy")
-    if not _names_match(typed_name, person.name):
-        raise DomainError(
-            f"Type your full name exactly as the council has it: {person.name}", field="typed_name"
-        )
+    if not names_match(typed_name, person.name):
+        raise DomainError(wrong_name(person), field="typed_name")
     if not confirmed:
         raise DomainError("Tick the box to confirm the statement", field="confirm")
     return record_signature(

@@ -9,11 +9,13 @@ from datetime import datetime
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from portal.access import can, public, requires, signed_in
+from portal.audit.cache import VersionedCache
 from portal.db import get_session, utcnow
 from portal.downloads import pdf_download
 from portal.forms import posted_id, refusal_shown_on
@@ -97,7 +99,7 @@ def show(slug: str) -> str:
 def sign(slug: str) -> str | Response:
     db = get_session()
     policy = service.get_policy(db, slug)
-    form = SignForm()
+    form = SignForm(signer=current_user)
     if form.validate_on_submit():
         version_id = posted_id(form.version_id.data) or 0
         with refusal_shown_on(form) as done:
@@ -195,22 +197,39 @@ def receipt_pdf(ack_id: int) -> Response:
     return pdf_download(receipt.pdf, f"receipt-{receipt.code}.pdf")
 
 
+_STATUS_TABLES: VersionedCache[Markup] = VersionedCache(size=256)
+
+
 @blueprint.get("/status")
 @requires("view_policy_status")
 def status() -> str:
     db = get_session()
     everyone = can(current_user, "view_everyones_policy_status")
+    filters = {key: request.args.get(key, "") for key in ("department", "status", "q")}
+    page = request.args.get("page", 1, type=int)
     table = status_rows(
         db,
         manager=None if everyone else current_user,
         department_id=request.args.get("department", type=int),
-        only=request.args.get("status", ""),
+        only=filters["status"],
+        search=filters["q"],
+        page=page,
+    )
+    may_withdraw = can(current_user, "record_acknowledgement")
+    # 50 rows × every policy is most of the page's work: rendered once per scope, filter
+    # and change in the portal, as the table itself is worked out (portal.audit.cache).
+    scope = None if everyone else current_user.id
+    html = _STATUS_TABLES.get(
+        db,
+        (scope, *filters.values(), table.page.page, may_withdraw),
+        lambda: Markup(  # noqa: S704 (a rendered template: autoescaped)
+            render_template(
+                "policies/_status_table.html", table=table, filters=filters, may_withdraw=may_withdraw
+            )
+        ),
     )
     return render_template(
-        "policies/status.html",
-        table=table,
-        everyone=everyone,
-        filters={"department": request.args.get("department", ""), "status": request.args.get("status", "")},
+        "policies/status.html", table=table, everyone=everyone, filters=filters, table_html=html
     )
 
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from portal.audit.cache import VersionedCache
 from portal.audit.service import record
 
 from .models import ComplianceSnapshot
@@ -67,10 +68,19 @@ def council_history(session: Session, on: date, department_id: int | None = None
     return [Point(day, int(done), int(people)) for day, done, people in session.execute(query)]
 
 
+_TEAM_HISTORIES: VersionedCache[list[Point]] = VersionedCache()
+
+
 def team_history(session: Session, manager_id: int, on: date) -> list[Point]:
-    points = []
-    for weeks_ago in range(WEEKS, 0, -2):
-        day = on - timedelta(weeks=weeks_ago)
-        rows = build(session, manager_id=manager_id, on=day).rows
-        points.append(Point(day, sum(r.complete for r in rows), len(rows)))
-    return points
+    """A team's completion every other week, worked out from the records (a team has no
+    snapshots of its own): once per change in the portal, as the overview is."""
+
+    def work_out() -> list[Point]:
+        points = []
+        for weeks_ago in range(WEEKS, 0, -2):
+            day = on - timedelta(weeks=weeks_ago)
+            rows = build(session, manager_id=manager_id, on=day).rows
+            points.append(Point(day, sum(r.complete for r in rows), len(rows)))
+        return points
+
+    return _TEAM_HISTORIES.get(session, (manager_id, on), work_out)

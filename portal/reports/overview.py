@@ -9,17 +9,14 @@ an export under the same filters after no change costs one small query.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from threading import Lock
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, subqueryload
 
-from portal.audit.models import AuditEvent
+from portal.audit.cache import VersionedCache
 from portal.clock import today
-from portal.collector import cycle_collector_paused
 from portal.outbox.service import day_text
 from portal.people.models import Department, EngagementType, Person
 from portal.policies.models import Policy
@@ -295,36 +292,17 @@ def policy_reviews(session: Session, policies: list[Policy], on: date) -> list[P
 
 # Caching -------------------------------------------------------------------------
 
-_CACHE: OrderedDict[tuple[object, ...], Overview] = OrderedDict()
-_CACHE_LOCK = Lock()
-CACHE_SIZE = 32
-
-
-def data_version(session: Session) -> int:
-    """Changes whenever anything changes: every state change writes an audit event."""
-    return session.scalar(select(func.max(AuditEvent.id))) or 0
+_CACHE: VersionedCache[Overview] = VersionedCache()
 
 
 def overview_for(session: Session, *, manager_id: int | None, on: date | None = None) -> Overview:
+    """Built once per change in the portal (portal.audit.cache)."""
     on = on or today()
-    bind = session.get_bind()
-    key = (str(bind.url), manager_id, on, data_version(session))
-    with _CACHE_LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    with cycle_collector_paused():
-        found = build(session, manager_id=manager_id, on=on)
-    with _CACHE_LOCK:
-        _CACHE[key] = found
-        while len(_CACHE) > CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return found
+    return _CACHE.get(session, (manager_id, on), lambda: build(session, manager_id=manager_id, on=on))
 
 
 def clear_cache() -> None:
-    with _CACHE_LOCK:
-        _CACHE.clear()
+    _CACHE.clear()
 
 
 def engagement_choices() -> list[tuple[str, str]]:

@@ -40,17 +40,19 @@ def read_bank(folder: Path) -> RuledBank:
 # The rules the training covers, by where they come from: Networking Policy 3.2
 # (private use, holidays, posting for the council), 3.2 and 3.3 (confidentiality),
 # 3.0 (social engineering), 3.4 (council channels), the Communication Policy (email).
-TOPICS = (
-    "private-use",
-    "confidentiality",
-    "social-engineering",
-    "holiday-status",
-    "posting-for-council",
-    "council-channels",
-    "email-and-messaging",
+# Each with the name people read on the quiz and result pages.
+TOPIC_NAMES = {
+    "private-use": "Private use of social media",
+    "confidentiality": "Confidential and personal information",
+    "social-engineering": "Social engineering",
+    "holiday-status": "Saying you are away from home",
+    "posting-for-council": "Posting for the council",
+    "council-channels": "The council's own channels",
+    "email-and-messaging": "Email and messaging",
     # Council publicity before an election (LGA 1986 s2; the 2011 Publicity Code).
-    "election-publicity",
-)
+    "election-publicity": "Publicity before an election",
+}
+TOPICS = tuple(TOPIC_NAMES)
 KINDS = ("single", "multiple", "true_false", "scenario")
 STATUSES = ("draft", "ready", "retired")
 ENGAGEMENTS = {e.value for e in EngagementType}

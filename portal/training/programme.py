@@ -4,6 +4,7 @@
   and Wales working days after the person's start (or after the quiz was added, for
   people who were already there).
 - On-request quizzes (the authorised poster module) are due from when they were assigned.
+- Either way, never before the policies the quiz tests (deadlines.py).
 - A pass lasts until the refresher interval; a refresher falls due 30 days before it expires.
 """
 
@@ -24,6 +25,7 @@ from portal.db import utcnow
 from portal.errors import DomainError
 from portal.people.models import Person
 from portal.people.service import active_people
+from portal.training.deadlines import policy_deadlines
 from portal.training.messages import quiz_to_take
 from portal.training.models import Attempt, AttemptOverride, Completion, Quiz, QuizAssignment
 from portal.training.standing import REFRESHER_WINDOW_DAYS, get_quiz, suits
@@ -93,11 +95,12 @@ def statuses_for(
     for r in _attempt_counts(session, ids if limited else None):
         attempts.setdefault((r.person_id, r.quiz_id), []).extend([r.status] * r.count)
     overrides = _override_counts(session)
+    deadlines = policy_deadlines(session, quizzes)
     result: dict[int, list[QuizStatus]] = {}
     for person in people:
         found = []
         for quiz in quizzes:
-            status = _status(person, quiz, today, assignments, completions, attempts, overrides)
+            status = _status(person, quiz, today, assignments, completions, attempts, overrides, deadlines)
             if status is not None:
                 found.append(status)
         result[person.id] = found
@@ -122,7 +125,9 @@ def _override_counts(session: Session) -> dict[tuple[int, int], int]:
     return counts
 
 
-def _status(person, quiz, today, assignments, completions, attempts, overrides) -> QuizStatus | None:  # type: ignore[no-untyped-def]
+def _status(
+    person, quiz, today, assignments, completions, attempts, overrides, deadlines
+) -> QuizStatus | None:  # type: ignore[no-untyped-def]
     """One person's standing on one quiz, by the rules in this module's docstring (the
     council's own deadlines); None when the quiz is not for them (Networking Policy, Scope)."""
     definition = quiz.definition
@@ -137,6 +142,7 @@ def _status(person, quiz, today, assignments, completions, attempts, overrides) 
         due = assignments[key]
     else:
         return None
+    due = deadlines.not_before_policies(quiz, person, due)
     tried = attempts.get(key, [])
     used = len(tried)
     if key in completions:

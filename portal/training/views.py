@@ -12,7 +12,9 @@ from portal.forms import ActionForm, refusal_flashed, refusal_shown_on
 from portal.people.service import person_named_in_form
 from portal.training import analysis, attempts, programme
 from portal.training.clauses import cited_clauses
+from portal.training.feedback import feedback_for, question_parts, topic_name
 from portal.training.forms import AssignForm, OverrideForm
+from portal.training.progress import progress_table
 
 blueprint = Blueprint("training", __name__, url_prefix="/training")
 
@@ -32,7 +34,13 @@ def quiz(key: str) -> str:
     if not attempts.is_open_to(db, found, current_user):
         abort(403)
     state = attempts.standing(db, current_user, found)
-    return render_template("training/quiz.html", quiz=found, state=state, form=ActionForm())
+    return render_template(
+        "training/quiz.html",
+        quiz=found,
+        state=state,
+        form=ActionForm(),
+        remedial=[topic_name(t) for t in state.remedial_topics],
+    )
 
 
 @blueprint.post("/quizzes/<key>/start")
@@ -97,6 +105,7 @@ def question(attempt_id: int, position: int) -> str | WerkzeugResponse:
         step_name=step_name,
         ending=ending,
         options=_options_in_order(item),
+        parts=question_parts(item.question.content["stem"]),
     )
 
 
@@ -146,21 +155,25 @@ def result(attempt_id: int) -> str | WerkzeugResponse:
         state=state,
         form=ActionForm(),
         clauses=cited_clauses(db, [item.question for item in attempt.questions]),
-        failed=attempts.failed_topics(attempt),
-        path=attempts.scenario_path,
+        failed=[topic_name(t) for t in attempts.failed_topics(attempt)],
+        feedback={item.position: feedback_for(item) for item in attempt.questions},
     )
 
 
 @blueprint.get("/progress")
 @requires("view_training_progress")
 def progress() -> str:
-    db = get_session()
     everyone = can(current_user, "view_everyones_training")
-    people = programme.people_followed_by(db, None if everyone else current_user)
-    statuses = programme.statuses_for(db, people)
-    quizzes = attempts.list_quizzes(db)
-    rows = [(p, {s.quiz.id: s for s in statuses[p.id]}) for p in people if statuses[p.id]]
-    return render_template("training/progress.html", rows=rows, quizzes=quizzes, everyone=everyone)
+    filters = {key: request.args.get(key, "") for key in ("department", "status", "q")}
+    table = progress_table(
+        get_session(),
+        manager=None if everyone else current_user,
+        department_id=request.args.get("department", type=int),
+        only=filters["status"],
+        search=filters["q"],
+        page=request.args.get("page", 1, type=int),
+    )
+    return render_template("training/progress.html", table=table, everyone=everyone, filters=filters)
 
 
 def _quiz_choices() -> list[SelectChoice]:
@@ -206,7 +219,11 @@ def assign() -> str | WerkzeugResponse:
 def item_analysis() -> str:
     items, mastery = analysis.analyse(get_session())
     return render_template(
-        "training/analysis.html", items=items, mastery=mastery, minimum=analysis.MINIMUM_ATTEMPTS
+        "training/analysis.html",
+        items=items,
+        mastery=mastery,
+        minimum=analysis.MINIMUM_ATTEMPTS,
+        topic_name=topic_name,
     )
 
 

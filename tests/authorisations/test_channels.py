@@ -56,7 +56,7 @@ def test_the_clerk_adds_a_corporate_channel_with_the_councils_decision(client, s
         {**NEW_CHANNEL, "basis_kind": "council_resolution", "basis": MINUTE}
     ]
     page = text_of(client.get("/authorisations/channels").get_data(as_text=True))
-    assert f"Ashcombe TC (instagram) https://instagram.example/atc Corporate {MINUTE}" in page
+    assert f"Ashcombe TC (Instagram) https://instagram.example/atc Corporate {MINUTE}" in page
     assert verify_chain(session).ok
 
 
@@ -108,9 +108,9 @@ def test_a_channel_from_before_0019_shows_it_needs_a_basis_until_the_clerk_recor
     client.sign_in_as(clerk)
     page = text_of(client.get("/authorisations/channels").get_data(as_text=True))
     assert "1 channel has no recorded basis" in page
-    assert f"Needs a basis ({BASIS_NOT_RECORDED}) Record the basis of Old page (facebook)" in page
+    assert f"Needs a basis ({BASIS_NOT_RECORDED}) Record the basis of Old page (Facebook)" in page
     home = text_of(client.get("/").get_data(as_text=True))
-    assert "Record the council's decision for the channel Old page (facebook)" in home
+    assert "Record the council's decision for the channel Old page (Facebook)" in home
 
     form = client.get(f"/authorisations/channels/{channel.id}/basis").get_data(as_text=True)
     assert 'name="basis"' in form and 'value=""' in form  # the marker is not offered as a basis
@@ -160,7 +160,7 @@ def test_a_business_cases_channel_keeps_its_case_as_its_basis(client, session, c
     with pytest.raises(DomainError, match="approved business case"):
         service.record_basis(session, clerk, channel, MINUTE)
     page = text_of(client.get("/authorisations/channels").get_data(as_text=True))
-    assert "Ashcombe TC (instagram) https://instagram.example/atc Library Business case BC-2026-0001" in page
+    assert "Ashcombe TC (Instagram) https://instagram.example/atc Library Business case BC-2026-0001" in page
 
 
 def test_the_demo_councils_channels_are_corporate_with_their_minutes_and_a_reload_fills_a_gap(app, session):

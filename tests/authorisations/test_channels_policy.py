@@ -81,7 +81,7 @@ def test_a_channel_joining_or_leaving_asks_the_clerk_to_review_the_communication
     joined = _add(session, clerk, "Ashcombe TC")
     link = f"/policies/{COMMUNICATION}/versions"
     assert _review_tasks(app, session, clerk) == [
-        (f"Review the {TITLE}: Ashcombe TC (instagram) joined the register", link)
+        (f"Review the {TITLE}: Ashcombe TC (Instagram) joined the register", link)
     ]
     service.retire_channel(session, clerk, joined)
     session.commit()
@@ -100,7 +100,7 @@ def test_each_change_is_emailed_once_to_each_town_clerk(app, session, clerk, com
     service.retire_channel(session, clerk, channel)
     session.commit()
     assert _notices(app, session) == {"channel changes": 2}
-    subject = f"Review the {TITLE}: Ashcombe TC (instagram)"
+    subject = f"Review the {TITLE}: Ashcombe TC (Instagram)"
     assert _emails(session) == [
         (clerk.email, f"{subject} joined the register"),
         (second.email, f"{subject} joined the register"),
@@ -143,7 +143,7 @@ def test_a_departments_channel_from_its_business_case_counts_too(app, session, c
     session.commit()
     assert _review_tasks(app, session, clerk) == [
         (
-            f"Review the {TITLE}: Ashcombe Parks (facebook) joined the register",
+            f"Review the {TITLE}: Ashcombe Parks (Facebook) joined the register",
             f"/policies/{COMMUNICATION}/versions",
         )
     ]
@@ -161,7 +161,7 @@ def test_without_the_named_policy_the_clerk_is_still_asked_and_told_about_the_se
     assert _review_tasks(app, session, clerk) == [
         (
             "Review the policy that lists the council's channels: "
-            "Ashcombe TC (instagram) joined the register",
+            "Ashcombe TC (Instagram) joined the register",
             "/policies",
         )
     ]
@@ -183,7 +183,7 @@ def test_the_setting_can_name_the_councils_own_policy(app, session, clerk, monke
     _add(session, clerk, "Ashcombe TC")
     assert _review_tasks(app, session, clerk) == [
         (
-            "Review the Communications Policy: Ashcombe TC (instagram) joined the register",
+            "Review the Communications Policy: Ashcombe TC (Instagram) joined the register",
             "/policies/our-comms/versions",
         )
     ]

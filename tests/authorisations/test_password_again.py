@@ -31,7 +31,7 @@ def test_wrong_passwords_when_issuing_are_throttled_like_sign_in(client, session
     asked = client.post(
         "/authorisations/new",
         {
-            "person_email": member.email,
+            "person": str(member.id),
             "channels": [str(channel.id)],
             "scope": "Event notices only",
             "conditions": "Checked by the office first",

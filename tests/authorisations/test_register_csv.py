@@ -25,7 +25,7 @@ def test_the_posting_register_defuses_formulas(app, client, session, loaded, sig
         basis="Minute 24/001",
     )
     session.commit()
-    request = _issued(session, (clerk, None, manager, member, channel), sign_as)
+    request = _issued(app, session, (clerk, None, manager, member, channel), sign_as)
     request.scope = "-2+3 and +1"
     session.flush()
     with app.app_context():
@@ -34,5 +34,5 @@ def test_the_posting_register_defuses_formulas(app, client, session, loaded, sig
     client.sign_in_as(make_person(session))  # every member of staff may download it
     text = client.get("/authorisations/register.csv").get_data(as_text=True)
     assert_no_formula(text)
-    assert "'=HYPERLINK(1)" in text and "'@SUM(1+1) (facebook)" in text and "'-2+3 and +1" in text
+    assert "'=HYPERLINK(1)" in text and "'@SUM(1+1) (Facebook)" in text and "'-2+3 and +1" in text
     assert str(date.today() + timedelta(days=30)) in text

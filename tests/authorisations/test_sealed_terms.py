@@ -16,7 +16,7 @@ from tests.helpers import as_superuser
 
 def _issue(app, session, council, sign_as):
     clerk = council[0]
-    request = _issued(session, council, sign_as)
+    request = _issued(app, session, council, sign_as)
     with app.app_context():
         service.issue(session, clerk, request, password=PASSWORD, typed_name=clerk.name, ip_address=None)
     session.commit()

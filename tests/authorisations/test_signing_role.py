@@ -19,7 +19,7 @@ ROLES_THAT_MAY_NOT_SIGN = [set(), {Role.ADMINISTRATOR}, {Role.MANAGER}, {Role.DE
 
 
 @pytest.fixture
-def pending(session, loaded, sign_as):
+def pending(app, session, loaded, sign_as):
     """A request ready to be issued: its person has signed and passed the poster module."""
     manager = make_person(session, name="Manny Manager", roles={Role.MANAGER})
     member = make_person(session, name="Tess Team", manager=manager)
@@ -32,7 +32,7 @@ def pending(session, loaded, sign_as):
         basis="Minute 24/001",
     )
     session.commit()
-    return _issued(session, (loaded, None, manager, member, channel), sign_as)
+    return _issued(app, session, (loaded, None, manager, member, channel), sign_as)
 
 
 @pytest.mark.parametrize("roles", ROLES_THAT_MAY_NOT_SIGN)

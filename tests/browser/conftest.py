@@ -92,17 +92,19 @@ def page(chromium, live_server) -> Iterator[object]:
 
 
 def run_axe(page) -> list[dict]:
-    """Serious and critical WCAG 2.2 A/AA violations on the current page."""
+    """Every axe violation on the current page, of any impact: the WCAG 2.2 A and AA
+    rules and axe's best practices (landmarks, one main heading, regions)."""
     page.evaluate(AXE_SCRIPT.read_text())  # DevTools evaluation is not subject to the page's CSP
     result = page.evaluate(
         """async () => await axe.run(document, {
-            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}
+            runOnly: {type: 'tag', values: [
+                'wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'
+            ]}
         })"""
     )
     return [
         {"id": v["id"], "impact": v["impact"], "help": v["help"], "where": [n["target"] for n in v["nodes"]]}
         for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
     ]
 
 

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from portal.clock import add_months
 from portal.demo import DEMO_PASSWORD, demo_email
+from portal.templating import format_date
 from tests.browser.conftest import run_axe, sign_in
 
 pytestmark = pytest.mark.browser
@@ -102,9 +103,12 @@ def test_the_clerk_records_a_volunteers_breach_and_their_manager_closes_it(page,
     )
     expect(_summary_row(page, "Handled by")).to_contain_text("Sarah Collins")
     # The evidence as at the incident date: she had signed the wording in force.
+    # She signed on the incident day, which has no time: not "before the incident".
     expect(_summary_row(page, "Acknowledgement")).to_contain_text(
-        f"Olivia Grant signed {NETWORKING} (version 2026.1) on {date.today().isoformat()}, "
-        "before the incident."
+        re.compile(
+            rf"Olivia Grant signed {re.escape(NETWORKING)} \(version 2026\.1\) on "
+            rf"{re.escape(format_date(date.today()))} at \d\d:\d\d, on the day of the incident\."
+        )
     )
     expect(_summary_row(page, "Policy in force on .*")).to_contain_text(f"{NETWORKING}, version 2026.1")
     expect(page.get_by_role("link", name="Download the receipt as it was (PDF)")).to_be_visible()

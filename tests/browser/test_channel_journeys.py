@@ -22,7 +22,7 @@ def test_the_clerk_adds_a_corporate_channel_only_with_the_councils_decision(page
     expect(website).to_contain_text("Minute 14/032, Council meeting 13 January 2014")
     assert run_axe(page) == []
 
-    page.get_by_label("Platform").select_option(label="Youtube")
+    page.get_by_label("Platform").select_option(label="YouTube")
     page.get_by_label("Name or handle").fill("Ashcombe Town Council meetings")
     page.get_by_label("Web address").fill("https://www.youtube.com/@ashcombe-tc-example")
     with page.expect_navigation():

@@ -61,7 +61,7 @@ def test_staff_log_an_foi_request_and_the_clerk_handles_it(page, demo_council):
     _log(
         page,
         "Freedom of Information request",
-        "Ashcombe Town Council (facebook)",
+        "Ashcombe Town Council (Facebook)",
         "@skatefan",
         "How much did the skate park cost?",
     )

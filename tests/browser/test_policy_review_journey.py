@@ -69,7 +69,7 @@ def test_the_clerk_is_asked_to_review_policies_and_sees_them_on_the_overview(pag
         page.get_by_role("button", name="Add channel").click()
     page.goto("/")
     page.get_by_role(
-        "link", name=f"Review the {COMMUNICATION}: Ashcombe Markets (instagram) joined the register"
+        "link", name=f"Review the {COMMUNICATION}: Ashcombe Markets (Instagram) joined the register"
     ).click()
     expect(page.get_by_role("heading", name=COMMUNICATION)).to_be_visible()
     expect(
@@ -84,7 +84,7 @@ def test_the_clerk_is_asked_to_review_policies_and_sees_them_on_the_overview(pag
     page.goto("/reports")
     reviews = page.locator("#policy-reviews + ul")
     expect(reviews).to_contain_text(f"{NETWORKING}, version 2026.2: its review date was")
-    expect(reviews).to_contain_text(f"{COMMUNICATION}, version 2026.1: Ashcombe Markets (instagram) joined")
+    expect(reviews).to_contain_text(f"{COMMUNICATION}, version 2026.1: Ashcombe Markets (Instagram) joined")
     assert run_axe(page) == []
     assert page.console_errors == []
 

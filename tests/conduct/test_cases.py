@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, text
@@ -14,9 +14,11 @@ from sqlalchemy.exc import DBAPIError
 from portal.audit.models import AuditEvent
 from portal.audit.service import verify_chain
 from portal.clock import add_months, add_working_days
+from portal.conduct.evidence import signed_fact
 from portal.conduct.models import DisciplinaryCase
 from portal.outbox.models import OutboxMessage
 from portal.people.models import Role
+from portal.templating import format_date, format_datetime
 from tests.business_cases.helpers import pdf_text
 from tests.conduct.helpers import decide, only_case, open_case
 from tests.factories import make_person, make_policy
@@ -296,3 +298,41 @@ def test_quiz_passes_by_the_incident_date_are_in_the_evidence_with_their_topics(
     (passed,) = json.loads(only_case(session).evidence.content)["quiz_passes"]
     assert passed["quiz"] == "basics" and passed["current_on_incident_date"] is True
     assert "confidentiality" in passed["topics"] and "private-use" in passed["topics"]
+
+
+def test_a_signature_on_the_incident_day_is_not_called_before_it(client, session, staff, sign_as):
+    """The incident is known by its date alone: a signature made that day is "on the day of
+    the incident"; the old sentence said "before the incident"."""
+    ack = sign_as(staff.subject, staff.policy)
+    client.sign_in_as(staff.hr)
+    assert open_case(client, staff).status_code == 302
+    fact = json.loads(only_case(session).evidence.content)["acknowledgement_fact"]
+    assert fact == (
+        f"Sam Subject signed Social Media Policy (version 1) on {format_datetime(ack.recorded_at)}, "
+        "on the day of the incident."
+    )
+    assert "before the incident" not in fact
+
+
+def test_a_signature_on_an_earlier_day_is_before_the_incident_counted_in_london_days():
+    late = datetime(2026, 11, 19, 23, 30, tzinfo=UTC)
+    assert signed_fact("Sam Subject", "Social Media Policy", "1", late, date(2026, 11, 20)) == (
+        "Sam Subject signed Social Media Policy (version 1) on 19 November 2026 at 23:30, "
+        "before the incident."
+    )
+    # 23:30 UTC on 30 June is 00:30 on 1 July in London (summer time): the incident's day.
+    summer = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
+    assert signed_fact("Sam", "P", "1", summer, date(2026, 7, 1)) == (
+        "Sam signed P (version 1) on 1 July 2026 at 00:30, on the day of the incident."
+    )
+
+
+def test_evidence_dates_are_written_as_the_rest_of_the_portal_writes_them(client, session, staff, sign_as):
+    sign_as(staff.subject, staff.policy)
+    client.sign_in_as(staff.hr)
+    open_case(client, staff)
+    case = only_case(session)
+    words = text_of(client.get(f"/conduct/{case.id}").get_data(as_text=True))
+    assert f"Policy in force on {format_date(TODAY)}" in words
+    assert "effective 1 January 2026;" in words
+    assert TODAY.isoformat() not in words and "2026-01-01" not in words

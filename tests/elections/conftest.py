@@ -23,19 +23,20 @@ def poster(app, session, council, sign_as):  # noqa: F811 (the fixtures imported
     from portal.policies.service import get_policy
 
     clerk, _, manager, member, channel = council
-    request = authorisations.request_authorisation(
-        session,
-        manager,
-        authorisations.RequestDetails(
-            person=member,
-            channel_ids=[channel.id],
-            scope="Event notices",
-            conditions="",
-            starts_on=date.today(),
-            ends_on=date.today() + timedelta(days=200),
-            justification="Runs the events page",
-        ),
-    )
+    with app.app_context():  # a request emails the Mayor and the Town Clerk
+        request = authorisations.request_authorisation(
+            session,
+            manager,
+            authorisations.RequestDetails(
+                person=member,
+                channel_ids=[channel.id],
+                scope="Event notices",
+                conditions="",
+                starts_on=date.today(),
+                ends_on=date.today() + timedelta(days=200),
+                justification="Runs the events page",
+            ),
+        )
     session.commit()
     sign_as(member, get_policy(session, "test-policy"))
     attempt = attempts.start_attempt(session, member, attempts.get_quiz(session, "authorised-poster"))

@@ -111,7 +111,7 @@ def test_anyone_logs_an_foi_request_and_it_goes_to_the_town_clerk_at_once(client
     home = text_of(client.get("/").get_data(as_text=True))
     assert f"Answer FOI request {found.reference}" in home
     page = text_of(client.get(f"/information-requests/{found.id}").get_data(as_text=True))
-    assert WORDS in page and "@skatefan" in page and "via Council page (facebook)" in page
+    assert WORDS in page and "@skatefan" in page and "via Council page (Facebook)" in page
     client.sign_in_as(council.hr)
     assert client.get(f"/information-requests/{found.id}").status_code == 404
 

@@ -99,6 +99,34 @@ def test_a_wrong_password_name_or_missing_tick_records_nothing(client, session, 
     assert session.scalar(select(func.count()).select_from(Receipt)) == 0
 
 
+def _error_summary(html: str) -> list[str]:
+    summary = re.search(r'<ul class="govuk-list govuk-error-summary__list">(.*?)</ul>', html, re.S)
+    assert summary, "no error summary"
+    return [text_of(item) for item in re.findall(r"<li>(.*?)</li>", summary.group(1), re.S)]
+
+
+def test_every_mistake_on_the_signing_form_shows_on_the_first_try_in_field_order(client, session, council):
+    _, person, policy, version = council
+    client.sign_in_as(person)
+    empty = client.post(
+        f"/policies/{policy.slug}/sign", _sign_form(version, person, confirm="", typed_name="", password="")
+    )
+    assert _error_summary(empty.get_data(as_text=True)) == [
+        "Tick the box to confirm the statement",
+        "Type your full name",
+        "Enter your password",
+    ]
+    # The old form checked the tick only after the name: the box was reported on the second try.
+    wrong = client.post(
+        f"/policies/{policy.slug}/sign", _sign_form(version, person, confirm="", typed_name="Somebody Else")
+    )
+    assert _error_summary(wrong.get_data(as_text=True)) == [
+        "Tick the box to confirm the statement",
+        "Type your full name exactly as the council has it: Sam Starter",
+    ]
+    assert _acks(session) == []
+
+
 def test_a_double_submit_records_one_acknowledgement(client, session, council):
     _, person, policy, version = council
     client.sign_in_as(person)

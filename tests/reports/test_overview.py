@@ -90,6 +90,19 @@ def test_the_chart_of_completion_over_time_uses_the_daily_snapshots(app, client,
     assert "Share of people with everything done" in chart
 
 
+def test_a_chart_with_one_point_names_its_date_once(app):
+    from portal.reports.history import Point
+
+    with app.test_request_context():
+        charts = app.jinja_env.get_template("reports/_charts.html").module
+        one = str(charts.completion_over_time([Point(date(2026, 11, 2), 3, 4)]))
+        points = [Point(date(2026, 11, 2), 3, 4), Point(date(2026, 11, 9), 4, 4)]
+        two = str(charts.completion_over_time(points))
+    assert one.count("2 November 2026") == 2  # the axis label and the description, once each
+    assert "from 75%" not in one and "75% on 2 November 2026" in one
+    assert two.count("2 November 2026") == 2 and two.count("9 November 2026") == 2
+
+
 def test_the_csv_export_follows_the_filter_has_a_bom_and_is_safe_from_formulas(client, session, council):
     make_person(session, name='=HYPERLINK("http://evil.example")', department=council.library)
     make_person(session, name="@SUM(1+1)", department=council.library)

@@ -83,7 +83,7 @@ def test_a_change_to_the_channels_register_puts_the_communication_policy_on_the_
     session.commit()
     client.sign_in_as(council.clerk)
     assert (
-        "Social Media and Electronic Communication Policy, version 1: @AshcombeTC (x) joined the register."
+        "Social Media and Electronic Communication Policy, version 1: @AshcombeTC (X) joined the register."
         in _reviews(client)
     )
 

@@ -1,0 +1,80 @@
+"""Results kept until the data changes.
+
+Every state change in the portal writes an audit event in the same transaction, so the
+newest audit event's id is an exact version stamp of everything the portal holds: a
+result built under one stamp stays right until the next event. Pages that must work
+something out for every person (who has signed, who has trained, what is due) build it
+once per stamp and day, and each request after that only filters and pages it.
+
+Each process keeps its own copy (a small LRU); the stamp is read from the database, so
+several processes or servers never serve a result older than the last change.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from threading import Lock
+from typing import Generic, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portal.audit.models import AuditEvent
+from portal.clock import today
+from portal.collector import cycle_collector_paused
+
+T = TypeVar("T")
+
+
+def data_version(session: Session) -> int:
+    """Changes whenever anything changes: every state change writes an audit event."""
+    return session.scalar(select(func.max(AuditEvent.id))) or 0
+
+
+_EVERY_CACHE: list[VersionedCache[object]] = []
+
+
+def clear_every_cache() -> None:
+    """Forget every cached result: for a database emptied and refilled from scratch (the
+    tests), where audit ids start again and would otherwise match an old stamp."""
+    for cache in _EVERY_CACHE:
+        cache.clear()
+
+
+class VersionedCache(Generic[T]):
+    """`get(session, key, build)`: `build()` once per key, database, day and data version."""
+
+    def __init__(self, size: int = 32) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[Hashable, ...], T] = OrderedDict()
+        self._lock = Lock()
+        self._building: dict[tuple[Hashable, ...], Lock] = {}
+        _EVERY_CACHE.append(self)  # type: ignore[arg-type]  # cleared whatever it holds
+
+    def get(self, session: Session, key: tuple[Hashable, ...], build: Callable[[], T]) -> T:
+        full = (str(session.get_bind().url), today(), data_version(session), *key)
+        with self._lock:
+            if full in self._items:
+                self._items.move_to_end(full)
+                return self._items[full]
+            building = self._building.setdefault(full, Lock())
+        # One thread builds; the others asking for the same thing wait for it rather than
+        # all building it at once after each change (they would share the CPU and all be slow).
+        with building:
+            with self._lock:
+                if full in self._items:
+                    return self._items[full]
+            with cycle_collector_paused():  # building allocates many small objects at once
+                found = build()
+            with self._lock:
+                self._items[full] = found
+                self._building.pop(full, None)
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+        return found
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._building.clear()
