@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.audit.cache import VersionedCache
-from portal.db import Paged, matching, page_of
+from portal.db import Paged, PersonRow, matching, page_of
 from portal.people.models import Department, Person
 from portal.people.service import active_people
 from portal.policies.status import Status, load_policies, statuses_for_people
@@ -39,26 +39,15 @@ class Cell:
 
 
 @dataclass(frozen=True)
-class StatusRow:
-    person_id: int
-    name: str
-    department_id: int | None
-    department: str
-    by_policy: dict[int, Cell]
-    statuses: tuple[Status, ...]  # every cell's, for filtering and counting fast
-    folded: str  # the name as a search compares it
-
-
-@dataclass(frozen=True)
 class _Scope:
     policies: list[PolicyColumn]
-    rows: list[StatusRow]
+    rows: list[PersonRow[Cell]]
 
 
 @dataclass
 class StatusTable:
     policies: list[PolicyColumn]
-    page: Paged  # of StatusRow
+    page: Paged  # of PersonRow[Cell]
     departments: list[Department]
     counts: Counter[str] = field(default_factory=Counter)
 
@@ -83,19 +72,7 @@ def _build(session: Session, manager: Person | None) -> _Scope:
             for s in statuses[person.id]
         }
         if cells:
-            department = person.department.name if person.department else ""
-            held = tuple(cell.status for cell in cells.values())
-            rows.append(
-                StatusRow(
-                    person.id,
-                    person.name,
-                    person.department_id,
-                    department,
-                    cells,
-                    held,
-                    person.name.casefold(),
-                )
-            )
+            rows.append(PersonRow.of(person, cells))
     return _Scope([PolicyColumn(p.id, p.title, p.slug) for p in policies], rows)
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.audit.cache import VersionedCache
-from portal.db import Paged, matching, page_of
+from portal.db import Paged, PersonRow, matching, page_of
 from portal.people.models import Department, Person
 
 from .programme import TrainingStatus, people_followed_by, statuses_for
@@ -39,27 +39,15 @@ class Cell:
 
 
 @dataclass(frozen=True)
-class ProgressRow:
-    person_id: int
-    name: str
-    email: str  # for "allow another attempt", which takes the person by address
-    department_id: int | None
-    department: str
-    by_quiz: dict[int, Cell]
-    statuses: tuple[TrainingStatus, ...]  # every cell's, for filtering fast
-    folded: str  # the name as a search compares it
-
-
-@dataclass(frozen=True)
 class _Scope:
     quizzes: list[QuizColumn]
-    rows: list[ProgressRow]
+    rows: list[PersonRow[Cell]]
 
 
 @dataclass(frozen=True)
 class ProgressTable:
     quizzes: list[QuizColumn]
-    page: Paged  # of ProgressRow
+    page: Paged  # of PersonRow[Cell]
     departments: list[Department]
 
 
@@ -76,20 +64,7 @@ def _build(session: Session, manager: Person | None) -> _Scope:
             for s in statuses[person.id]
         }
         if cells:
-            department = person.department.name if person.department else ""
-            held = tuple(cell.status for cell in cells.values())
-            rows.append(
-                ProgressRow(
-                    person.id,
-                    person.name,
-                    person.email,
-                    person.department_id,
-                    department,
-                    cells,
-                    held,
-                    person.name.casefold(),
-                )
-            )
+            rows.append(PersonRow.of(person, cells))
     quizzes = [QuizColumn(q.id, q.quiz_key, q.title) for q in list_quizzes(session)]
     return _Scope(quizzes, rows)
 
