@@ -37,6 +37,9 @@ SIZE_TARGET_KB = 300
 THROUGHPUT_RATIO_TARGET = 0.15  # a main page's requests a second ÷ the bare page's
 WORKERS, THREADS = 2, 4
 CONNECTIONS, SECONDS = 8, 10
+# Driven untimed first, so that every worker has built what it keeps (a whole council's
+# statuses, once per change): throughput is the steady state a council lives in.
+WARM_SECONDS = 2
 TIMEOUT_SECONDS = 10
 HTML = "text/html"
 NEW_STARTER, CLERK = "nina.foster@ashcombe-tc.example", "clerk@ashcombe-tc.example"
@@ -178,10 +181,13 @@ def _gunicorn(target: str, url: str, port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError(f"gunicorn ({target}) did not start")
 
 
-def _throughput(browsers: list[Browser], path: str) -> dict:
-    """CONNECTIONS clients asking for `path` as fast as answers come, for SECONDS."""
+def _throughput(browsers: list[Browser], path: str, seconds: float = SECONDS) -> dict:
+    """CONNECTIONS clients asking for `path` as fast as answers come, for `seconds`,
+    after WARM_SECONDS of the same untimed."""
+    if seconds == SECONDS:
+        _throughput(browsers, path, WARM_SECONDS)
     done, failed = [0] * len(browsers), [0] * len(browsers)
-    stop = time.perf_counter() + SECONDS
+    stop = time.perf_counter() + seconds
 
     def drive(n: int) -> None:
         while time.perf_counter() < stop:
@@ -200,7 +206,7 @@ def _throughput(browsers: list[Browser], path: str) -> dict:
         thread.start()
     for thread in threads:
         thread.join()
-    return {"per_second": sum(done) / SECONDS, "failed": sum(failed)}
+    return {"per_second": sum(done) / seconds, "failed": sum(failed)}
 
 
 def _signed_in(base: str, email: str) -> list[Browser]:
@@ -265,7 +271,8 @@ def run() -> Report:
         f"authorisations) and one record of every kind. In-process: every HTML page for every role that may "
         f"see it, warm, median of {SAMPLES}, the slowest role's shown; target ≤ {TIME_RATIO_TARGET:g}× the "
         f"median of /healthz timed between them, and ≤ {SIZE_TARGET_KB} KB. Under gunicorn ({WORKERS} "
-        f"workers × {THREADS} threads): {CONNECTIONS} clients for {SECONDS} s a page; target ≥ "
+        f"workers × {THREADS} threads): {CONNECTIONS} clients for {SECONDS} s a page after {WARM_SECONDS} s "
+        "untimed; target ≥ "
         f"{THROUGHPUT_RATIO_TARGET:g}× a bare Flask page running one query, and no request failing or timing out."
     )
     with databases() as targets:

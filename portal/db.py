@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import DateTime, Engine, MetaData, Select, create_engine, event, func, select
@@ -89,54 +89,6 @@ def paginate(session: Session, query: Select[Any], page: int, *options: Any) -> 
     page = min(max(1, page), pages)
     found = session.scalars(query.options(*options).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
     return Paged(list(found), total, page, pages)
-
-
-C = TypeVar("C")
-
-
-@dataclass(frozen=True)
-class PersonRow(Generic[C]):
-    """One person in a table of people against requirements (who has signed, training
-    progress): kept whole in a cache, then filtered and paged (`matching`, `page_of`)."""
-
-    person_id: int
-    name: str
-    email: str
-    department_id: int | None
-    department: str
-    cells: dict[int, C]  # requirement id -> what the table shows for it
-    statuses: tuple[Any, ...]  # every cell's status, for filtering fast
-    folded: str  # the name, casefolded, as a search compares it
-
-    @classmethod
-    def of(cls, person: Any, cells: dict[int, C]) -> PersonRow[C]:
-        """`person` is a people.models.Person (the kernel names no feature); each cell
-        has a `status`."""
-        return cls(
-            person.id,
-            person.name,
-            person.email,
-            person.department_id,
-            person.department.name if person.department else "",
-            cells,
-            tuple(cell.status for cell in cells.values()),  # type: ignore[attr-defined]
-            person.name.casefold(),
-        )
-
-
-def matching(
-    rows: list[PersonRow[C]], *, department_id: int | None, search: str, wanted: object | None
-) -> list[PersonRow[C]]:
-    """The rows of a people table (kept whole in a cache) that a filter selects: one
-    department, a part of the name, and any cell with the wanted status."""
-    needle = search.strip().casefold()
-    return [
-        row
-        for row in rows
-        if (not department_id or row.department_id == department_id)
-        and (not needle or needle in row.folded)
-        and (wanted is None or wanted in row.statuses)
-    ]
 
 
 def page_of(items: list[Any], page: int) -> Paged:

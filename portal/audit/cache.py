@@ -17,6 +17,8 @@ from collections.abc import Callable, Hashable
 from threading import Lock
 from typing import Generic, TypeVar
 
+from flask import render_template
+from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -78,3 +80,20 @@ class VersionedCache(Generic[T]):
         with self._lock:
             self._items.clear()
             self._building.clear()
+
+
+def rendered_once(
+    cache: VersionedCache[Markup],
+    session: Session,
+    key: tuple[Hashable, ...],
+    template: str,
+    context: Callable[[], dict[str, object]],
+) -> Markup:
+    """A part of a page (a table of a whole council's rows) rendered once per `key` and
+    change in the portal: `context()` is worked out only when it is rendered. The key
+    must hold everything the part shows that is not data (the viewer's scope, filters)."""
+    return cache.get(
+        session,
+        key,
+        lambda: Markup(render_template(template, **context())),  # noqa: S704 (a rendered template: autoescaped)
+    )

@@ -17,7 +17,7 @@ import time
 from flask import Flask, current_app, session
 from flask_login import LoginManager, login_user, logout_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from portal.db import get_session
 from portal.people.models import Person
@@ -47,8 +47,12 @@ def load_person(user_id: str) -> Person | None:
     absolute = current_app.config["PORTAL_SETTINGS"].absolute_timeout.total_seconds()
     if time.time() - signed_in_epoch > absolute:
         return None
-    person = get_session().scalar(
-        select(Person).options(selectinload(Person.role_grants)).where(Person.id == person_id)
+    # One query with the roles joined in, not two: this runs on every request.
+    person = (
+        get_session()
+        .execute(select(Person).options(joinedload(Person.role_grants)).where(Person.id == person_id))
+        .unique()
+        .scalar_one_or_none()
     )
     if person is None or not person.is_active:
         return None

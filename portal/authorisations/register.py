@@ -28,13 +28,23 @@ from .models import (
 from .records import get_request, named_like, starts_later, status_from, status_of, with_everything
 
 
-def latest_status_by_person(session: Session, on: date) -> dict[int, str]:
+@dataclass(frozen=True)
+class Standing:
+    status: str  # as status_of, or "not_started": issued, for a term not yet begun
+    starts_on: date
+
+
+def latest_status_by_person(session: Session, on: date) -> dict[int, Standing]:
     """Each person's most recent request and where it stands, in one query of plain
     rows: the compliance overview needs this for thousands of people, and loading each
-    request with its issue, decline and revocation costs a query per 500 requests."""
+    request with its issue, decline and revocation costs a query per 500 requests.
+
+    An issued letter whose term has not begun is not yet in force: nobody may post under
+    it before its start date (Networking Policy 3.2; see starts_later)."""
     rows = session.execute(
         select(
             AuthorisationRequest.person_id,
+            AuthorisationRequest.starts_on,
             AuthorisationRequest.ends_on,
             AuthorisationIssue.id.is_not(None).label("issued"),
             AuthorisationDecline.id.is_not(None).label("declined"),
@@ -45,12 +55,15 @@ def latest_status_by_person(session: Session, on: date) -> dict[int, str]:
         .outerjoin(AuthorisationRevocation, AuthorisationRevocation.request_id == AuthorisationRequest.id)
         .order_by(AuthorisationRequest.id)
     )
-    return {
-        r.person_id: status_from(
+    found = {}
+    for r in rows:
+        status = status_from(
             revoked=r.revoked, issued=r.issued, declined=r.declined, ends_on=r.ends_on, on=on
         )
-        for r in rows
-    }
+        found[r.person_id] = Standing(
+            "not_started" if status == "issued" and on < r.starts_on else status, r.starts_on
+        )
+    return found
 
 
 def status_on(request: AuthorisationRequest, on: date) -> str:

@@ -4,10 +4,12 @@ from datetime import timedelta
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms.fields.choices import SelectChoice
 
 from portal.access import can, public, requires, signed_in
+from portal.audit.cache import VersionedCache, rendered_once
 from portal.authorisations import service
 from portal.authorisations.forms import BasisForm, ChannelForm, IssueForm, ReasonForm, RequestForm
 from portal.clock import today
@@ -26,6 +28,9 @@ def _status_helpers() -> dict[str, object]:
     return {"starts_later": service.starts_later}
 
 
+_REGISTER_PAGES: VersionedCache[Markup] = VersionedCache(size=64)
+
+
 def _search() -> str:
     return request.args.get("q", "")[:100]
 
@@ -37,13 +42,22 @@ def _page() -> int:
 @blueprint.get("")
 @signed_in
 def index() -> str:
-    search = _search()
-    return render_template(
-        "authorisations/index.html",
-        page=service.register_page(get_session(), search=search, page=_page()),
-        filters={"q": search} if search else {},
-        search=search,
+    search, page, db = _search(), _page(), get_session()
+    filters = {"q": search} if search else {}
+    # The same for everyone: loading 50 authorisations with their people and channels is
+    # most of the page's work, so the table is rendered once per search, page and change.
+    html = rendered_once(
+        _REGISTER_PAGES,
+        db,
+        (search, page),
+        "authorisations/_register.html",
+        lambda: {
+            "page": service.register_page(db, search=search, page=page),
+            "filters": filters,
+            "search": search,
+        },
     )
+    return render_template("authorisations/index.html", register_html=html, search=search)
 
 
 @blueprint.get("/requests")

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from flask import flash, render_template, request
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms.fields.choices import SelectChoice
 
 from portal.access import can, requires
+from portal.audit.cache import VersionedCache, rendered_once
 from portal.db import get_session
 from portal.forms import refusal_flashed, refusal_shown_on
 
@@ -37,30 +39,36 @@ from .snapshot import freeze
 # The list and writing the case ---------------------------------------------------
 
 
+_LISTS: VersionedCache[Markup] = VersionedCache(size=256)
+
+
 @blueprint.get("")
 @requires("write_business_case")
 def index() -> str:
     db = get_session()
     reviewer = can(current_user, "review_business_case")
     filters = {"q": request.args.get("q", "")[:100], "status": request.args.get("status", "")}
-    return render_template(
-        "business_cases/index.html",
-        election=service.election_during_review(db) if reviewer else None,
-        flagged=service.flagged_for_election,
-        awaiting=service.awaiting_review(db) if reviewer else [],
-        due=service.reviews_due(db) if reviewer else [],
-        page=service.cases_page(
-            db,
-            current_user,
-            search=filters["q"],
-            status=filters["status"],
-            page=request.args.get("page", 1, type=int) or 1,
-        ),
-        filters=filters,
-        states=CASE_STATES,
-        reviewer=reviewer,
-        display_status=service.display_status,
+    page, person = request.args.get("page", 1, type=int) or 1, current_user._get_current_object()
+    # Every case, person and review behind the lists is most of the page's work: rendered
+    # once per viewer's scope (a reviewer sees every case), search, page and change.
+    html = rendered_once(
+        _LISTS,
+        db,
+        (None if reviewer else person.id, *filters.values(), page),
+        "business_cases/_index_lists.html",
+        lambda: {
+            "election": service.election_during_review(db) if reviewer else None,
+            "flagged": service.flagged_for_election,
+            "awaiting": service.awaiting_review(db) if reviewer else [],
+            "due": service.reviews_due(db) if reviewer else [],
+            "page": service.cases_page(db, person, search=filters["q"], status=filters["status"], page=page),
+            "filters": filters,
+            "states": CASE_STATES,
+            "reviewer": reviewer,
+            "display_status": service.display_status,
+        },
     )
+    return render_template("business_cases/index.html", cases_html=html)
 
 
 @blueprint.route("/new", methods=["GET", "POST"])

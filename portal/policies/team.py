@@ -15,10 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.audit.cache import VersionedCache
-from portal.db import Paged, PersonRow, matching, page_of
+from portal.db import Paged, page_of
 from portal.people.models import Department, Person
 from portal.people.service import active_people
 from portal.policies.status import Status, load_policies, statuses_for_people
+from portal.tables import PeopleTable, PersonRow
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class Cell:
 @dataclass(frozen=True)
 class _Scope:
     policies: list[PolicyColumn]
-    rows: list[PersonRow[Cell]]
+    table: PeopleTable[Cell]
 
 
 @dataclass
@@ -73,7 +74,7 @@ def _build(session: Session, manager: Person | None) -> _Scope:
         }
         if cells:
             rows.append(PersonRow.of(person, cells))
-    return _Scope([PolicyColumn(p.id, p.title, p.slug) for p in policies], rows)
+    return _Scope([PolicyColumn(p.id, p.title, p.slug) for p in policies], PeopleTable(rows))
 
 
 def status_rows(
@@ -90,11 +91,9 @@ def status_rows(
     and one page of 50 rows."""
     scope = _SCOPES.get(session, (manager.id if manager else None,), lambda: _build(session, manager))
     wanted = Status(only) if only in {s.value for s in Status} else None
-    rows = matching(scope.rows, department_id=department_id, search=search, wanted=wanted)
-    counts = Counter(status.value for row in rows for status in row.statuses)
-    shown = page_of(rows, page)
+    selected = scope.table.select(department_id=department_id, search=search, wanted=wanted)
     departments = list(session.scalars(select(Department).order_by(Department.name)))
-    return StatusTable(scope.policies, shown, departments, counts)
+    return StatusTable(scope.policies, page_of(selected.rows, page), departments, selected.counts)
 
 
 def clear_cache() -> None:

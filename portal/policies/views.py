@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from portal.access import can, public, requires, signed_in
-from portal.audit.cache import VersionedCache
+from portal.audit.cache import VersionedCache, rendered_once
 from portal.db import get_session, utcnow
 from portal.downloads import pdf_download
 from portal.forms import posted_id, refusal_shown_on
@@ -29,6 +29,8 @@ from portal.policies.team import status_rows
 from portal.ratelimit import PUBLIC_CHECKS, limiter
 
 blueprint = Blueprint("policies", __name__, url_prefix="/policies")
+# Each person's own policies, as the home page keeps their tasks: once per change.
+_MINE: VersionedCache[Markup] = VersionedCache(size=5000)
 receipts_blueprint = Blueprint("receipts", __name__, url_prefix="/receipts")
 
 
@@ -60,10 +62,16 @@ def _first_view(version_id: int) -> datetime | None:
 @blueprint.get("")
 @signed_in
 def index() -> str:
-    db = get_session()
-    mine = statuses_for_people(db, [current_user])[current_user.id]
+    db, person = get_session(), current_user._get_current_object()
+    html = rendered_once(
+        _MINE,
+        db,
+        (person.id,),
+        "policies/_mine.html",
+        lambda: {"mine": statuses_for_people(db, [person])[person.id]},
+    )
     policies = service.list_policies(db) if can(current_user, "manage_policies") else []
-    return render_template("policies/index.html", mine=mine, policies=policies)
+    return render_template("policies/index.html", mine_html=html, policies=policies)
 
 
 @blueprint.get("/<slug>")
@@ -219,14 +227,12 @@ def status() -> str:
     # 50 rows × every policy is most of the page's work: rendered once per scope, filter
     # and change in the portal, as the table itself is worked out (portal.audit.cache).
     scope = None if everyone else current_user.id
-    html = _STATUS_TABLES.get(
+    html = rendered_once(
+        _STATUS_TABLES,
         db,
         (scope, *filters.values(), table.page.page, may_withdraw),
-        lambda: Markup(  # noqa: S704 (a rendered template: autoescaped)
-            render_template(
-                "policies/_status_table.html", table=table, filters=filters, may_withdraw=may_withdraw
-            )
-        ),
+        "policies/_status_table.html",
+        lambda: {"table": table, "filters": filters, "may_withdraw": may_withdraw},
     )
     return render_template(
         "policies/status.html", table=table, everyone=everyone, filters=filters, table_html=html

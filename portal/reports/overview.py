@@ -25,6 +25,13 @@ from portal.training.service import TrainingStatus
 
 DONE, DUE, OVERDUE, DECLINED = "done", "due", "overdue", "declined"
 CELL_LABELS = {DONE: "Done", DUE: "To do", OVERDUE: "Overdue", DECLINED: "Declined"}
+AUTHORISATION_LABELS = {
+    "issued": "Authorised",
+    "requested": "Requested",
+    "expired": "Expired",
+    "revoked": "Revoked",
+    "declined": "Declined",
+}
 PERSON_STATUSES = {
     "complete": "Everything done",
     "incomplete": "Something to do",
@@ -58,6 +65,14 @@ class Row:
     engagement: str
     cells: dict[str, Cell]
     authorisation: str  # "", or the status of their latest posting authorisation
+    authorisation_starts_on: date | None = None
+
+    @property
+    def authorisation_label(self) -> str:
+        """Their latest posting authorisation as the page and the exports say it."""
+        if self.authorisation == "not_started" and self.authorisation_starts_on:
+            return f"Not yet in force: starts {day_text(self.authorisation_starts_on)}"
+        return AUTHORISATION_LABELS.get(self.authorisation, "None")
 
     @property
     def complete(self) -> bool:
@@ -244,7 +259,8 @@ def build(session: Session, *, manager_id: int | None, on: date) -> Overview:
                 person.department_id,
                 person.engagement_type,
                 cells,
-                authorisation_status.get(person.id, ""),
+                standing.status if (standing := authorisation_status.get(person.id)) else "",
+                standing.starts_on if standing else None,
             )
         )
     requirements += [Requirement(f"quiz:{key}", title) for key, title in sorted(quiz_titles.items())]

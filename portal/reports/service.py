@@ -82,7 +82,7 @@ def export_rows(overview: Overview, rows: list[Row]) -> tuple[list[str], list[li
                 row.department,
                 row.engagement,
                 *cells,
-                row.authorisation,
+                row.authorisation_label,
                 "yes" if row.complete else "no",
             ]
         )

@@ -4,10 +4,12 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, g, render_template, request
 from flask_login import current_user
+from markupsafe import Markup
 
 from portal.access import requires
+from portal.audit.cache import VersionedCache, rendered_once
 from portal.clock import today
-from portal.db import get_session
+from portal.db import get_session, page_of
 from portal.downloads import csv_download, csv_text, pdf_download
 from portal.information_requests.service import due_for
 
@@ -15,7 +17,6 @@ from . import service
 from .service import Overview, View
 
 blueprint = Blueprint("reports", __name__, url_prefix="/reports")
-PER_PAGE = 50
 
 # The benchmarks (bench/reports.py) time the export through this name.
 _export_rows = service.export_rows
@@ -54,30 +55,47 @@ def _scoped() -> tuple[Overview, View, Filters, bool]:
     return overview, shown, filters, service.sees_everyone(current_user)
 
 
-@dataclass(frozen=True)
-class Page:
-    page: int
-    pages: int
+# The overdue list and 50 rows × every requirement are most of the page's work: rendered
+# once per viewer's scope, filter, page and change in the portal, as the overview itself
+# is worked out (portal.audit.cache).
+_TABLES: VersionedCache[Markup] = VersionedCache(size=256)
+
+
+def _tables(overview: Overview, shown: View, filters: Filters, everyone: bool) -> dict[str, Markup]:
+    pager = page_of(shown.rows, request.args.get("page", 1, type=int))
+    scope = None if everyone else current_user.id
+    context = {
+        "overview": overview,
+        "rows": pager.items,
+        "pager": pager,
+        "overdue": shown.overdue[:50],
+        "overdue_total": len(shown.overdue),
+        "filters": filters,
+    }
+    return {
+        part: rendered_once(
+            _TABLES,
+            get_session(),
+            (part, scope, filters, pager.page),
+            "reports/_tables.html",
+            lambda part=part: {**context, "part": part},
+        )
+        for part in ("overdue", "matrix")
+    }
 
 
 @blueprint.get("")
 @requires("view_compliance")
 def index() -> str:
     overview, shown, filters, everyone = _scoped()
-    rows = shown.rows
-    pages = max(1, -(-len(rows) // PER_PAGE))
-    page = min(max(1, request.args.get("page", 1, type=int)), pages)
     on = today()
     history = service.history_for(get_session(), current_user, on, filters.department_id)
     summary = shown.summary
     return render_template(
         "reports/index.html",
         overview=overview,
-        rows=rows[(page - 1) * PER_PAGE : page * PER_PAGE],
-        pager=Page(page, pages),
+        tables=_tables(overview, shown, filters, everyone),
         summary=summary,
-        overdue=shown.overdue[:50],
-        overdue_total=len(shown.overdue),
         by_department=shown.by_department,
         history=history,
         today_point=(on, summary.complete, summary.people),
@@ -85,7 +103,6 @@ def index() -> str:
         everyone=everyone,
         engagements=service.engagement_choices(),
         statuses=service.PERSON_STATUSES,
-        cell_labels=service.CELL_LABELS,
         requests_due=due_for(get_session(), current_user),
         handles_requests=bool({r.value for r in current_user.roles} & {"town_clerk", "hr"}),
         on=on,

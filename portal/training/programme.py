@@ -166,7 +166,9 @@ def _status(
 def assign(session: Session, actor: Person, person: Person, quiz: Quiz, reason: str) -> QuizAssignment:
     """Ask someone to take an on-request quiz (such as the authorised poster module, which
     must be passed before a written authorisation to post, Networking Policy 3.2). Only a
-    quiz meant for that person can be assigned; asking twice keeps the first request."""
+    quiz meant for that person can be assigned; asking twice keeps the first request.
+    It falls due when the quiz's own working days end, but never before the policies it
+    tests (training/deadlines.py), so the date recorded and emailed is the one shown."""
     if quiz.definition["assign"] != "on_request":
         raise DomainError(f"Everyone it applies to takes the {quiz.title} already")
     audience = quiz.definition["audience"]
@@ -184,7 +186,11 @@ def assign(session: Session, actor: Person, person: Person, quiz: Quiz, reason: 
         assigned_by_id=actor.id,
         assigned_at=now,
         reason=reason.strip(),
-        due_on=add_working_days(now.astimezone(LONDON).date(), int(quiz.definition["due_working_days"])),
+        due_on=policy_deadlines(session, [quiz]).not_before_policies(
+            quiz,
+            person,
+            add_working_days(now.astimezone(LONDON).date(), int(quiz.definition["due_working_days"])),
+        ),
     )
     session.add(assignment)
     session.flush()

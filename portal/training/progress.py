@@ -15,8 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.audit.cache import VersionedCache
-from portal.db import Paged, PersonRow, matching, page_of
+from portal.db import Paged, page_of
 from portal.people.models import Department, Person
+from portal.tables import PeopleTable, PersonRow
 
 from .programme import TrainingStatus, people_followed_by, statuses_for
 from .standing import list_quizzes
@@ -41,7 +42,7 @@ class Cell:
 @dataclass(frozen=True)
 class _Scope:
     quizzes: list[QuizColumn]
-    rows: list[PersonRow[Cell]]
+    table: PeopleTable[Cell]
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def _build(session: Session, manager: Person | None) -> _Scope:
         if cells:
             rows.append(PersonRow.of(person, cells))
     quizzes = [QuizColumn(q.id, q.quiz_key, q.title) for q in list_quizzes(session)]
-    return _Scope(quizzes, rows)
+    return _Scope(quizzes, PeopleTable(rows))
 
 
 def progress_table(
@@ -82,6 +83,6 @@ def progress_table(
     part of the name: one page of 50 rows."""
     scope = _SCOPES.get(session, (manager.id if manager else None,), lambda: _build(session, manager))
     wanted = TrainingStatus(only) if only in {s.value for s in TrainingStatus} else None
-    rows = matching(scope.rows, department_id=department_id, search=search, wanted=wanted)
+    rows = scope.table.select(department_id=department_id, search=search, wanted=wanted).rows
     departments = list(session.scalars(select(Department).order_by(Department.name)))
     return ProgressTable(scope.quizzes, page_of(rows, page), departments)

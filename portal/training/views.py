@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms.fields.choices import SelectChoice
 
 from portal.access import can, requires, signed_in
+from portal.audit.cache import VersionedCache, rendered_once
 from portal.db import get_session
 from portal.downloads import csv_download
 from portal.forms import ActionForm, refusal_flashed, refusal_shown_on
@@ -17,13 +19,22 @@ from portal.training.forms import AssignForm, OverrideForm
 from portal.training.progress import progress_table
 
 blueprint = Blueprint("training", __name__, url_prefix="/training")
+# Each person's own quizzes, as the home page keeps their tasks: once per change.
+_MINE: VersionedCache[Markup] = VersionedCache(size=5000)
 
 
 @blueprint.get("")
 @signed_in
 def index() -> str:
-    mine = programme.statuses_for(get_session(), [current_user])[current_user.id]
-    return render_template("training/index.html", mine=mine)
+    db, person = get_session(), current_user._get_current_object()
+    html = rendered_once(
+        _MINE,
+        db,
+        (person.id,),
+        "training/_mine.html",
+        lambda: {"mine": programme.statuses_for(db, [person])[person.id]},
+    )
+    return render_template("training/index.html", mine_html=html)
 
 
 @blueprint.get("/quizzes/<key>")

@@ -19,6 +19,7 @@ from portal.clock import add_working_days
 from portal.people.models import Role
 from portal.reports import history
 from portal.reports.models import ComplianceSnapshot
+from portal.templating import format_date
 from tests.business_cases.helpers import pdf_text
 from tests.factories import make_person
 
@@ -137,7 +138,7 @@ def test_a_change_shows_at_once(client, session, council, sign_as):
     assert "2 of 5 people" in _page(client)  # the cache follows the audit trail
 
 
-def _authorisation(session, person, clerk, *, ends_in_days, outcome):  # type: ignore[no-untyped-def]
+def _authorisation(session, person, clerk, *, ends_in_days, outcome, starts_in_days=-30):  # type: ignore[no-untyped-def]
     """A posting authorisation as it stands after `outcome`: issued, revoked or declined."""
     now = datetime.now(UTC)
     request = AuthorisationRequest(
@@ -146,7 +147,7 @@ def _authorisation(session, person, clerk, *, ends_in_days, outcome):  # type: i
         requested_at=now,
         scope="Event notices",
         conditions="",
-        starts_on=date.today() - timedelta(days=30),
+        starts_on=date.today() + timedelta(days=starts_in_days),
         ends_on=date.today() + timedelta(days=ends_in_days),
         justification="Runs the events page",
     )
@@ -197,6 +198,26 @@ def test_posting_authorisations_in_the_matrix_and_those_ending_within_30_days(cl
     ):
         row = page.split(f'<th scope="row" class="govuk-table__header">{name}', 1)[1].split("</tr>", 1)[0]
         assert row.rstrip().endswith(f'<td class="govuk-table__cell">{shown}</td>'), name
+
+
+def test_an_authorisation_that_has_not_started_is_not_yet_in_force(client, session, council):
+    # Issued today for a term that begins in a week: nobody may post under it yet
+    # (Networking Policy 3.2, with the dates the letter states).
+    _authorisation(
+        session, council.member, council.clerk, ends_in_days=90, outcome="issued", starts_in_days=7
+    )
+    client.sign_in_as(council.clerk)
+    row = (
+        _page(client)
+        .split('<th scope="row" class="govuk-table__header">Amy Member', 1)[1]
+        .split("</tr>", 1)[0]
+    )
+    starts = format_date(date.today() + timedelta(days=7))
+    assert row.rstrip().endswith(f'<td class="govuk-table__cell">Not yet in force: starts {starts}</td>')
+    exported = client.get("/reports/overview.csv").get_data(as_text=True)
+    assert f"Not yet in force: starts {starts}" in next(
+        line for line in exported.splitlines() if "Amy Member" in line
+    )
 
 
 @pytest.mark.parametrize("roles", [set(), {Role.ADMINISTRATOR}, {Role.MAYOR}])

@@ -64,3 +64,32 @@ def test_a_policy_that_does_not_bind_the_person_sets_no_date_for_their_quiz(sess
     employee = make_person(session, start_date=date(2026, 11, 16))
     [quiz] = statuses_for(session, [employee], today=TODAY)[employee.id]
     assert quiz.due == date(2026, 12, 11)
+
+
+def test_the_email_asking_someone_to_take_an_on_request_quiz_gives_the_date_the_portal_shows(
+    app, session, bank_folder
+):
+    """Asked on the day the policy arrived, the quiz's own five working days would be
+    4 December; the policy it tests is due on 29 December, so the quiz is too, in the
+    portal and in the email."""
+    from sqlalchemy import select
+
+    from portal.outbox.models import OutboxMessage
+    from portal.people.models import Role
+    from portal.training import programme
+
+    with time_machine.travel(ARRIVED, tick=False):
+        clerk = make_clerk(session)
+        make_policy(session, clerk=clerk)
+        sync(session, bank_folder)
+        manager = make_person(session, roles={Role.MANAGER}, start_date=date(2020, 1, 6))
+        member = make_person(session, manager=manager, start_date=date(2020, 1, 6))
+        with app.test_request_context():  # the email's link is built from the request
+            programme.assign_on_request(session, manager, member, "on-request", "Will post")
+        session.commit()
+    [shown] = [
+        s for s in statuses_for(session, [member], today=TODAY)[member.id] if s.quiz.quiz_key == "on-request"
+    ]
+    assert shown.due == date(2026, 12, 29)
+    body = session.scalar(select(OutboxMessage.text_body).where(OutboxMessage.kind == "quiz_assigned"))
+    assert "by 29 December 2026" in body
