@@ -65,6 +65,9 @@ class EmbeddedFile:
 
 
 STYLESHEETS = Path(__file__).parent / "styles"
+# The house style (styles/house.css): every document gets it, before its kind's own sheet,
+# so that every PDF the portal makes looks the same.
+HOUSE_STYLE = "house"
 
 # zlib's default level: within a few bytes of pydyf's level 9 on these documents, in half
 # the time.
@@ -136,8 +139,9 @@ def render_pdf_from_html(
     stylesheet: str | None = None,
     sealed: bool = False,
 ) -> bytes:
-    """`stylesheet` names a file in `styles/`, parsed once and reused. `sealed`: signed with
-    the council's certificate, for every document the portal issues as evidence."""
+    """`stylesheet` names the document kind's file in `styles/`, applied after the house
+    style; each is parsed once and reused. `sealed`: signed with the council's
+    certificate, for every document the portal issues as evidence."""
     fetcher = fetcher or _resources.fetcher
     # base_url=None: relative URLs have nothing to resolve against.
     document = HTML(string=html, base_url=None, url_fetcher=fetcher)
@@ -151,8 +155,9 @@ def render_pdf_from_html(
         )
         for f in embedded
     ]
+    names = (HOUSE_STYLE, stylesheet) if stylesheet else (HOUSE_STYLE,)
     pdf: bytes = document.write_pdf(
-        stylesheets=[_resources.stylesheet(stylesheet)] if stylesheet else [],
+        stylesheets=[_resources.stylesheet(name) for name in names],
         font_config=_resources.font_config,
         pdf_variant=PDF_VARIANT,
         uncompressed_pdf=False,

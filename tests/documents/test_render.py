@@ -68,17 +68,6 @@ def test_a_stylesheet_is_parsed_once_per_thread():
     assert render._resources.stylesheet("letter") is first
 
 
-def test_receipts_and_letters_are_set_in_liberation_sans():
-    """The faster face (see styles/receipt.css); .ci/run installs fonts-liberation."""
-    for stylesheet in ("receipt", "letter"):
-        pdf = render_pdf_from_html(
-            "<html><head><title>x</title></head><body><p>Ashcombe</p></body></html>", stylesheet=stylesheet
-        )
-        fonts = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"]
-        names = {str(font.get_object()["/BaseFont"]) for font in fonts.values()}
-        assert names and all(name.endswith("+Liberation-Sans") for name in names), names
-
-
 def test_streams_of_bytes_are_compressed_once_and_others_left_to_pydyf():
     pdf = pydyf.PDF()
     content = pydyf.Stream([b"BT", b"/F1 12 Tf", b"(Ashcombe) Tj", b"ET"], compress=True)
