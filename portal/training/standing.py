@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.clock import LONDON
 from portal.db import utcnow
@@ -79,6 +79,32 @@ def get_attempt(session: Session, attempt_id: int, person: Person) -> Attempt:
     if attempt is None:
         raise NotFound("No such attempt")
     return attempt
+
+
+@dataclass(frozen=True)
+class OneQuestion:
+    attempt: Attempt  # with its quiz; its questions are not loaded
+    item: AttemptQuestion | None  # the one at the position asked for, with its question
+    total: int  # questions in the attempt
+
+
+def one_question(session: Session, attempt_id: int, person: Person, position: int) -> OneQuestion:
+    """An attempt of the person's own and the one question a page shows: a question page
+    is opened once per answer, so it loads that question alone, not all of them."""
+    attempt = session.scalar(
+        select(Attempt)
+        .options(joinedload(Attempt.quiz))
+        .where(Attempt.id == attempt_id, Attempt.person_id == person.id)
+    )
+    if attempt is None:
+        raise NotFound("No such attempt")
+    item = session.scalar(
+        select(AttemptQuestion)
+        .options(joinedload(AttemptQuestion.question))
+        .where(AttemptQuestion.attempt_id == attempt.id, AttemptQuestion.position == position)
+    )
+    total = session.scalar(select(func.count()).where(AttemptQuestion.attempt_id == attempt.id)) or 0
+    return OneQuestion(attempt, item, total)
 
 
 def attempts_of(session: Session, person: Person, quiz: Quiz) -> list[Attempt]:

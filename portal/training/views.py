@@ -80,11 +80,16 @@ def _next_position(attempt) -> int:  # type: ignore[no-untyped-def]
 @signed_in
 def question(attempt_id: int, position: int) -> str | WerkzeugResponse:
     db = get_session()
-    attempt = attempts.get_attempt(db, attempt_id, current_user)
+    if request.method == "POST":  # answering needs the whole attempt, to go on to the next
+        attempt = attempts.get_attempt(db, attempt_id, current_user)
+        item = next((q for q in attempt.questions if q.position == position), None)
+        total = len(attempt.questions)
+    else:
+        shown = attempts.one_question(db, attempt_id, current_user, position)
+        attempt, item, total = shown.attempt, shown.item, shown.total
     if attempt.status == "submitted":
         flash("This attempt has been submitted. Here is your result.", "info")
         return redirect(url_for("training.result", attempt_id=attempt.id))
-    item = next((q for q in attempt.questions if q.position == position), None)
     if item is None:
         abort(404)
     form = ActionForm()
@@ -112,6 +117,7 @@ def question(attempt_id: int, position: int) -> str | WerkzeugResponse:
         "training/question.html",
         attempt=attempt,
         item=item,
+        total=total,
         form=form,
         step_name=step_name,
         ending=ending,
