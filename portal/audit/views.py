@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from portal.access import requires
+from portal.audit.forms import DatesForm
 from portal.audit.viewer import AuditFilters, audit_page, known_actions
 from portal.clock import LONDON
 from portal.db import get_session
@@ -13,17 +14,13 @@ from portal.db import get_session
 blueprint = Blueprint("audit", __name__, url_prefix="/audit")
 
 
-def _day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 @blueprint.get("")
 @requires("view_audit_trail")
 def index() -> str:
-    start, end = _day(request.args.get("from")), _day(request.args.get("to"))
+    dates = DatesForm(request.args)
+    dates.validate()  # a date that cannot be read is shown with its message and not applied
+    start = None if dates.since.errors else dates.since.data
+    end = None if dates.until.errors else dates.until.data
     filters = AuditFilters(
         action=request.args.get("action", "")[:80],
         object_type=request.args.get("object_type", "")[:60],
@@ -37,5 +34,12 @@ def index() -> str:
         "audit/index.html",
         page=page,
         actions=known_actions(session),
-        args={key: request.args.get(key, "") for key in ("action", "object_type", "object_id", "from", "to")},
+        dates=dates,
+        # What the pager's links carry: the dates as applied, in the single form the
+        # date fields also read.
+        args={
+            **{key: request.args.get(key, "") for key in ("action", "object_type", "object_id")},
+            "from": start.isoformat() if start else "",
+            "to": end.isoformat() if end else "",
+        },
     )

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.authorisations.models import PLATFORM_NAMES, PLATFORMS
-from portal.forms import MultiCheckboxField
+from portal.forms import GovDateField, MultiCheckboxField
 
 
 class RequestForm(FlaskForm):
@@ -20,8 +20,10 @@ class RequestForm(FlaskForm):
         "What they may publish", validators=[DataRequired("Say what they may publish"), Length(max=2000)]
     )
     conditions = TextAreaField("Conditions", validators=[Optional(), Length(max=2000)])
-    starts_on = DateField("Starts on", validators=[DataRequired("Enter the start date")])
-    ends_on = DateField("Ends on", validators=[DataRequired("Enter the end date")])
+    starts_on = GovDateField(
+        "Starts on", named="The start date", validators=[DataRequired("Enter the start date")]
+    )
+    ends_on = GovDateField("Ends on", named="The end date", validators=[DataRequired("Enter the end date")])
     justification = TextAreaField(
         "Why they need it", validators=[DataRequired("Say why they need it"), Length(max=2000)]
     )

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.forms import incident_date_field, policy_field, sections_field
+from portal.forms import GovDateField, incident_date_field, policy_field, sections_field
 
 LONG = Length(max=10000, message="Keep this under 10,000 characters")
 
@@ -23,7 +23,7 @@ class OpenRecordForm(FlaskForm):
 
 
 class ReferralForm(FlaskForm):
-    referred_on = DateField(
+    referred_on = GovDateField(
         "Date it was referred", validators=[DataRequired("Enter the date it was referred")]
     )
     referred_to = StringField(
@@ -34,7 +34,7 @@ class ReferralForm(FlaskForm):
 
 class CloseForm(FlaskForm):
     outcome = SelectField("What came of it", validators=[DataRequired("Choose what came of it")])
-    closed_on = DateField("Date closed", validators=[DataRequired("Enter the date it was closed")])
+    closed_on = GovDateField("Date closed", validators=[DataRequired("Enter the date it was closed")])
     notes = TextAreaField("Notes", validators=[Optional(), LONG])
 
 

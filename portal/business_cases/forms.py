@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from portal.authorisations.models import PLATFORMS
+from portal.forms import GovDateField
 
 from .models import platform_name
 from .risk import IMPACT_LABELS, LIKELIHOOD_LABELS
@@ -77,7 +78,9 @@ class RiskForm(FlaskForm):
 class ActionForm(FlaskForm):
     description = TextAreaField("Action", validators=[DataRequired("Describe the action"), Length(max=2000)])
     owner = SelectField("Owner", validators=[DataRequired("Choose who owns the action")])
-    due_on = DateField("Due by", validators=[DataRequired("Give the date it is due by")])
+    due_on = GovDateField(
+        "Due by", named="The date it is due by", validators=[DataRequired("Give the date it is due by")]
+    )
 
 
 class ModerationForm(FlaskForm):
@@ -115,7 +118,7 @@ class DecisionForm(FlaskForm):
         validators=[DataRequired("Choose a decision")],
     )
     conditions = TextAreaField("Conditions of approval", validators=[Optional(), LONG_TEXT])
-    next_review_on = DateField("Next review by", validators=[Optional()])
+    next_review_on = GovDateField("Next review by", named="The next review date", validators=[Optional()])
 
 
 for _section in REVIEW_SECTIONS:

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, RadioField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from portal.forms import incident_date_field, policy_field, sections_field
+from portal.forms import GovDateField, incident_date_field, policy_field, sections_field
 
 from .models import APPEAL_RESULTS, COMPANION_LABELS, STAGE_LABELS
 
@@ -26,7 +26,7 @@ class OpenCaseForm(FlaskForm):
 
 
 class MeetingForm(FlaskForm):
-    held_on = DateField("Date of the meeting", validators=[DataRequired("Enter the date of the meeting")])
+    held_on = GovDateField("Date of the meeting", validators=[DataRequired("Enter the date of the meeting")])
     title = StringField("Meeting", validators=[DataRequired("Say what the meeting was"), Length(max=200)])
     notes = TextAreaField("Notes", validators=[DataRequired("Enter the notes"), LONG])
 
@@ -51,17 +51,21 @@ class OutcomeForm(FlaskForm):
     companion_name = StringField("Companion's name", validators=[Optional(), Length(max=200)])
     outcome = TextAreaField("Outcome", validators=[DataRequired("Give the outcome"), LONG])
     reasons = TextAreaField("Reasons", validators=[DataRequired("Give the reasons for the outcome"), LONG])
-    decided_on = DateField(
+    decided_on = GovDateField(
         "Date of the decision", validators=[DataRequired("Enter the date of the decision")]
     )
-    warning_live_until = DateField("Warning live until", validators=[Optional()])
+    warning_live_until = GovDateField(
+        "Warning live until", named="The date the warning is live until", validators=[Optional()]
+    )
     improvement_needed = TextAreaField("Improvement needed", validators=[Optional(), LONG])
-    improvement_by = DateField("Improvement needed by", validators=[Optional()])
+    improvement_by = GovDateField(
+        "Improvement needed by", named="The date improvement is needed by", validators=[Optional()]
+    )
     gross_misconduct_reason = TextAreaField("Why this is gross misconduct", validators=[Optional(), LONG])
 
 
 class AppealForm(FlaskForm):
-    lodged_on = DateField(
+    lodged_on = GovDateField(
         "Date the appeal was lodged", validators=[DataRequired("Enter the date it was lodged")]
     )
     late_reason = TextAreaField("Why a late appeal is heard", validators=[Optional(), LONG])
@@ -86,7 +90,9 @@ class HearersForm(FlaskForm):
 
 
 class HearingForm(HearersForm):
-    hearing_on = DateField("Date of the hearing", validators=[DataRequired("Enter the date of the hearing")])
+    hearing_on = GovDateField(
+        "Date of the hearing", validators=[DataRequired("Enter the date of the hearing")]
+    )
     hearing_time = TimeField(
         "Time", validators=[DataRequired("Enter the time of the hearing, for example 14:30")]
     )
@@ -107,7 +113,7 @@ class HearingForm(HearersForm):
 
 
 class AppealHearingForm(HearersForm):
-    heard_on = DateField(
+    heard_on = GovDateField(
         "Date of the appeal hearing", validators=[DataRequired("Enter the date of the appeal hearing")]
     )
     companion_kind = _companion_kind("Companion at the appeal hearing")

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, StringField, TextAreaField
+from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from portal.forms import GovDateField
 
 from .models import KINDS
 
@@ -23,9 +25,9 @@ class ElectionForm(FlaskForm):
             Length(max=200, message="Keep the name under 200 characters"),
         ],
     )
-    poll_on = DateField("Polling day", validators=[DataRequired("Enter polling day")])
+    poll_on = GovDateField("Polling day", validators=[DataRequired("Enter polling day")])
     # Blank: the last day the notice of election may be published (service.notice_deadline).
-    period_starts_on = DateField("Start of the pre-election period", validators=[Optional()])
+    period_starts_on = GovDateField("Start of the pre-election period", validators=[Optional()])
 
 
 class CancelForm(FlaskForm):

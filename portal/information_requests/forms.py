@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, RadioField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from portal.forms import GovDateField
 
 from .models import KINDS
 
@@ -19,7 +21,7 @@ class LogRequestForm(FlaskForm):
     )
     channel = SelectField("Where did it arrive?", validators=[DataRequired("Say where it arrived")])
     other_channel = StringField("How else did it arrive?", validators=[Optional(), Length(max=200)])
-    received_on = DateField(
+    received_on = GovDateField(
         "Date it was received", validators=[DataRequired("Enter the date it was received")]
     )
     # Browsers send "09:15", or "09:15:00" for a value the page filled in itself.
@@ -43,18 +45,18 @@ class LogRequestForm(FlaskForm):
 class DayForm(FlaskForm):
     """One date: the step the button records (acknowledged, clarification asked...)."""
 
-    on = DateField("Date", validators=[DataRequired("Enter the date")])
+    on = GovDateField("Date", named="The date", validators=[DataRequired("Enter the date")])
 
 
 class IdentityForm(FlaskForm):
-    on = DateField("Date their identity was confirmed", validators=[DataRequired("Enter the date")])
+    on = GovDateField("Date their identity was confirmed", validators=[DataRequired("Enter the date")])
     method = StringField(
         "How it was checked", validators=[DataRequired("Say how their identity was checked"), Length(max=300)]
     )
 
 
 class ExtendForm(FlaskForm):
-    on = DateField("Date the requester was told", validators=[DataRequired("Enter the date")])
+    on = GovDateField("Date the requester was told", validators=[DataRequired("Enter the date")])
     reason = TextAreaField(
         "The reasons they were given",
         validators=[DataRequired("Give the reasons the requester was told"), LONG],
@@ -63,5 +65,5 @@ class ExtendForm(FlaskForm):
 
 class AnswerForm(FlaskForm):
     outcome = SelectField("Outcome", validators=[DataRequired("Choose the outcome")])
-    on = DateField("Date answered", validators=[DataRequired("Enter the date it was answered")])
+    on = GovDateField("Date answered", validators=[DataRequired("Enter the date it was answered")])
     notes = TextAreaField("Notes", validators=[Optional(), LONG])

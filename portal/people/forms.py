@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, EmailField, SelectField, StringField
+from wtforms import EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from portal.forms import MultiCheckboxField
+from portal.forms import GovDateField, MultiCheckboxField
 from portal.identity import ORDINARY_ROLES, ROLE_LABELS
 from portal.people.models import ENGAGEMENT_LABELS
 
@@ -31,7 +31,9 @@ class PersonForm(FlaskForm):
         "Line manager's email address",
         validators=[Optional(), Email("Enter the line manager's email address, like name@example.org")],
     )
-    start_date = DateField("Start date", validators=[DataRequired("Enter their start date as a real date")])
+    start_date = GovDateField(
+        "Start date", validators=[DataRequired("Enter their start date as a real date")]
+    )
     roles = MultiCheckboxField(
         "Roles",
         # Privileged roles are not offered: they change only through a proposal that a
@@ -42,7 +44,7 @@ class PersonForm(FlaskForm):
 
 
 class LeaverForm(FlaskForm):
-    leaving_date = DateField(
+    leaving_date = GovDateField(
         "Leaving date", validators=[DataRequired("Enter their leaving date as a real date")]
     )
 
@@ -82,7 +84,8 @@ class RoleChangeForm(FlaskForm):
         ],
         validators=[DataRequired("Choose whether to give or remove the role")],
     )
-    effective_on = DateField(
+    effective_on = GovDateField(
         "Takes effect on",
+        named="The date it takes effect",
         validators=[Optional()],
     )

@@ -6,7 +6,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -18,7 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from portal.forms import MultiCheckboxField
+from portal.forms import GovDateField, MultiCheckboxField
 from portal.identity import ROLE_LABELS
 from portal.people.models import ENGAGEMENT_LABELS, Person
 from portal.policies import signing
@@ -45,7 +44,11 @@ class VersionForm(FlaskForm):
     label = StringField(
         "Version label", validators=[DataRequired("Enter a label, like 2026.1"), Length(max=40)]
     )
-    effective_date = DateField("Takes effect on", validators=[DataRequired("Enter the date it takes effect")])
+    effective_date = GovDateField(
+        "Takes effect on",
+        named="The date it takes effect",
+        validators=[DataRequired("Enter the date it takes effect")],
+    )
     change_kind = SelectField(
         "Kind of change",
         choices=[
@@ -57,7 +60,11 @@ class VersionForm(FlaskForm):
         "Summary of changes", validators=[DataRequired("Summarise what changed"), Length(max=2000)]
     )
     adopted_minute = StringField("Minute that adopted it", validators=[Optional(), Length(max=200)])
-    review_due = DateField("Review due by", validators=[DataRequired("Enter the date the review is due")])
+    review_due = GovDateField(
+        "Review due by",
+        named="The review date",
+        validators=[DataRequired("Enter the date the review is due")],
+    )
     body = TextAreaField("Text of the policy", validators=[Length(max=200_000)])
     # A Word document (or a Markdown or text file) instead of the text above: see policies/word.py.
     document = FileField("Or upload the policy as a Word document (.docx)")
@@ -128,7 +135,7 @@ class PaperForm(FlaskForm):
     witness_name = StringField(
         "Witness's full name", validators=[DataRequired("Enter the witness's name"), Length(max=200)]
     )
-    signed_on = DateField(
+    signed_on = GovDateField(
         "Date written on the form", validators=[DataRequired("Enter the date on the paper form")]
     )
     scan = FileField("Scan of the signed form (PDF, JPEG or PNG)")
@@ -155,7 +162,7 @@ class AsAtForm(FlaskForm):
         "Email address of the person", validators=[DataRequired("Enter their email address")]
     )
     policy = SelectField("Policy", validators=[DataRequired("Choose a policy")])
-    on = DateField("On this date", validators=[DataRequired("Enter a real date")])
+    on = GovDateField("On this date", named="The date", validators=[DataRequired("Enter a real date")])
 
 
 class CompareForm(FlaskForm):

@@ -128,6 +128,18 @@ def test_the_audit_viewer_filters_events(client, session):
     assert client.get("/audit?from=2999-01-01").get_data(as_text=True).count("0 events found") == 1
 
 
+def test_the_audit_viewers_dates_are_typed_in_three_boxes(client, session):
+    """Day, month and year, as every date in the portal: one that cannot be read is
+    named and not applied, and the pager carries the dates that were."""
+    client.sign_in_as(make_person(session, roles={Role.TOWN_CLERK}))
+    _three_events(session)
+    page = client.get("/audit?from-day=1&from-month=1&from-year=2999").get_data(as_text=True)
+    assert "0 events found" in page and 'name="from-day"' in page and 'value="2999"' in page
+    assert 'type="date"' not in page
+    wrong = client.get("/audit?from-day=31&from-month=2&from-year=2026").get_data(as_text=True)
+    assert "The first day must be a real date" in wrong and "0 events found" not in wrong
+
+
 def test_an_event_records_the_address_of_the_request_and_none_from_a_command(app, client, session):
     from portal.audit import personal
     from portal.audit.models import AuditEvent

@@ -11,6 +11,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -108,6 +109,23 @@ def run_axe(page) -> list[dict]:
     ]
 
 
+def fill_date(page, legend: str, when: date) -> None:
+    """Types a date into the day, month and year boxes under `legend` (the GOV.UK date
+    input pattern), as a person does."""
+    boxes = page.get_by_role("group", name=legend, exact=True)
+    for part, number in (("Day", when.day), ("Month", when.month), ("Year", when.year)):
+        boxes.get_by_label(part, exact=True).fill(str(number))
+
+
+def expect_date(page, legend: str, when: date) -> None:
+    """The day, month and year boxes under `legend` show `when`."""
+    from playwright.sync_api import expect
+
+    boxes = page.get_by_role("group", name=legend, exact=True)
+    for part, number in (("Day", when.day), ("Month", when.month), ("Year", when.year)):
+        expect(boxes.get_by_label(part, exact=True)).to_have_value(str(number))
+
+
 def sign_in(page, email: str, password: str) -> None:
     page.goto("/sign-in")
     page.get_by_label("Email address").fill(email)
@@ -118,15 +136,13 @@ def sign_in(page, email: str, password: str) -> None:
 
 def open_case_about_grace(page) -> None:
     """HR, signed in, opens a disciplinary case about the demo employee Grace Thornton."""
-    from datetime import date
-
     from portal.demo import demo_email
 
     page.get_by_role("link", name="Disciplinary records").click()
     page.get_by_role("link", name="Open a case").click()
     page.get_by_label("Email address of the employee").fill(demo_email("grace.thornton"))
     page.get_by_label("The allegation").fill("Posted that the office would be empty over Christmas.")
-    page.get_by_label("Date of the incident").fill(date.today().isoformat())
+    fill_date(page, "Date of the incident", date.today())
     page.get_by_label("Policy").select_option(label="Social Media & Networking Policy")
     page.get_by_label("Sections alleged to have been breached").fill("3.2")
     page.get_by_label("Email address of the investigating officer").fill(demo_email("hr"))
@@ -137,9 +153,7 @@ def open_case_about_grace(page) -> None:
 def arrange_hearing_by(page, officer_email: str, **reason: str) -> None:
     """HR, on a case page, arranges today's hearing heard by one officer, and issues the
     invitation. `reason` (independence_reason=...) when the investigating officer hears it."""
-    from datetime import date
-
-    page.get_by_label("Date of the hearing").fill(date.today().isoformat())
+    fill_date(page, "Date of the hearing", date.today())
     page.get_by_label("Time", exact=True).fill("14:30")
     page.get_by_label("Place", exact=True).fill("Committee Room, Town Hall")
     page.get_by_label("The evidence the hearing will consider").fill("The screenshot of the post.")

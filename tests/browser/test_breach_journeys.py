@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from portal.clock import add_months
 from portal.demo import DEMO_PASSWORD, demo_email
 from portal.templating import format_date
-from tests.browser.conftest import run_axe, sign_in
+from tests.browser.conftest import expect_date, fill_date, run_axe, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +32,7 @@ def _fill_breach(page, subject: str, policy: str, sections: str, handler: str, w
     """On "Record a breach", fills the form and sends it."""
     page.get_by_label("Email address of the person", exact=True).fill(demo_email(subject))
     page.get_by_label("What happened").fill(what)
-    page.get_by_label("Date of the incident").fill(date.today().isoformat())
+    fill_date(page, "Date of the incident", date.today())
     page.get_by_label("Policy", exact=True).select_option(label=policy)
     page.get_by_label("Sections alleged to have been breached").fill(sections)
     page.get_by_label("Email address of the person handling it").fill(demo_email(handler))
@@ -51,7 +51,7 @@ def _open_the_form(page) -> None:
 
 def _close(page, outcome: str, notes: str = "") -> None:
     page.get_by_label("What came of it").select_option(label=outcome)
-    page.get_by_label("Date closed").fill(date.today().isoformat())
+    fill_date(page, "Date closed", date.today())
     page.get_by_label("Notes", exact=True).fill(notes)
     with page.expect_navigation():
         page.get_by_role("button", name="Close the record").click()
@@ -186,7 +186,7 @@ def test_a_councillors_breach_is_referred_to_the_monitoring_officer(page, demo_c
     subject = page.get_by_label("Email address of the person", exact=True)
     expect(subject).to_have_value(demo_email("cllr.blake"))
     expect(page.get_by_label("What happened")).to_have_value(what)
-    expect(page.get_by_label("Date of the incident")).to_have_value(date.today().isoformat())
+    expect_date(page, "Date of the incident", date.today())
     expect(page.get_by_label("Policy", exact=True).locator("option:checked")).to_have_text(NETWORKING)
     expect(page.get_by_label("Sections alleged to have been breached")).to_have_value("3.2")
     expect(page.get_by_label("Email address of the person handling it")).to_have_value(demo_email("deputy"))
@@ -229,7 +229,7 @@ def test_a_councillors_breach_is_referred_to_the_monitoring_officer(page, demo_c
     assert run_axe(page) == []
 
     # A referral needs its body: the refused referral form is shown with its error.
-    page.get_by_label("Date it was referred").fill(date.today().isoformat())
+    fill_date(page, "Date it was referred", date.today())
     with page.expect_navigation():
         page.get_by_role("button", name="Record the referral").click()
     expect(page.locator("#referral-referred_to-error")).to_contain_text("Say who it was referred to")

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.demo import DEMO_PASSWORD, demo_email
-from tests.browser.conftest import arrange_hearing_by, open_case_about_grace, run_axe, sign_in
+from tests.browser.conftest import arrange_hearing_by, fill_date, open_case_about_grace, run_axe, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -52,10 +52,9 @@ def test_invitation_hearing_outcome_letter_and_appeal(page, demo_council, tmp_pa
     page.get_by_label("Companion's name").fill("Una Union")
     page.get_by_label("Outcome", exact=True).fill("A first written warning.")
     page.get_by_label("Reasons").fill("The post told the public the office would be unattended.")
-    page.get_by_label("Date of the decision").fill(date.today().isoformat())
+    fill_date(page, "Date of the decision", date.today())
     page.get_by_label("Improvement needed (for a warning)").fill("Never post when the office is empty.")
-    by = (date.today() + timedelta(days=30)).isoformat()
-    page.get_by_label("Improvement needed by (for a warning)").fill(by)
+    fill_date(page, "Improvement needed by (for a warning)", date.today() + timedelta(days=30))
     with page.expect_navigation():
         page.get_by_role("button", name="Record the outcome and issue the letter").click()
     expect(page.get_by_text("has been recorded and the outcome letter issued")).to_be_visible()
@@ -64,11 +63,11 @@ def test_invitation_hearing_outcome_letter_and_appeal(page, demo_council, tmp_pa
     assert _download(page, tmp_path, "Outcome of the disciplinary hearing").startswith(b"%PDF")
 
     # The appeal: lodged, then heard by a panel of councillors with a companion present.
-    page.get_by_label("Date the appeal was lodged").fill(date.today().isoformat())
+    fill_date(page, "Date the appeal was lodged", date.today())
     with page.expect_navigation():
         page.get_by_role("button", name="Record the appeal").click()
     expect(page.get_by_text("The appeal has been recorded.")).to_be_visible()
-    page.get_by_label("Date of the appeal hearing").fill(date.today().isoformat())
+    fill_date(page, "Date of the appeal hearing", date.today())
     page.get_by_label("A panel of councillors (the staffing committee)").check()
     page.get_by_label("Email addresses of the councillors on the appeal panel").fill(
         f"{demo_email('cllr.hale')}\n{demo_email('cllr.ali')}"

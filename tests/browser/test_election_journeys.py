@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.demo import DEMO_PASSWORD, demo_email
-from tests.browser.conftest import run_axe, sign_in
+from tests.browser.conftest import fill_date, run_axe, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -92,8 +92,8 @@ def test_the_clerk_records_an_election_and_a_poster_sees_the_banner(app, page, s
     assert run_axe(page) == []
 
     page.get_by_label("By-election to the town council").check()
-    page.get_by_label("Polling day").fill(poll.isoformat())
-    page.get_by_label("Start of the pre-election period (optional)").fill(date.today().isoformat())
+    fill_date(page, "Polling day", poll)
+    fill_date(page, "Start of the pre-election period (optional)", date.today())
     with page.expect_navigation():
         page.get_by_role("button", name="Record the election").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("has been recorded")

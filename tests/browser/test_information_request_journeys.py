@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from portal.clock import add_months, add_uk_working_days
 from portal.demo import DEMO_PASSWORD, demo_email
-from tests.browser.conftest import run_axe, sign_in
+from tests.browser.conftest import fill_date, run_axe, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -81,19 +81,19 @@ def test_staff_log_an_foi_request_and_the_clerk_handles_it(page, demo_council):
 
     # Clarification asked: the clock stops; a date before the request is refused.
     _open_step(page, "Record that clarification was asked for")
-    page.get_by_label("Date clarification was asked for").fill((date.today() - timedelta(days=3)).isoformat())
+    fill_date(page, "Date clarification was asked for", date.today() - timedelta(days=3))
     with page.expect_navigation():
         page.locator("details[open] button", has_text="Record it").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("The date cannot be before")
     assert run_axe(page) == []
-    page.get_by_label("Date clarification was asked for").fill(date.today().isoformat())
+    fill_date(page, "Date clarification was asked for", date.today())
     with page.expect_navigation():
         page.locator("details[open] button", has_text="Record it").click()
     expect(page.locator(".govuk-summary-list")).to_contain_text("The clock is stopped")
 
     _open_step(page, "Record the answer")
     page.get_by_label("Outcome", exact=True).select_option(label="Information provided in full")
-    page.get_by_label("Date answered").fill(date.today().isoformat())
+    fill_date(page, "Date answered", date.today())
     with page.expect_navigation():
         page.get_by_role("button", name="Record the answer and close it").click()
     expect(page.locator(".govuk-summary-list")).to_contain_text("Information provided in full")
@@ -118,7 +118,7 @@ def test_a_subject_access_request_reaches_hr_who_confirm_identity(page, demo_cou
     page.locator(".govuk-task-list__link", has_text="Answer Subject access request IR-").click()
     expect(page.get_by_role("link", name="what the portal holds about them")).to_be_visible()
     _open_step(page, "Record that their identity is confirmed")
-    page.get_by_label("Date their identity was confirmed").fill(date.today().isoformat())
+    fill_date(page, "Date their identity was confirmed", date.today())
     page.get_by_label("How it was checked").fill("Known to HR; asked in person")
     with page.expect_navigation():
         page.locator("details[open] button", has_text="Record it").click()

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.demo import DEMO_PASSWORD, demo_email
-from tests.browser.conftest import arrange_hearing_by, open_case_about_grace, run_axe, sign_in
+from tests.browser.conftest import arrange_hearing_by, fill_date, open_case_about_grace, run_axe, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +59,7 @@ def test_an_administrator_adds_a_person_and_creates_their_invitation(page, sessi
     page.get_by_label("Full name").fill("Zara Newstarter")
     page.get_by_label("Email address", exact=True).fill("zara@ashcombe-tc.example")
     page.get_by_label("How they work for the council").select_option("volunteer")
-    page.get_by_label("Start date").fill("2026-11-23")
+    fill_date(page, "Start date", date(2026, 11, 23))
     page.get_by_role("button", name="Add person").click()
     expect(page.get_by_text("Zara Newstarter has been added")).to_be_visible()
     with page.expect_navigation():
@@ -300,8 +300,8 @@ def test_request_issue_verify_and_revoke_an_authorisation(app, page, session, de
     team.select_option(label="Chloe Martin")
     page.get_by_label("Ashcombe Town Council (Facebook)").check()
     page.get_by_label("What they may publish").fill("Notices of council events only")
-    page.get_by_label("Starts on").fill(date.today().isoformat())
-    page.get_by_label("Ends on").fill((date.today() + timedelta(days=180)).isoformat())
+    fill_date(page, "Starts on", date.today())
+    fill_date(page, "Ends on", date.today() + timedelta(days=180))
     page.get_by_label("Why they need it").fill("Chloe runs the events programme")
     assert run_axe(page) == []
     with page.expect_navigation():
@@ -520,11 +520,9 @@ def test_hr_records_a_warning_with_the_evidence_and_only_the_employee_sees_it(pa
     page.get_by_label("Outcome stage").select_option(label="First written warning")
     page.get_by_label("Outcome", exact=True).fill("A first written warning.")
     page.get_by_label("Reasons").fill("The post told the public the office would be unattended.")
-    page.get_by_label("Date of the decision").fill(date.today().isoformat())
+    fill_date(page, "Date of the decision", date.today())
     page.get_by_label("Improvement needed (for a warning)").fill("Never post when the office is empty.")
-    page.get_by_label("Improvement needed by (for a warning)").fill(
-        (date.today() + timedelta(days=30)).isoformat()
-    )
+    fill_date(page, "Improvement needed by (for a warning)", date.today() + timedelta(days=30))
     with page.expect_navigation():
         page.get_by_role("button", name="Record the outcome").click()
     expect(page.get_by_text("has been recorded")).to_be_visible()

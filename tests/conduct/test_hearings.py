@@ -148,7 +148,8 @@ def test_arranging_again_issues_a_new_invitation_and_keeps_the_first(client, ses
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
-        ({"hearing_on": (TODAY - timedelta(days=1)).isoformat()}, "hearing_on", "today or later"),
+        # A date's error links to its day box (the GOV.UK date input pattern).
+        ({"hearing_on": (TODAY - timedelta(days=1)).isoformat()}, "hearing_on-day", "today or later"),
         ({"hearing_time": "half past two"}, "hearing_time", "Enter the time of the hearing"),
         ({"place": ""}, "place", "Say where the hearing is"),
         ({"evidence": ""}, "evidence", "List the evidence"),

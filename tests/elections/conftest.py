@@ -54,8 +54,12 @@ def add_election(
     session, clerk, *, starts: date, poll: date, title: str = "Town council election"
 ) -> Election:
     """An election row as it would be stored, whatever its dates (the service refuses a
-    past poll; the boundaries are tested on rows like this)."""
+    past poll; the boundaries are tested on rows like this), with the audit event the
+    service writes beside it: pages kept until the next change (portal.audit.cache) see
+    it as a change."""
+    from portal.audit.service import record
     from portal.db import utcnow
+    from portal.elections.service import OBJECT_TYPE
 
     election = Election(
         kind="ordinary",
@@ -69,5 +73,7 @@ def add_election(
         cancel_reason="",
     )
     session.add(election)
+    session.flush()
+    record(session, actor=clerk, action="election.recorded", object_type=OBJECT_TYPE, object_id=election.id)
     session.commit()
     return election

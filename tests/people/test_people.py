@@ -52,7 +52,12 @@ def test_a_malformed_person_form_lists_every_problem_and_saves_nothing(client, s
     before = _count(session, Person)
     response = client.post(
         "/people/new",
-        {"name": "", "email": "not-an-email", "engagement_type": "pirate", "start_date": "31/02/2026"},
+        {
+            "name": "",
+            "email": "not-an-email",
+            "engagement_type": "pirate",
+            **{"start_date-day": "31", "start_date-month": "2", "start_date-year": "2026"},
+        },
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -61,7 +66,7 @@ def test_a_malformed_person_form_lists_every_problem_and_saves_nothing(client, s
         "Enter their full name",
         "Enter an email address in the correct format",
         "Not a valid choice",
-        "Enter their start date as a real date",
+        "Start date must be a real date",
     ]:
         assert message in html
     assert _count(session, Person) == before

@@ -149,7 +149,7 @@ def test_a_bad_draft_form_shows_every_problem(client, session):
         "Enter a label",
         "Enter the text of the policy",
         "Summarise what changed",
-        "Enter the date the review is due",
+        "The review date must be a real date",
         "Choose at least one group of people who must sign it",
     ]:
         assert message in html
