@@ -21,7 +21,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     _configure(app, settings)
 
     import portal.models  # noqa: F401  (every mapper known before the first query)
-    from portal import access, db, navigation, ratelimit, security, templating
+    from portal import access, db, logs, navigation, ratelimit, security, templating
     from portal.audit.seal import KeyRing
     from portal.auth import sessions
     from portal.business_cases.risk import RiskMatrix
@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     database = db.Database.connect(settings.database_url, echo=settings.echo_sql)
     db.init_app(app, database)
     templating.init_app(app)
+    logs.init_app(app, settings)
     navigation.init_app(app)
     app.jinja_env.globals["council_name"] = settings.council_name
     sessions.init_app(app)

@@ -77,8 +77,7 @@ def service_navigation() -> Markup:
     key = (
         frozenset(current_user.roles) if signed_in else None,
         (request.endpoint or "").split(".")[0],
-        request.script_root,
-        request.host,
+        request.script_root,  # the links are paths under it (never absolute URLs)
     )
     rendered: dict[tuple[Hashable, ...], Markup] = current_app.extensions[RENDERED]
     found = rendered.get(key)

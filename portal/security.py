@@ -13,6 +13,7 @@ from werkzeug.sansio.utils import host_is_trusted
 
 from portal.audit.service import set_client_address
 from portal.errors import NotFound
+from portal.logs import request_id, request_route
 
 HSTS = "max-age=31536000; includeSubDomains"  # a year, the minimum browsers' preload lists accept
 
@@ -93,6 +94,8 @@ def refuse_nul_characters() -> None:
 
 
 def render_error(error: HTTPException | Exception) -> tuple[str, int]:
+    """The council's error page; it shows the request id (templates/errors/error.html) so
+    that a person can quote it."""
     code = error.code if isinstance(error, HTTPException) and error.code in ERROR_PAGES else 500
     if isinstance(error, CSRFError):
         title, advice = (
@@ -130,5 +133,7 @@ def init_app(app: Flask) -> None:
     def unexpected(error: Exception) -> tuple[str, int]:
         if isinstance(error, HTTPException):
             return render_error(error)
-        app.logger.exception("unhandled error on %s", request.path)
+        # The id is the one on the error page, so a person's report leads to this line. The
+        # route, not the path: a path can hold a password link's token.
+        app.logger.exception("unhandled error on %s (request %s)", request_route(), request_id())
         return render_error(error)

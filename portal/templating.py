@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from datetime import date, datetime
 from typing import Any
 
 from flask import Flask
 from flask.templating import Environment
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, StrictUndefined, Undefined
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemLoader,
+    PackageLoader,
+    PrefixLoader,
+    StrictUndefined,
+    Template,
+    Undefined,
+)
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -22,21 +31,39 @@ class PortalEnvironment(Environment):
 
     The GOV.UK macros are a line-by-line port of Nunjucks and rely on undefined
     names being falsy (`params.classes`, variables set in one branch, `caller`).
-    Their templates are therefore compiled by an overlay environment with Jinja's
-    ordinary Undefined, while every template of ours raises on a misspelt name.
+    Their templates are therefore compiled by a twin of this environment (an overlay:
+    the same loader, filters, globals and whitespace settings) with Jinja's ordinary
+    Undefined, while every template of ours raises on a misspelt name.
+
+    The switch is made in `get_template`, the public method through which Flask's
+    render_template and every `{% from %}`, `{% import %}`, `{% extends %}` and
+    `{% include %}` of a named template reach a template. A template keeps the
+    environment that compiled it, so a GOV.UK macro called from a strict page stays
+    lenient, and the page around it stays strict.
     """
 
-    _lenient: Environment | None = None
-    _is_lenient = False
+    _lenient_twin: Environment | None = None
 
-    def _load_template(self, name: str, globals: Any) -> Any:  # noqa: A002 (Jinja's signature)
-        if name.startswith(GOVUK_PREFIX) and not self._is_lenient:
-            if self._lenient is None:
-                lenient = self.overlay(undefined=Undefined)
-                lenient._is_lenient = True
-                self._lenient = lenient
-            return self._lenient._load_template(name, globals)
-        return super()._load_template(name, globals)
+    def get_template(
+        self,
+        name: str | Template,
+        parent: str | None = None,
+        globals: MutableMapping[str, Any] | None = None,  # noqa: A002 (Jinja's own name)
+    ) -> Template:
+        if isinstance(name, str) and name.startswith(GOVUK_PREFIX) and self.is_strict:
+            return self.lenient_twin().get_template(name, parent, globals)
+        return super().get_template(name, parent, globals)
+
+    @property
+    def is_strict(self) -> bool:
+        return issubclass(self.undefined, StrictUndefined)
+
+    def lenient_twin(self) -> Environment:
+        # Made on first use, after init_app has set the filters and whitespace options
+        # that the overlay copies.
+        if self._lenient_twin is None:
+            self._lenient_twin = self.overlay(undefined=Undefined)
+        return self._lenient_twin
 
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})

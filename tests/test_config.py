@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import re
+from dataclasses import fields
+from pathlib import Path
+
 import pytest
 
 from portal import create_app
@@ -175,3 +179,30 @@ def test_production_refuses_a_signing_certificate_others_can_read(tmp_path):
 def test_production_refuses_to_start_with_a_wrong_seal_passphrase(app, database_url):
     with pytest.raises(UnsafeConfiguration, match="PKCS#12 file cannot be opened"):
         create_app(_production_settings_for(database_url, seal_p12_passphrase="not the passphrase"))
+
+
+PORTAL = Path(__file__).resolve().parent.parent / "portal"
+
+
+def test_every_setting_is_read_somewhere():
+    """A setting that nothing reads misleads whoever sets it: portal/config.py once held copies of
+    the sign-in throttle and link lifetime, which portal/auth/service.py never looked at."""
+    sources = "\n".join(path.read_text(encoding="utf-8") for path in PORTAL.rglob("*.py"))
+    unread = [f.name for f in fields(Settings) if not re.search(rf"\.{f.name}\b", sources)]
+    assert unread == []
+
+
+@pytest.mark.parametrize(
+    "removed", ["sign_in_failures_allowed", "sign_in_failure_window", "password_token_lifetime"]
+)
+def test_the_unread_copies_of_auth_rules_are_gone(removed):
+    with pytest.raises(TypeError, match="unknown setting"):
+        Settings.from_environment(**{removed: 1})
+
+
+def test_the_config_package_still_offers_its_names_in_one_place():
+    import portal.config
+
+    for name in ("Settings", "normalise_database_url", "check_production", "parse_months", "PROJECT_ROOT"):
+        assert hasattr(portal.config, name), name
+    assert (portal.config.PROJECT_ROOT / "portal" / "__init__.py").is_file()

@@ -23,6 +23,8 @@ from portal.people.service import LEAVER_HOOKS, SIGN_IN_LINKS, SignInLink
 
 from . import messages
 
+# Rules, not settings: the emails, the pages and the README state these numbers ("works
+# once, for 72 hours"), so a council changing them would make the portal contradict itself.
 FAILURES_ALLOWED = 5
 FAILURE_WINDOW = timedelta(minutes=15)
 # Names the PostgreSQL advisory locks that serialise the attempts on one account

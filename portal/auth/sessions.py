@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal.db import get_session
+from portal.logs import note_signed_in
 from portal.people.models import Person
 
 login_manager = LoginManager()
@@ -59,6 +60,7 @@ def load_person(user_id: str) -> Person | None:
     if not hmac.compare_digest(person.session_token, token):
         return None
     person.signed_in_epoch = signed_in_epoch
+    note_signed_in(person.id)
     return person
 
 
@@ -67,6 +69,7 @@ def start_session(person: Person, *, remember: bool) -> None:
     session.clear()
     person.signed_in_epoch = int(time.time())
     login_user(person, remember=remember, fresh=True)
+    note_signed_in(person.id)
     session.permanent = True
     session["sid"] = secrets.token_urlsafe(16)
 

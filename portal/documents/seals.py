@@ -1,7 +1,7 @@
 """Which certificate seals the portal's documents: the council's own (PORTAL_SEAL_P12),
 or in development and tests a certificate made for this checkout.
 
-Production refuses to start without the council's file (portal/config.py); a
+Production refuses to start without the council's file (portal/config/production.py); a
 development certificate is written once to the instance folder, so that receipts made
 in one run of `make run` still validate in the next.
 """

@@ -1,71 +1,28 @@
-"""Settings read from PORTAL_* environment variables.
-
-Development gets safe, working defaults so that `make run` needs no set-up.
-Production (PORTAL_ENV=production) refuses to start on anything that would be
-unsafe to expose: see `check_production`.
-"""
+"""The Settings class: every PORTAL_* environment variable, with development defaults."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Collection
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import urlsplit
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105
-# The evidence key seals audit events and evidence records (portal/audit/seal.py). It is
-# public here on purpose: development and tests need one, production refuses it.
-DEVELOPMENT_EVIDENCE_KEY = "development-only-evidence-key-do-not-use-in-production"
-DEVELOPMENT_EVIDENCE_KEY_ID = "dev"
-MINIMUM_EVIDENCE_KEY_LENGTH = 32
-# An address no one reads: development shows it, production refuses it.
-DEFAULT_ACCESSIBILITY_EMAIL = "accessibility@council.example"
-
-
-class UnsafeConfiguration(RuntimeError):
-    """Raised at start-up when settings are unsafe or cannot be understood."""
-
-
-# The written warnings whose live period the council sets (PORTAL_WARNING_LIVE_MONTHS),
-# by the stage names of portal/conduct/models.py.
-WARNING_STAGES = ("first_written", "final_written")
-# The kinds PORTAL_PERSONAL_RETENTION_MONTHS gives a period for (portal/retention).
-PERSONAL_RETENTION_KINDS = (
-    "leaver_accounts",
-    "sign_in_records",
-    "acknowledgements",
-    "quiz_attempts",
-    "authorisations",
-    "business_cases",
-    "information_requests",
-    "outbox",
-    "audit_details",
+from portal.config.values import (
+    DEFAULT_ACCESSIBILITY_EMAIL,
+    DEVELOPMENT_EVIDENCE_KEY,
+    DEVELOPMENT_EVIDENCE_KEY_ID,
+    DEVELOPMENT_SECRET,
+    PERSONAL_RETENTION_KINDS,
+    WARNING_STAGES,
+    BadMonthsSetting,
+    UnsafeConfiguration,
+    check_environment,
+    default_database_url,
+    flag,
+    normalise_database_url,
+    parse_months,
+    read_key_file,
 )
-
-# Exact, lower-case values: a mistyped PORTAL_ENV (say "Production") must not quietly
-# run a live council without the production checks.
-ENVIRONMENTS = ("development", "production")
-
-
-def check_environment(value: str) -> None:
-    if value not in ENVIRONMENTS:
-        raise UnsafeConfiguration(
-            f"PORTAL_ENV is {value!r}; it must be one of: {', '.join(ENVIRONMENTS)} (in lower case)"
-        )
-
-
-def _flag(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def default_database_url() -> str:
-    return f"sqlite:///{PROJECT_ROOT / 'instance' / 'portal.sqlite3'}"
 
 
 @dataclass
@@ -81,9 +38,6 @@ class Settings:
     max_content_length: int = 2 * 1024 * 1024
     idle_timeout: timedelta = timedelta(minutes=30)
     absolute_timeout: timedelta = timedelta(hours=12)
-    sign_in_failures_allowed: int = 5
-    sign_in_failure_window: timedelta = timedelta(minutes=15)
-    password_token_lifetime: timedelta = timedelta(hours=72)
     testing: bool = False
     # How many reverse proxies in front of the portal may set X-Forwarded-For.
     trusted_proxies: int = 0
@@ -222,13 +176,13 @@ class Settings:
             environment=env.get("PORTAL_ENV", "development"),
             secret_key=env.get("PORTAL_SECRET_KEY", DEVELOPMENT_SECRET),
             database_url=env.get("PORTAL_DATABASE_URL") or default_database_url(),
-            debug=_flag("PORTAL_DEBUG", False),
-            demo=_flag("PORTAL_DEMO", False),
+            debug=flag("PORTAL_DEBUG", False),
+            demo=flag("PORTAL_DEMO", False),
             council_name=env.get("PORTAL_COUNCIL_NAME", cls.council_name),
             council_address=env.get("PORTAL_COUNCIL_ADDRESS", cls.council_address).strip(),
             base_url=env.get("PORTAL_BASE_URL", cls.base_url).rstrip("/"),
             max_content_length=int(env.get("PORTAL_MAX_UPLOAD_BYTES", 2 * 1024 * 1024)),
-            echo_sql=_flag("PORTAL_ECHO_SQL", False),
+            echo_sql=flag("PORTAL_ECHO_SQL", False),
             trusted_proxies=int(env.get("PORTAL_TRUSTED_PROXIES", 0)),
             ratelimit_storage_url=env.get("PORTAL_RATELIMIT_STORAGE_URL", "memory://"),
             risk_scores=env.get("PORTAL_RISK_SCORES", ""),
@@ -244,7 +198,7 @@ class Settings:
             smtp_port=int(env.get("PORTAL_SMTP_PORT", cls.smtp_port)),
             smtp_username=env.get("PORTAL_SMTP_USERNAME", ""),
             smtp_password=env.get("PORTAL_SMTP_PASSWORD", ""),
-            smtp_starttls=_flag("PORTAL_SMTP_STARTTLS", True),
+            smtp_starttls=flag("PORTAL_SMTP_STARTTLS", True),
             smtp_from=env.get("PORTAL_SMTP_FROM", cls.smtp_from),
             reminder_days_before_due=int(
                 env.get("PORTAL_REMINDER_DAYS_BEFORE_DUE", cls.reminder_days_before_due)
@@ -282,116 +236,3 @@ class Settings:
         if settings.migration_database_url:
             settings.migration_database_url = normalise_database_url(settings.migration_database_url)
         return settings
-
-
-class BadMonthsSetting(ValueError):
-    """A retention setting ("name=months,name=months") cannot be read."""
-
-
-def parse_months(setting_name: str, value: str, kinds: Collection[str]) -> dict[str, int]:
-    """A retention setting such as "warning=6,no_warning=6,dismissal=72": every kind given
-    exactly once, as whole months. Read at start-up, so a typing mistake stops the portal
-    rather than the schedule that depends on it."""
-    months: dict[str, int] = {}
-    for part in filter(None, (p.strip() for p in value.split(","))):
-        name, _, number = part.partition("=")
-        if name.strip() not in kinds or not number.strip().isdigit():
-            raise BadMonthsSetting(f"{setting_name}: cannot read {part!r}")
-        months[name.strip()] = int(number)
-    if set(months) != set(kinds):
-        raise BadMonthsSetting(f"{setting_name} must give " + ", ".join(kinds))
-    return months
-
-
-def read_key_file(path: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8").strip()
-    except OSError as error:
-        raise UnsafeConfiguration(
-            f"PORTAL_EVIDENCE_KEY_FILE {path!r} cannot be read: {error.strerror}"
-        ) from None
-
-
-def evidence_key_problems(settings: Settings) -> list[str]:
-    """Why production cannot seal evidence with these settings (none: it can)."""
-    problems = []
-    if (
-        settings.evidence_key == DEVELOPMENT_EVIDENCE_KEY
-        or settings.evidence_key_id == DEVELOPMENT_EVIDENCE_KEY_ID
-    ):
-        problems.append(
-            "PORTAL_EVIDENCE_KEY or PORTAL_EVIDENCE_KEY_FILE must give the council's own evidence key "
-            "(see the README, 'Evidence keys'): without it audit events and evidence cannot be sealed"
-        )
-    elif len(settings.evidence_key) < MINIMUM_EVIDENCE_KEY_LENGTH:
-        problems.append(f"the evidence key must be at least {MINIMUM_EVIDENCE_KEY_LENGTH} random characters")
-    if settings.evidence_key_file:
-        mode = Path(settings.evidence_key_file).stat().st_mode
-        if mode & 0o077:
-            problems.append(
-                f"PORTAL_EVIDENCE_KEY_FILE {settings.evidence_key_file!r} must be readable only by "
-                "the portal's user (chmod 600)"
-            )
-    return problems
-
-
-def seal_problems(settings: Settings) -> list[str]:
-    """Why production cannot sign the documents it issues as evidence (none: it can)."""
-    if not settings.seal_p12:
-        return [
-            "PORTAL_SEAL_P12 must name the council's signing certificate and key, a PKCS#12 file "
-            "(see the README, 'The council's signing certificate'; `flask --app wsgi seal create` makes one)"
-        ]
-    path = Path(settings.seal_p12)
-    if not path.is_file():
-        return [f"PORTAL_SEAL_P12 {settings.seal_p12!r} is not a file the portal can read"]
-    if path.stat().st_mode & 0o077:
-        return [
-            f"PORTAL_SEAL_P12 {settings.seal_p12!r} must be readable only by the portal's user (chmod 600)"
-        ]
-    return []
-
-
-def accessibility_contact_problems(settings: Settings) -> list[str]:
-    """Why the accessibility statement could not give a contact that reaches the council (none:
-    it can). The Public Sector Bodies Accessibility Regulations 2018 require one."""
-    email = settings.accessibility_email
-    if email == DEFAULT_ACCESSIBILITY_EMAIL or "@" not in email or any(c.isspace() for c in email):
-        return [
-            "PORTAL_ACCESSIBILITY_EMAIL must be set to an address that reaches the council: the "
-            "accessibility statement gives it for reporting a problem (see the README, 'Accessibility')"
-        ]
-    return []
-
-
-def normalise_database_url(url: str) -> str:
-    """Accept the usual postgres:// spellings and use psycopg 3 for all of them."""
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
-
-
-def check_production(settings: Settings, demo_accounts_present: bool) -> None:
-    """Refuse to serve a production council with development shortcuts left on."""
-    if not settings.is_production:
-        return
-    problems = []
-    if settings.secret_key == DEVELOPMENT_SECRET or len(settings.secret_key) < 32:
-        problems.append("PORTAL_SECRET_KEY must be set to a random value of at least 32 characters")
-    if settings.debug:
-        problems.append("PORTAL_DEBUG must be off")
-    if settings.demo:
-        problems.append("PORTAL_DEMO must be off")
-    if settings.base_url == Settings.base_url or not settings.public_host:
-        # Links in email are built from it, and requests for any other host are refused.
-        problems.append("PORTAL_BASE_URL must be set to the portal's public address")
-    problems.extend(evidence_key_problems(settings))
-    problems.extend(seal_problems(settings))
-    problems.extend(accessibility_contact_problems(settings))
-    if demo_accounts_present:
-        problems.append(
-            "the database holds demo accounts; production needs a database without the demo council"
-        )
-    if problems:
-        raise UnsafeConfiguration("refusing to start in production: " + "; ".join(problems))
