@@ -9,7 +9,7 @@ STAMP_PY := $(VENV)/.installed
 STAMP_JS := node_modules/.installed
 ASSETS := portal/static/build/portal.css
 
-.PHONY: run test setup assets migrate demo bench lint clean
+.PHONY: run test setup assets migrate demo bench lint lock clean
 
 # `make run PORT=8080` serves elsewhere.
 PORT ?= 5000
@@ -24,10 +24,13 @@ test: setup
 
 setup: $(STAMP_PY) $(ASSETS)
 
-$(STAMP_PY): pyproject.toml
+# Exact versions from the lock file (requirements-test.lock: the application's and the
+# tests'), then the portal itself without resolving anything again.
+$(STAMP_PY): pyproject.toml requirements-test.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
-	$(BIN)/pip install --quiet -e '.[test]' 2>&1 | grep -v '^WARNING: Location' || true
+	$(BIN)/pip install --quiet -r requirements-test.lock 2>&1 | grep -v '^WARNING: Location' || true
+	$(BIN)/pip install --quiet --no-deps -e . 2>&1 | grep -v '^WARNING: Location' || true
 	$(BIN)/python -c "import portal, flask, sqlalchemy, playwright, weasyprint"
 	touch $@
 
@@ -52,7 +55,17 @@ bench: setup
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/mypy portal
 	$(BIN)/lint-imports
+
+# After changing a dependency range in pyproject.toml: the exact versions again, for the
+# application alone (requirements.lock, what a server installs) and with the tests'.
+LOCK_FLAGS := --quiet --strip-extras --no-emit-index-url --no-emit-find-links --allow-unsafe
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet 'pip-tools>=7.4,<8' 2>&1 | grep -v '^WARNING: Location' || true
+	$(BIN)/pip-compile $(LOCK_FLAGS) --output-file requirements.lock pyproject.toml
+	$(BIN)/pip-compile $(LOCK_FLAGS) --extra test --output-file requirements-test.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) node_modules portal/static/build .pytest_cache

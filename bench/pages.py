@@ -39,7 +39,7 @@ WORKERS, THREADS = 2, 4
 CONNECTIONS, SECONDS = 8, 10
 # Driven untimed first, so that every worker has built what it keeps (a whole council's
 # statuses, once per change): throughput is the steady state a council lives in.
-WARM_SECONDS = 2
+WARM_SECONDS = 5
 TIMEOUT_SECONDS = 10
 HTML = "text/html"
 NEW_STARTER, CLERK = "nina.foster@ashcombe-tc.example", "clerk@ashcombe-tc.example"

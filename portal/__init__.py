@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Flask
 from flask_wtf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal.config import PROJECT_ROOT, Settings
+from portal.config import INSTANCE_FOLDER, PACKAGE_ROOT, Settings
+
+if TYPE_CHECKING:  # for annotations only: create_app imports its modules itself
+    from portal.db import Database
 
 csrf = CSRFProtect()
 
@@ -15,8 +20,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_environment()
     app = Flask(
         __name__,
-        static_folder=str(PROJECT_ROOT / "portal" / "static"),
-        instance_path=str(PROJECT_ROOT / "instance"),
+        static_folder=str(PACKAGE_ROOT / "static"),
+        instance_path=str(INSTANCE_FOLDER),
     )
     _configure(app, settings)
 
@@ -81,7 +86,7 @@ def _configure(app: Flask, settings: Settings) -> None:
     if settings.trusted_proxies:
         # Behind a reverse proxy, take the client's address from X-Forwarded-For so
         # that audit events and throttling see the person, not the proxy.
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way to add middleware
             app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
         )
 
@@ -170,13 +175,13 @@ def _register_commands(app: Flask) -> None:
         app.cli.add_command(group)
 
 
-def _check_production(app: Flask, settings: Settings, database: object) -> None:
+def _check_production(app: Flask, settings: Settings, database: Database) -> None:
     if not settings.is_production:
         return
     from portal.config import check_production
     from portal.people.service import demo_accounts_present
 
-    with app.app_context(), database.session_factory() as session:  # type: ignore[attr-defined]
+    with app.app_context(), database.session_factory() as session:
         present = demo_accounts_present(session)
     check_production(settings, demo_accounts_present=present)
     # Loaded now, so a wrong passphrase or a broken file stops start-up rather than the

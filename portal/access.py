@@ -93,11 +93,23 @@ def can(person: Actor | Any, action: str) -> bool:
 
 
 F = TypeVar("F", bound=Callable[..., Any])
+P = TypeVar("P")
+
+
+def signed_in_as(kind: type[P]) -> P:
+    """The signed-in person, as `kind` (portal.people.models.Person, which the kernel does
+    not import). Flask-Login's `current_user` is an untyped proxy; views behind `signed_in`
+    or `requires` call this instead, so that what they pass on is checked."""
+    person = current_user._get_current_object()
+    if not isinstance(person, kind):
+        # Only a view that lets anonymous visitors in can get here: a bug in that view.
+        raise RuntimeError(f"nobody is signed in as a {kind.__name__}")
+    return person
 
 
 def _declare(rule: AccessRule) -> Callable[[F], F]:
     def decorate(view: F) -> F:
-        view.access_rule = rule  # type: ignore[attr-defined]
+        view.access_rule = rule  # type: ignore[attr-defined]  # a function attribute: no type can declare one
         return view
 
     return decorate
@@ -129,7 +141,7 @@ def enforce_access_rules() -> None:
     if rule.kind == PUBLIC:
         return
     if not current_user.is_authenticated:
-        login_manager = current_app.login_manager  # type: ignore[attr-defined]
+        login_manager = current_app.login_manager  # type: ignore[attr-defined]  # set on the app by Flask-Login
         abort(login_manager.unauthorized())
     if rule.kind == "permission" and not can(current_user, rule.action or ""):
         # A refused attempt is a security event worth a line in the log (ASVS 16.3.2):
@@ -141,6 +153,6 @@ def enforce_access_rules() -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.view_functions["static"].access_rule = AccessRule(PUBLIC)  # type: ignore[attr-defined]
+    public(app.view_functions["static"])
     app.before_request(enforce_access_rules)
     app.jinja_env.globals["can"] = lambda action: can(current_user, action)

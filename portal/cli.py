@@ -8,13 +8,13 @@ from alembic.config import Config
 from flask import current_app
 from flask.cli import with_appcontext
 
-from portal.config import PROJECT_ROOT, Settings
+from portal.config import INSTANCE_FOLDER, PACKAGE_ROOT, Settings
 from portal.db import database
 
 
 def alembic_config(url: str) -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config = Config(str(PACKAGE_ROOT / "migrations" / "alembic.ini"))
+    config.set_main_option("script_location", str(PACKAGE_ROOT / "migrations"))
     # ConfigParser treats % as interpolation; a password may contain one.
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
@@ -40,7 +40,7 @@ def migration_url(settings: Settings) -> str:
 def upgrade(revision: str) -> None:
     settings = current_app.config["PORTAL_SETTINGS"]
     if settings.is_sqlite:
-        (PROJECT_ROOT / "instance").mkdir(exist_ok=True)
+        INSTANCE_FOLDER.mkdir(exist_ok=True)
     command.upgrade(alembic_config(migration_url(settings)), revision)
     click.echo(f"Database is at migration {revision}.")
 

@@ -13,7 +13,18 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import DateTime, Engine, MetaData, Select, create_engine, event, func, select
+from sqlalchemy import (
+    CursorResult,
+    DateTime,
+    Engine,
+    MetaData,
+    Result,
+    Select,
+    create_engine,
+    event,
+    func,
+    select,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -105,6 +116,14 @@ def widened(new: TypeEngine[Any], old: TypeEngine[Any]) -> TypeEngine[Any]:
     return new.with_variant(old, "sqlite")
 
 
+def rows_affected(result: Result[*tuple[Any, ...]]) -> int:
+    """How many rows a bulk UPDATE or DELETE changed. `Session.execute` is typed to
+    return a plain Result, which has no count; for those statements it is a CursorResult."""
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"not the result of an UPDATE or DELETE: {type(result).__name__}")
+    return int(result.rowcount or 0)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -170,7 +189,8 @@ class Database:
 
 
 def database(app: Flask | None = None) -> Database:
-    return (app or current_app).extensions["portal_db"]
+    found: Database = (app or current_app).extensions["portal_db"]  # extensions hold Any
+    return found
 
 
 def writes_on_get(view: F) -> F:
@@ -181,7 +201,7 @@ def writes_on_get(view: F) -> F:
     busy_timeout instead of failing with "database is locked". An undeclared page
     that turns out to write is retried once and then treated the same (init_app).
     """
-    view.writes_on_get = True  # type: ignore[attr-defined]
+    view.writes_on_get = True  # type: ignore[attr-defined]  # a function attribute: no type can declare one
     return view
 
 
@@ -200,7 +220,8 @@ def get_session() -> Session:
     if "db_session" not in g:
         db = database()
         g.db_session = (db.session_factory if _takes_write_lock() else db.read_only_session_factory)()
-    return g.db_session
+    session: Session = g.db_session  # g holds Any
+    return session
 
 
 def _lost_read_lock(error: OperationalError) -> bool:
@@ -253,7 +274,7 @@ def init_app(app: Flask, db: Database) -> None:
         g.pop("_login_user", None)
         return dispatch()
 
-    app.dispatch_request = dispatch_with_write_lock_retry  # type: ignore[method-assign]
+    app.dispatch_request = dispatch_with_write_lock_retry  # type: ignore[method-assign]  # wraps this app's own
 
     @app.after_request
     def commit_request(response: Any) -> Any:

@@ -46,7 +46,8 @@ ERROR_PAGES = {
 def csp_nonce() -> str:
     if "csp_nonce" not in g:
         g.csp_nonce = secrets.token_urlsafe(16)
-    return g.csp_nonce
+    nonce: str = g.csp_nonce  # g holds Any
+    return nonce
 
 
 def add_security_headers(response: Response) -> Response:

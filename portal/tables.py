@@ -14,9 +14,17 @@ from dataclasses import dataclass
 from enum import Enum
 from itertools import chain
 from threading import Lock
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
-C = TypeVar("C")
+
+class StatusCell(Protocol):
+    """What a table's cell must have: its status, an Enum (the filters compare its value)."""
+
+    @property
+    def status(self) -> Enum: ...
+
+
+C = TypeVar("C", bound=StatusCell)
 
 # Distinct filters remembered per table: a department, a status and a search each; past
 # this many (people searching by many names) the memory starts again.
@@ -47,7 +55,7 @@ class PersonRow(Generic[C]):
             person.department_id,
             person.department.name if person.department else "",
             cells,
-            tuple(cell.status.value for cell in cells.values()),  # type: ignore[attr-defined]
+            tuple(cell.status.value for cell in cells.values()),
             person.name.casefold(),
         )
 

@@ -137,16 +137,17 @@ class RetentionKind:
     """One kind of personal record and how long the portal keeps it (UK GDPR Art.
     5(1)(e), storage limitation; Art. 30(1)(f), the time limits for erasure).
 
-    `run(session, today, dry_run)` removes (or blanks, or forgets the key of) what is due
-    and returns how many; with dry_run it only counts. Anything under a legal hold is
-    never due. `period()` says how long, from the settings, in words for the schedule."""
+    `run(session, today)` removes (or blanks, or forgets the key of) what is due and
+    returns how many (a dry run calls it inside a savepoint that portal.retention rolls
+    back). Anything under a legal hold is never due. `period()` says how long, from the
+    settings, in words for the schedule."""
 
     name: str  # the kind's name in the audit event and the command's output
     title: str  # what the records are, for the schedule page
     period: Callable[[], str]
     basis: str  # why that long: the law or the claim it must outlast
     how: str  # what removal does to the record
-    run: Callable[[Session, date, bool], int]
+    run: Callable[[Session, date], int]
     order: int
 
 

@@ -21,7 +21,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from portal.clock import LONDON
-from portal.config import PROJECT_ROOT
+from portal.config import PACKAGE_ROOT
 
 GOVUK_PREFIX = "govuk_frontend_jinja/"
 
@@ -71,7 +71,8 @@ _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typograp
 
 def render_markdown(text: str) -> str:
     """Safe HTML from Markdown: raw HTML in the text is shown as text, never run."""
-    return _markdown.render(text)
+    html: str = _markdown.render(text)  # Any: a renderer may return anything; the HTML one, a str
+    return html
 
 
 def _parsed(value: str) -> date | datetime:
@@ -106,7 +107,7 @@ def init_app(app: Flask) -> None:
     app.jinja_environment = PortalEnvironment
     app.jinja_loader = ChoiceLoader(
         [
-            FileSystemLoader(str(PROJECT_ROOT / "templates")),
+            FileSystemLoader(str(PACKAGE_ROOT / "templates")),
             PrefixLoader({GOVUK_PREFIX.rstrip("/"): PackageLoader("govuk_frontend_jinja")}),
         ]
     )

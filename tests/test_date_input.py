@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import Form
 from wtforms.validators import DataRequired, Optional
 
-from portal.config import PROJECT_ROOT
+from portal.config import PACKAGE_ROOT, PROJECT_ROOT
 from portal.forms import GovDateField
 from portal.people.models import Role
 from tests.factories import make_person
@@ -298,7 +298,7 @@ def test_no_template_asks_for_a_date_with_the_browsers_picker():
     """The date_input macro is the way to ask for a date."""
     found = {
         str(path.relative_to(PROJECT_ROOT))
-        for path in (PROJECT_ROOT / "templates").rglob("*.html")
+        for path in (PACKAGE_ROOT / "templates").rglob("*.html")
         if re.search(r"""type=["']date["']|'type': 'date'""", path.read_text())
     }
     assert found == set()

@@ -15,7 +15,7 @@ from gunicorn.glogging import Logger, SafeAtoms
 
 from portal.config import UnsafeConfiguration
 
-CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
+CONF = Path(__file__).resolve().parent.parent / "portal" / "gunicorn_conf.py"
 
 
 def _gunicorn_config(monkeypatch: pytest.MonkeyPatch, **environment: str) -> Config:
@@ -85,3 +85,14 @@ def test_the_access_log_line_shows_the_route_and_request_id_from_the_portal(monk
     assert '"GET /set-password/<token> HTTP/1.1" 404 1234 12ms' in line
     assert line.endswith(f"request={response.headers['X-Request-ID']}")
     assert "TOKEN-IN-THE-PATH" not in line and "Bloggs" not in line
+
+
+def test_the_checkouts_gunicorn_conf_py_gives_the_packages_settings():
+    """gunicorn.conf.py (read from the checkout) and python:portal.gunicorn_conf (an
+    installed wheel) are the same settings."""
+    import portal.gunicorn_conf as shipped
+
+    root = runpy.run_path(str(CONF.parent.parent / "gunicorn.conf.py"))
+    settings = {name for name in Config().settings if hasattr(shipped, name)}
+    assert {"workers", "threads", "access_log_format", "forwarded_allow_ips"} <= settings
+    assert all(root[name] == getattr(shipped, name) for name in settings)

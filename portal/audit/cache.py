@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from threading import Lock
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from flask import render_template
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from portal.audit.models import AuditEvent
@@ -29,12 +29,31 @@ from portal.collector import cycle_collector_paused
 T = TypeVar("T")
 
 
+_VERSION = "portal_data_version"  # session.info key: the stamp as this transaction read it
+
+
 def data_version(session: Session) -> int:
-    """Changes whenever anything changes: every state change writes an audit event."""
-    return session.scalar(select(func.max(AuditEvent.id))) or 0
+    """Changes whenever anything changes: every state change writes an audit event.
+
+    Read once per transaction and kept until it writes (a page asks two or three caches
+    for their parts, and each would otherwise ask the database again)."""
+    found: int | None = session.info.get(_VERSION)
+    if found is None:
+        found = session.info[_VERSION] = session.scalar(select(func.max(AuditEvent.id))) or 0
+    return found
 
 
-_EVERY_CACHE: list[VersionedCache[object]] = []
+@event.listens_for(Session, "after_flush")
+def _forget_after_writing(session: Session, _context: object) -> None:
+    session.info.pop(_VERSION, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_after_transaction(session: Session, _transaction: object) -> None:
+    session.info.pop(_VERSION, None)
+
+
+_EVERY_CACHE: list[VersionedCache[Any]] = []
 
 
 def clear_every_cache() -> None:
@@ -52,10 +71,10 @@ class VersionedCache(Generic[T]):
         self._items: OrderedDict[tuple[Hashable, ...], T] = OrderedDict()
         self._lock = Lock()
         self._building: dict[tuple[Hashable, ...], Lock] = {}
-        _EVERY_CACHE.append(self)  # type: ignore[arg-type]  # cleared whatever it holds
+        _EVERY_CACHE.append(self)
 
     def get(self, session: Session, key: tuple[Hashable, ...], build: Callable[[], T]) -> T:
-        full = (str(session.get_bind().url), today(), data_version(session), *key)
+        full = (str(session.get_bind().engine.url), today(), data_version(session), *key)
         with self._lock:
             if full in self._items:
                 self._items.move_to_end(full)

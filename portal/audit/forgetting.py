@@ -34,7 +34,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.audit.seal import KeyRing, canonical_json, key_ring
-from portal.db import Base, UTCDateTime, utcnow
+from portal.db import Base, UTCDateTime, rows_affected, utcnow
 
 NONCE_BYTES = 12
 # What an encrypted event's details say in clear: which key to use, and the ciphertext.
@@ -109,10 +109,10 @@ def data_key(session: Session, reference: str) -> bytes:
             .where(RecordKey.reference == reference)
             .execution_options(populate_existing=True)
         ).one()
-    key = _unwrap(ring, row)
-    if key is None:
+    unwrapped = _unwrap(ring, row)
+    if unwrapped is None:
         raise KeyUnavailable(reference)
-    return key
+    return unwrapped
 
 
 class KeyUnavailable(RuntimeError):
@@ -154,7 +154,9 @@ class Keys:
     def __init__(self, session: Session, references: Iterable[str]) -> None:
         wanted = set(references)
         ring = key_ring()
-        rows = session.scalars(select(RecordKey).where(RecordKey.reference.in_(wanted))) if wanted else []
+        rows: Iterable[RecordKey] = (
+            session.scalars(select(RecordKey).where(RecordKey.reference.in_(wanted))) if wanted else []
+        )
         self._keys = {row.reference: _unwrap(ring, row) for row in rows}
 
     def key(self, reference: str) -> bytes | None:
@@ -180,7 +182,7 @@ def forget(session: Session, references: Collection[str]) -> int:
     if not references:
         return 0
     result = session.execute(delete(RecordKey).where(RecordKey.reference.in_(list(references))))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]  # DML results carry a rowcount
+    return rows_affected(result)
 
 
 def readable(session: Session, stored_details: str) -> dict[str, Any]:

@@ -20,11 +20,12 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app, has_app_context
 from sqlalchemy import String, event, inspect, select
 from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
+from sqlalchemy.schema import ColumnDefault
 
 from portal.config import Settings
 from portal.db import Base
@@ -137,6 +138,12 @@ class SealedRecord:
     seal: Mapped[str | None] = mapped_column(String(SEAL_LENGTH))
     seal_key_id: Mapped[str | None] = mapped_column(String(40))
 
+    if TYPE_CHECKING:
+        # Every class that mixes this in is a mapped table with an integer id; the
+        # mixin itself maps neither, so they are declared for the type checker only.
+        __tablename__: str
+        id: Mapped[int]
+
     def seal_problem(self) -> str | None:
         return key_ring().check(record_message(self), self.seal_key_id, self.seal)
 
@@ -147,8 +154,12 @@ def _seal_before_insert(mapper: Mapper[Any], _connection: object, target: Sealed
     for column in mapper.columns:
         default = column.default
         attribute = mapper.get_property_by_column(column).key
-        if getattr(target, attribute, None) is None and default is not None and default.is_scalar:
-            setattr(target, attribute, default.arg)  # type: ignore[attr-defined]
+        if (
+            getattr(target, attribute, None) is None
+            and isinstance(default, ColumnDefault)
+            and default.is_scalar
+        ):
+            setattr(target, attribute, default.arg)
     target.seal_key_id, target.seal = key_ring().seal(record_message(target))
 
 
@@ -157,7 +168,7 @@ event.listen(SealedRecord, "before_insert", _seal_before_insert, propagate=True)
 
 def sealed_tables() -> list[type[SealedRecord]]:
     classes = {mapper.class_ for mapper in Base.registry.mappers if issubclass(mapper.class_, SealedRecord)}
-    return sorted(classes, key=lambda cls: cls.__tablename__)  # type: ignore[attr-defined]
+    return sorted(classes, key=lambda cls: cls.__tablename__)
 
 
 @dataclass(frozen=True)
@@ -188,9 +199,9 @@ def verify_records(session: Session, *, keys_came_later: bool) -> RecordsReport:
 def _verify_table(
     session: Session, cls: type[SealedRecord], report: RecordsReport, *, sealing_began: bool
 ) -> Iterator[RecordProblem]:
-    table = cls.__tablename__  # type: ignore[attr-defined]
+    table = cls.__tablename__
     rows = session.scalars(
-        select(cls).order_by(cls.id).execution_options(yield_per=200, populate_existing=True)  # type: ignore[attr-defined]
+        select(cls).order_by(cls.id).execution_options(yield_per=200, populate_existing=True)
     )
     for row in rows:
         report.checked += 1
@@ -200,4 +211,4 @@ def _verify_table(
         sealing_began = True
         problem = row.seal_problem()
         if problem:
-            yield RecordProblem(table, row.id, problem)  # type: ignore[attr-defined]
+            yield RecordProblem(table, row.id, problem)

@@ -15,6 +15,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from portal.clock import add_months
+from portal.db import rows_affected
 from portal.tasks import RetentionKind, add_retention_kind, kept_months
 
 from .models import PasswordToken, SignInFailure
@@ -24,7 +25,7 @@ def remove_sign_in_records(session: Session, on: date) -> int:
     before = datetime.combine(add_months(on, -kept_months("sign_in_records")), time(), tzinfo=UTC)
     failures = session.execute(delete(SignInFailure).where(SignInFailure.failed_at < before))
     tokens = session.execute(delete(PasswordToken).where(PasswordToken.expires_at < before))
-    return int(failures.rowcount or 0) + int(tokens.rowcount or 0)  # type: ignore[attr-defined]
+    return rows_affected(failures) + rows_affected(tokens)
 
 
 add_retention_kind(

@@ -6,12 +6,13 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from portal.access import public, signed_in
+from portal.access import public, signed_in, signed_in_as
 from portal.auth import service
 from portal.auth.forms import ChangePasswordForm, SetPasswordForm, SignInForm
 from portal.auth.sessions import finish_session, start_session
 from portal.db import get_session
 from portal.forms import refusal_shown_on
+from portal.people.models import Person
 
 blueprint = Blueprint("auth", __name__)
 
@@ -47,7 +48,7 @@ def sign_in() -> str | Response:
 @blueprint.post("/sign-out")
 @signed_in
 def sign_out() -> Response:
-    service.record_sign_out(get_session(), current_user._get_current_object())
+    service.record_sign_out(get_session(), signed_in_as(Person))
     finish_session()
     flash("You have signed out.", "success")
     return redirect(url_for("auth.sign_in"))
@@ -55,11 +56,11 @@ def sign_out() -> Response:
 
 @blueprint.route("/set-password/<token>", methods=["GET", "POST"])
 @public
-def set_password(token: str) -> str | Response:
+def set_password(token: str) -> str | tuple[str, int] | Response:
     g.personal_data = True  # the page names the person: keep it out of caches
     found = service.usable_token(get_session(), token)
     if found is None:
-        return render_template("auth/link_expired.html"), 404  # type: ignore[return-value]
+        return render_template("auth/link_expired.html"), 404
     form = SetPasswordForm()
     if form.validate_on_submit():
         with refusal_shown_on(form) as done:
@@ -81,7 +82,7 @@ def set_password(token: str) -> str | Response:
 def account() -> str | Response:
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        person = current_user._get_current_object()
+        person = signed_in_as(Person)
         with refusal_shown_on(form) as done:
             service.change_password(
                 get_session(),

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from flask import current_app, url_for
 from sqlalchemy import select
@@ -60,7 +61,7 @@ class PolicyToReview:
         assert self.version.published_at is not None  # a version in force was published
         return self.version.published_at
 
-    def endpoint(self) -> tuple[str, dict[str, str]]:
+    def endpoint(self) -> tuple[str, dict[str, Any]]:  # url_for's values are Any
         """Where the Clerk drafts its next version, or the library when it is not known."""
         if self.policy is None:
             return "policies.index", {}

@@ -108,7 +108,9 @@ def request_made(session: Session, request: AuthorisationRequest) -> None:
     )
 
 
-def authorisation_issued(session: Session, request, letter_name: str, letter: bytes) -> None:  # type: ignore[no-untyped-def]
+def authorisation_issued(
+    session: Session, request: AuthorisationRequest, letter_name: str, letter: bytes
+) -> None:
     path = portal_path("authorisations.show", request_id=request.id)
     for recipient, words in (
         (request.person, "You may now"),
@@ -119,7 +121,7 @@ def authorisation_issued(session: Session, request, letter_name: str, letter: by
             recipient,
             "authorisation_issued",
             Message(
-                f"Written authorisation {request.issue.reference} issued",
+                f"Written authorisation {request.issued_reference} issued",
                 [
                     f"{words} post for the council on {', '.join(c.label for c in request.channels)}, from "
                     f"{day_text(request.starts_on)} to {day_text(request.ends_on)}, as the letter sets out.",
@@ -133,7 +135,7 @@ def authorisation_issued(session: Session, request, letter_name: str, letter: by
         )
 
 
-def authorisation_revoked(session: Session, request, reason: str) -> None:  # type: ignore[no-untyped-def]
+def authorisation_revoked(session: Session, request: AuthorisationRequest, reason: str) -> None:
     for recipient in {
         request.person.id: request.person,
         request.requested_by.id: request.requested_by,
@@ -143,7 +145,7 @@ def authorisation_revoked(session: Session, request, reason: str) -> None:  # ty
             recipient,
             "authorisation_revoked",
             Message(
-                f"Written authorisation {request.issue.reference} revoked",
+                f"Written authorisation {request.issued_reference} revoked",
                 [
                     f"The authorisation for {request.person.name} to post for the council has been revoked. "
                     "It ended at once: nothing more may be posted under it.",

@@ -109,6 +109,13 @@ class AuthorisationRequest(Base):
     decline: Mapped[AuthorisationDecline | None] = relationship(lazy="raise")
     revocation: Mapped[AuthorisationRevocation | None] = relationship(lazy="raise")
 
+    @property
+    def issued_reference(self) -> str:
+        """The letter's reference, for a request known to be issued (the register's)."""
+        if self.issue is None:
+            raise LookupError(f"authorisation request {self.id} was never issued")
+        return self.issue.reference
+
 
 class AuthorisationIssue(SealedRecord, Base):
     """The written authorisation itself: who signed, how, and the letter as issued."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TypeVarTuple
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -15,6 +16,9 @@ from portal.errors import NotFound
 from portal.people.models import Person, Role
 
 from .models import AuthorisationIssue, AuthorisationRequest
+
+# Whatever a query selects, these filters keep it.
+Ts = TypeVarTuple("Ts")
 
 # Only these roles may authorise anyone to post for the council (Networking Policy 3.2),
 # in order of preference: someone who is both is recorded as the Town Clerk, the officer
@@ -94,7 +98,7 @@ def may_see(viewer: Person, request: AuthorisationRequest) -> bool:
     return viewer.id in (request.person_id, request.requested_by_id) or _sees_every_request(viewer)
 
 
-def _visible_to(query: Select, viewer: Person) -> Select:  # type: ignore[type-arg]
+def _visible_to(query: Select[*Ts], viewer: Person) -> Select[*Ts]:
     if _sees_every_request(viewer):
         return query
     return query.where(
@@ -108,7 +112,7 @@ def requests_for(session: Session, viewer: Person) -> list[AuthorisationRequest]
     return list(session.scalars(_visible_to(query, viewer)))
 
 
-def named_like(query: Select, search: str) -> Select:  # type: ignore[type-arg]
+def named_like(query: Select[*Ts], search: str) -> Select[*Ts]:
     """Only requests for someone whose name contains `search` (any case)."""
     if not search.strip():
         return query
@@ -118,7 +122,7 @@ def named_like(query: Select, search: str) -> Select:  # type: ignore[type-arg]
     )
 
 
-def with_status(query: Select, status: str, on: date) -> Select:  # type: ignore[type-arg]
+def with_status(query: Select[*Ts], status: str, on: date) -> Select[*Ts]:
     """Only requests that stand at `status` on `on` (as `status_from`, in SQL)."""
     revoked = AuthorisationRequest.revocation.has()
     issued = AuthorisationRequest.issue.has()

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVarTuple
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from portal.audit.seal import SealedRecord
 from portal.clock import today
 from portal.db import Paged, paginate
 from portal.people.models import Person
@@ -26,6 +28,9 @@ from .models import (
     AuthorisationTerms,
 )
 from .records import get_request, named_like, starts_later, status_from, status_of, with_everything
+
+# Whatever a query selects, `_in_force` keeps it.
+Ts = TypeVarTuple("Ts")
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,7 @@ def status_on(request: AuthorisationRequest, on: date) -> str:
     return "expired" if on > request.ends_on else "valid"
 
 
-def _in_force(query: Select, on: date, ending_by: date | None) -> Select:  # type: ignore[type-arg]
+def _in_force(query: Select[*Ts], on: date, ending_by: date | None) -> Select[*Ts]:
     """Issued, not revoked, and running on `on` (ending by `ending_by` if given)."""
     query = (
         query.join(AuthorisationIssue, AuthorisationIssue.request_id == AuthorisationRequest.id)
@@ -180,7 +185,7 @@ def public_check(session: Session, code: str) -> PublicCheck | None:
             request.starts_on,
             request.ends_on,
         )
-    sealed = [request.issue, terms, *([request.revocation] if request.revocation else [])]
+    sealed: list[SealedRecord] = [request.issue, terms, *([request.revocation] if request.revocation else [])]
     if any(record.seal_problem() is not None for record in sealed):
         status = "unconfirmed"
     elif request.revocation is not None:

@@ -91,7 +91,7 @@ class Choosable:
     everyone: bool  # the requester may ask for anyone still with the council
 
 
-def _choosable(requester: Person) -> Select[tuple[Person]]:
+def _choosable(requester: Person) -> Select[Person]:
     query = select(Person).where(Person.is_active.is_(True))
     return query if may_ask_for_anyone(requester) else query.where(Person.line_manager_id == requester.id)
 

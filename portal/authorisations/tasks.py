@@ -44,7 +44,7 @@ def expiry_notices(session: Session, today: date) -> Counter[str]:
                 recipient,
                 "authorisation_expiring",
                 Message(
-                    f"Authorisation {request.issue.reference} ends on {day_text(request.ends_on)}",
+                    f"Authorisation {request.issued_reference} ends on {day_text(request.ends_on)}",
                     [
                         f"The written authorisation for {request.person.name} to post for the council "
                         f"ends on {day_text(request.ends_on)}. Ask for a renewal in good time if needed.",

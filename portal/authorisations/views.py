@@ -1,21 +1,24 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
-from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms.fields.choices import SelectChoice
 
-from portal.access import can, public, requires, signed_in
+from portal.access import can, public, requires, signed_in, signed_in_as
 from portal.audit.cache import VersionedCache, rendered_once
 from portal.authorisations import service
 from portal.authorisations.forms import BasisForm, ChannelForm, IssueForm, ReasonForm, RequestForm
+from portal.authorisations.models import AuthorisationRequest
 from portal.clock import today
 from portal.db import get_session
 from portal.downloads import csv_download, csv_text, pdf_download
 from portal.forms import posted_id, refusal_shown_on
+from portal.people.models import Person
 from portal.ratelimit import PUBLIC_CHECKS, limiter
 
 blueprint = Blueprint("authorisations", __name__, url_prefix="/authorisations")
@@ -68,7 +71,9 @@ def requests() -> str:
         status = ""
     return render_template(
         "authorisations/requests.html",
-        page=service.requests_page(get_session(), current_user, search=search, status=status, page=_page()),
+        page=service.requests_page(
+            get_session(), signed_in_as(Person), search=search, status=status, page=_page()
+        ),
         filters={key: value for key, value in (("q", search), ("status", status)) if value},
         search=search,
         status=status,
@@ -84,7 +89,7 @@ def register_csv() -> Response:
     # scopes are typed by staff: csv_text defuses formulas.
     rows: list[list[object]] = [
         [
-            item.issue.reference,
+            item.issued_reference,
             item.person.name,
             "; ".join(c.label for c in item.channels),
             item.scope,
@@ -97,7 +102,7 @@ def register_csv() -> Response:
     return csv_download(csv_text(header, rows), "posting-authorisations.csv")
 
 
-def _request_form(renews, search: str) -> tuple[RequestForm, service.Choosable]:  # type: ignore[no-untyped-def]
+def _request_form(renews: AuthorisationRequest | None, search: str) -> tuple[RequestForm, service.Choosable]:
     db = get_session()
     form = RequestForm()
     form.channels.choices = [SelectChoice(str(c.id), c.label) for c in service.active_channels(db)]
@@ -105,7 +110,7 @@ def _request_form(renews, search: str) -> tuple[RequestForm, service.Choosable]:
         choosable = service.Choosable([renews.person], 1, everyone=False)
     else:
         chosen = posted_id(form.person.data) if request.method == "POST" else None
-        choosable = service.people_to_choose(db, current_user, search=search, chosen_id=chosen)
+        choosable = service.people_to_choose(db, signed_in_as(Person), search=search, chosen_id=chosen)
     form.person.choices = [SelectChoice("", "Choose the person")] + [
         SelectChoice(str(p.id), p.name) for p in choosable.people
     ]
@@ -115,6 +120,7 @@ def _request_form(renews, search: str) -> tuple[RequestForm, service.Choosable]:
 @blueprint.route("/new", methods=["GET", "POST"])
 @requires("request_posting_authorisation")
 def new() -> str | WerkzeugResponse:
+    me = signed_in_as(Person)
     renews = _renewal_of(request.values.get("renews", type=int))
     search = _search()
     form, choosable = _request_form(renews, search)
@@ -134,7 +140,7 @@ def new() -> str | WerkzeugResponse:
         db = get_session()
         assert form.starts_on.data and form.ends_on.data
         with refusal_shown_on(form) as done:
-            person = service.person_chosen(db, current_user, posted_id(form.person.data))
+            person = service.person_chosen(db, me, posted_id(form.person.data))
             details = service.RequestDetails(
                 person=person,
                 channel_ids=[int(v) for v in form.channels.data or []],
@@ -146,17 +152,15 @@ def new() -> str | WerkzeugResponse:
                 renews_id=renews.id if renews else None,
             )
             try:
-                created = service.request_authorisation(db, current_user, details)
+                created = service.request_authorisation(db, me, details)
             except service.UnknownChannel:
                 abort(400)
         if done:
             told = service.deciders(db, created)
-            decides = can(current_user, "issue_posting_authorisation")
+            decides = can(me, "issue_posting_authorisation")
             flash(service.request_sent(created, told, requester_decides=decides), "success")
             return redirect(url_for("authorisations.show", request_id=created.id))
-        if isinstance(done.refusal, service.AlreadyAuthorised) and service.may_see(
-            current_user, done.refusal.existing
-        ):
+        if isinstance(done.refusal, service.AlreadyAuthorised) and service.may_see(me, done.refusal.existing):
             existing = done.refusal.existing
     return render_template(
         "authorisations/new.html",
@@ -168,7 +172,7 @@ def new() -> str | WerkzeugResponse:
     )
 
 
-def _renewal_of(request_id: int | None):  # type: ignore[no-untyped-def]
+def _renewal_of(request_id: int | None) -> AuthorisationRequest | None:
     if request_id is None:
         return None
     old = _visible(request_id)
@@ -177,9 +181,9 @@ def _renewal_of(request_id: int | None):  # type: ignore[no-untyped-def]
     return old
 
 
-def _visible(request_id: int):  # type: ignore[no-untyped-def]
+def _visible(request_id: int) -> AuthorisationRequest:
     found = service.get_request(get_session(), request_id)
-    if not service.may_see(current_user, found):
+    if not service.may_see(signed_in_as(Person), found):
         abort(404)  # someone else's authorisation is simply not there
     return found
 
@@ -190,7 +194,8 @@ def show(request_id: int) -> str:
     found = _visible(request_id)
     missing = (
         service.missing_preconditions(get_session(), found.person)
-        if service.status_of(found) == "requested" and can(current_user, "issue_posting_authorisation")
+        if service.status_of(found) == "requested"
+        and can(signed_in_as(Person), "issue_posting_authorisation")
         else []
     )
     return render_template(
@@ -214,7 +219,7 @@ def issue(request_id: int) -> str | WerkzeugResponse:
             try:
                 issued = service.issue(
                     db,
-                    current_user,
+                    signed_in_as(Person),
                     found,
                     password=form.password.data or "",
                     typed_name=form.typed_name.data or "",
@@ -244,13 +249,17 @@ def issue(request_id: int) -> str | WerkzeugResponse:
     )
 
 
-def _with_reason(request_id: int, action, done_message: str) -> str | WerkzeugResponse:  # type: ignore[no-untyped-def]
+# A signatory's decision with a reason: `decline` or `revoke`.
+ReasonedAction = Callable[[Session, Person, AuthorisationRequest, str], object]
+
+
+def _with_reason(request_id: int, action: ReasonedAction, done_message: str) -> str | WerkzeugResponse:
     db = get_session()
     found = service.get_request(db, request_id)
     form = ReasonForm()
     if form.validate_on_submit():
         with refusal_shown_on(form) as done:
-            action(db, current_user, found, form.reason.data or "")
+            action(db, signed_in_as(Person), found, form.reason.data or "")
         if done:
             flash(done_message, "success")
             return redirect(url_for("authorisations.show", request_id=found.id))
@@ -294,7 +303,7 @@ def channels() -> str | WerkzeugResponse:
         with refusal_shown_on(form) as done:
             added = service.add_channel(
                 db,
-                current_user,
+                signed_in_as(Person),
                 platform=form.platform.data,
                 name=form.name.data or "",
                 url=form.url.data or "",
@@ -323,7 +332,7 @@ def channel_basis(channel_id: int) -> str | WerkzeugResponse:
         form.basis.data = channel.basis
     if form.validate_on_submit():
         with refusal_shown_on(form) as done:
-            service.record_basis(db, current_user, channel, form.basis.data or "")
+            service.record_basis(db, signed_in_as(Person), channel, form.basis.data or "")
         if done:
             flash(f"The council's decision for {channel.label} has been recorded.", "success")
             return redirect(url_for("authorisations.channels"))
@@ -335,7 +344,7 @@ def channel_basis(channel_id: int) -> str | WerkzeugResponse:
 def retire_channel(channel_id: int) -> WerkzeugResponse:
     db = get_session()
     channel = service.get_channel(db, channel_id)  # an unknown one is "Page not found"
-    service.retire_channel(db, current_user, channel)
+    service.retire_channel(db, signed_in_as(Person), channel)
     flash(f"{channel.label} has been retired.", "success")
     return redirect(url_for("authorisations.channels"))
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.audit.need_to_know import NeedToKnow, Sensitive, register, sees_in_full
-from portal.people.models import Person
+from portal.identity import Actor
 from portal.people.service import deciding_roles
 
 from .models import BreachRecord
@@ -16,7 +16,7 @@ from .models import BreachRecord
 OBJECT_TYPE = "breach_record"
 
 
-def breach_records(session: Session, viewer: Person) -> dict[str, Sensitive]:
+def breach_records(session: Session, viewer: Actor) -> dict[str, Sensitive]:
     """Every record, keyed by its audit reference. Two queries, however many records."""
     roles = deciding_roles(session)
     rows = session.execute(select(BreachRecord.audit_reference, BreachRecord.subject_id))

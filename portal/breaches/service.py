@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from portal.access import can
 from portal.audit.sealed_text import load_keys
@@ -39,7 +40,7 @@ from .need_to_know import OBJECT_TYPE
 PERMISSION = "manage_breach_records"
 
 
-def _with_everything() -> list:  # type: ignore[type-arg]
+def _with_everything() -> list[LoaderOption]:
     return [
         selectinload(BreachRecord.subject).selectinload(Person.role_grants),
         selectinload(BreachRecord.handler),

@@ -7,14 +7,14 @@ import json
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms.fields.choices import SelectChoice
 
-from portal.access import requires, signed_in
+from portal.access import requires, signed_in, signed_in_as
 from portal.db import get_session, writes_on_get
 from portal.downloads import pdf_download
 from portal.forms import offer_policies, refusal_shown_on, sections_typed
+from portal.people.models import Person
 from portal.people.service import all_routes, person_named_in_form, words_for
 from portal.policies.service import get_policy, list_policies
 
@@ -30,7 +30,9 @@ blueprint = Blueprint("breaches", __name__, url_prefix="/breaches")
 def index() -> str:
     g.personal_data = True
     db = get_session()
-    page = service.records_handled_by(db, current_user, page=request.args.get("page", 1, type=int) or 1)
+    page = service.records_handled_by(
+        db, signed_in_as(Person), page=request.args.get("page", 1, type=int) or 1
+    )
     return render_template("breaches/index.html", page=page, routes=all_routes(db), words_for=words_for)
 
 
@@ -46,7 +48,7 @@ def new() -> str | WerkzeugResponse:
         with refusal_shown_on(form) as done:
             found = service.open_record(
                 db,
-                current_user,
+                signed_in_as(Person),
                 service.Concern(
                     subject=person_named_in_form(db, form.subject_email.data or "", field="subject_email"),
                     allegation=form.allegation.data or "",
@@ -70,7 +72,7 @@ def handled_record(record_id: int) -> BreachRecord:
     """The record, for someone who may handle it; anyone else gets 404 for every id."""
     g.personal_data = True
     found = service.get_record(get_session(), record_id)
-    if not service.may_handle(current_user, found):
+    if not service.may_handle(signed_in_as(Person), found):
         abort(404)
     return found
 
@@ -98,7 +100,7 @@ def show_record(found: BreachRecord, **forms: Any) -> str:
 @signed_in
 def show(record_id: int) -> str:
     found = handled_record(record_id)
-    service.record_view(get_session(), current_user, found)
+    service.record_view(get_session(), signed_in_as(Person), found)
     return show_record(found)
 
 
@@ -112,7 +114,7 @@ def referral(record_id: int) -> str | WerkzeugResponse:
         with refusal_shown_on(form) as done:
             service.record_referral(
                 get_session(),
-                current_user,
+                signed_in_as(Person),
                 found,
                 referred_on=form.referred_on.data,
                 referred_to=form.referred_to.data or "",
@@ -134,7 +136,7 @@ def close(record_id: int) -> str | WerkzeugResponse:
         with refusal_shown_on(form) as done:
             service.close_record(
                 get_session(),
-                current_user,
+                signed_in_as(Person),
                 found,
                 closed_on=form.closed_on.data,
                 outcome=form.outcome.data or "",
@@ -153,7 +155,7 @@ def place_hold(record_id: int) -> str | WerkzeugResponse:
     form = HoldForm(prefix="hold")
     if form.validate_on_submit():
         with refusal_shown_on(form) as done:
-            retention.place_hold(get_session(), current_user, found, form.reason.data or "")
+            retention.place_hold(get_session(), signed_in_as(Person), found, form.reason.data or "")
         if done:
             flash("The record is under a legal hold: the retention schedule will keep it.", "success")
             return redirect(url_for("breaches.show", record_id=found.id))
@@ -164,7 +166,7 @@ def place_hold(record_id: int) -> str | WerkzeugResponse:
 @requires("manage_breach_records")
 def lift_hold(record_id: int) -> WerkzeugResponse:
     found = handled_record(record_id)
-    retention.lift_hold(get_session(), current_user, found)
+    retention.lift_hold(get_session(), signed_in_as(Person), found)
     flash("The legal hold has been lifted.", "success")
     return redirect(url_for("breaches.show", record_id=found.id))
 

@@ -61,15 +61,14 @@ class RiskScores:
 def risk_quality_problems(scores: RiskScores, matrix: RiskMatrix) -> list[tuple[str, str]]:
     """(field, message) for each quality rule the scores break. Checked when an item is
     saved and again at submission, so the register can never be submitted inconsistent."""
-    if None in (
-        scores.inherent_likelihood,
-        scores.inherent_impact,
-        scores.residual_likelihood,
-        scores.residual_impact,
-    ):
+    inherent_likelihood, inherent_impact = scores.inherent_likelihood, scores.inherent_impact
+    residual_likelihood, residual_impact = scores.residual_likelihood, scores.residual_impact
+    if inherent_likelihood is None or inherent_impact is None:
         return []
-    inherent = matrix.score(scores.inherent_likelihood, scores.inherent_impact)  # type: ignore[arg-type]
-    residual = matrix.score(scores.residual_likelihood, scores.residual_impact)  # type: ignore[arg-type]
+    if residual_likelihood is None or residual_impact is None:
+        return []
+    inherent = matrix.score(inherent_likelihood, inherent_impact)
+    residual = matrix.score(residual_likelihood, residual_impact)
     problems = []
     if residual > inherent:
         problems.append(
@@ -210,7 +209,7 @@ def gap_groups(gaps: list[Gap]) -> list[GapGroup]:
     for gap in gaps:
         if gap.part == "risks" and not gap.unassessed:
             partly.setdefault(gap.risk_id, []).append(gap)
-    for risk_id, found in partly.items():
-        name = found[0].message.split(":", 1)[0]
-        groups.append(GapGroup(f"{name}: {_things(len(found))}", "risk", tuple(found), risk_id))
+    for risk_id, of_risk in partly.items():
+        name = of_risk[0].message.split(":", 1)[0]
+        groups.append(GapGroup(f"{name}: {_things(len(of_risk))}", "risk", tuple(of_risk), risk_id))
     return groups

@@ -16,8 +16,8 @@ PLATFORM_CHOICES = [SelectChoice(p, "X (Twitter)" if p == "x" else platform_name
 LONG_TEXT = Length(max=5000, message="Keep this under 5,000 characters")
 
 
-def _optional_int(value: object) -> int | None:
-    return int(value) if value not in (None, "", "None") else None  # type: ignore[arg-type]
+def _optional_int(value: str | int | None) -> int | None:
+    return None if value is None or value in ("", "None") else int(value)
 
 
 class StartForm(FlaskForm):

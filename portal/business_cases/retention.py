@@ -45,7 +45,8 @@ def _latest_decisions(session: Session) -> dict[int, tuple[str, datetime]]:
     return {case_id: (outcome, decided_at) for case_id, outcome, decided_at in rows}
 
 
-def _latest_events(session: Session) -> dict[str, tuple[str, datetime]]:
+# Keyed by the events' object ids, which the audit table allows to be empty.
+def _latest_events(session: Session) -> dict[str | None, tuple[str, datetime]]:
     rows = session.execute(
         select(AuditEvent.object_id, AuditEvent.action, AuditEvent.occurred_at)
         .where(AuditEvent.object_type == "business_case")
@@ -54,21 +55,20 @@ def _latest_events(session: Session) -> dict[str, tuple[str, datetime]]:
     return {object_id: (action, occurred_at) for object_id, action, occurred_at in rows}
 
 
-def _retirements(session: Session) -> dict[str, datetime]:
-    return dict(
-        session.execute(
-            select(AuditEvent.object_id, func.max(AuditEvent.occurred_at))
-            .where(AuditEvent.object_type == "channel", AuditEvent.action == "authorisations.channel_retired")
-            .group_by(AuditEvent.object_id)
-        ).all()
+def _retirements(session: Session) -> dict[str | None, datetime]:
+    rows = session.execute(
+        select(AuditEvent.object_id, func.max(AuditEvent.occurred_at))
+        .where(AuditEvent.object_type == "channel", AuditEvent.action == "authorisations.channel_retired")
+        .group_by(AuditEvent.object_id)
     )
+    return {object_id: retired_at for object_id, retired_at in rows}
 
 
 def _ended_on(
     case: BusinessCase,
     decision: tuple[str, datetime] | None,
     event: tuple[str, datetime] | None,
-    retired: dict[str, datetime],
+    retired: dict[str | None, datetime],
     last_submitted: datetime | None,
 ) -> date | None:
     if decision is not None and decision[0] == "rejected":

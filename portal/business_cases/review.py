@@ -190,7 +190,7 @@ def _apply(
         case.status = "rejected"
         if review.periodic and case.channel_id is not None:
             # Rejected at its periodic review: the account no longer has the council's backing.
-            retire_channel(session, reviewer, session.get(Channel, case.channel_id))  # type: ignore[arg-type]
+            retire_channel(session, reviewer, session.get_one(Channel, case.channel_id))
         return
     case.status = "approved"
     case.next_review_on = decision.next_review_on

@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 
 from flask import Response, flash, redirect, render_template, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from portal.access import requires
+from portal.access import requires, signed_in_as
 from portal.clock import today
 from portal.db import get_session
 from portal.downloads import pdf_download
 from portal.forms import refusal_flashed, refusal_shown_on
+from portal.people.models import Person
 
 from . import service
 from .documents import heat_map, render_case_pdf
@@ -29,7 +29,7 @@ from .snapshot import changes_between, readable_parts
 def start_review(case_id: int) -> WerkzeugResponse:
     case = service.get_case(get_session(), case_id)
     with refusal_flashed("error") as done:
-        service.start_review(get_session(), current_user, case)
+        service.start_review(get_session(), signed_in_as(Person), case)
     if not done:
         return show_case(case)
     return redirect(url_for("business_cases.decide", case_id=case.id))
@@ -38,6 +38,7 @@ def start_review(case_id: int) -> WerkzeugResponse:
 @blueprint.route("/<int:case_id>/decide", methods=["GET", "POST"])
 @requires("review_business_case")
 def decide(case_id: int) -> str | WerkzeugResponse:
+    me = signed_in_as(Person)
     db = get_session()
     case = service.get_case(db, case_id)
     if case.status != "in_review" or not case.reviews:
@@ -55,7 +56,7 @@ def decide(case_id: int) -> str | WerkzeugResponse:
             next_review_on=form.next_review_on.data,
         )
         with refusal_shown_on(form) as done:
-            decision = service.decide(db, current_user, case, details)
+            decision = service.decide(db, me, case, details)
         refuse_tampered(done)
         if done:
             flash(f"{case.reference}: {service.OUTCOME_MESSAGES[decision.outcome]}", "success")
@@ -72,7 +73,7 @@ def decide(case_id: int) -> str | WerkzeugResponse:
         changes=changes_between(json.loads(previous.content), content) if previous else None,
         sections=REVIEW_SECTIONS,
         default_review=service.default_review_date(content, today()),
-        may_review=service.may_review(current_user, case),
+        may_review=service.may_review(me, case),
         heat=heat_map(content, current_matrix()),
     )
 

@@ -68,4 +68,5 @@ class RiskMatrix:
 
 
 def current_matrix() -> RiskMatrix:
-    return current_app.extensions["risk_matrix"]
+    matrix: RiskMatrix = current_app.extensions["risk_matrix"]  # extensions hold Any
+    return matrix

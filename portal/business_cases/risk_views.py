@@ -4,12 +4,12 @@ blueprint in shared_views.py)."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from portal.access import requires
+from portal.access import requires, signed_in_as
 from portal.db import get_session
 from portal.forms import refusal_shown_on
+from portal.people.models import Person
 
 from . import service
 from .forms import ActionForm, RiskForm
@@ -77,7 +77,9 @@ def _save_risk(case: BusinessCase, item: RiskItem | None, form: RiskForm) -> str
             acceptance_justification=form.acceptance_justification.data or "",
         )
         with refusal_shown_on(form) as done:
-            saved = service.save_risk(get_session(), current_user, case, item, values, current_matrix())
+            saved = service.save_risk(
+                get_session(), signed_in_as(Person), case, item, values, current_matrix()
+            )
         refuse_tampered(done)
         if isinstance(done.refusal, service.InvalidRisk):
             # The first problem is already beside its field; the others go beside theirs.
@@ -115,7 +117,7 @@ def delete_risk(case_id: int, risk_id: int) -> WerkzeugResponse:
     if not isinstance(case, BusinessCase):
         return case
     item = service.get_risk(case, risk_id)
-    service.delete_risk(get_session(), current_user, case, item)
+    service.delete_risk(get_session(), signed_in_as(Person), case, item)
     flash("The risk has been removed from the register.", "success")
     return show_case(case)
 
@@ -133,7 +135,7 @@ def add_action(case_id: int, risk_id: int) -> str | WerkzeugResponse:
         with refusal_shown_on(form) as done:
             service.add_action(
                 get_session(),
-                current_user,
+                signed_in_as(Person),
                 case,
                 item,
                 description=form.description.data or "",
@@ -153,6 +155,8 @@ def delete_action(case_id: int, risk_id: int, action_id: int) -> WerkzeugRespons
     case = editable_case(case_id)
     if not isinstance(case, BusinessCase):
         return case
-    service.delete_action(get_session(), current_user, case, service.get_risk(case, risk_id), action_id)
+    service.delete_action(
+        get_session(), signed_in_as(Person), case, service.get_risk(case, risk_id), action_id
+    )
     flash("The action has been removed.", "success")
     return _show_risk(case, risk_id)

@@ -4,11 +4,11 @@ review_views.py add their routes to it)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import Field
 from wtforms.fields.choices import SelectChoice
 
+from portal.access import signed_in_as
 from portal.db import get_session
 from portal.forms import Outcome
 from portal.people.models import Person
@@ -21,7 +21,7 @@ blueprint = Blueprint("business_cases", __name__, url_prefix="/business-cases")
 
 def visible_case(case_id: int) -> BusinessCase:
     found = service.get_case(get_session(), case_id)
-    if not service.may_see(current_user, found):
+    if not service.may_see(signed_in_as(Person), found):
         abort(404)  # another department's case is simply not there
     return found
 
@@ -32,7 +32,7 @@ def editable_case(case_id: int) -> BusinessCase | WerkzeugResponse:
     if found.status != "draft":
         flash("This case has been submitted, so it cannot be edited. Its submissions never change.", "error")
         return redirect(url_for("business_cases.show", case_id=found.id))
-    if not service.may_edit(current_user, found):
+    if not service.may_edit(signed_in_as(Person), found):
         abort(403)
     return found
 
@@ -53,5 +53,5 @@ def refuse_tampered(done: Outcome) -> None:
         abort(400)
 
 
-def show_case(case: BusinessCase, **values: object) -> WerkzeugResponse:
-    return redirect(url_for("business_cases.show", case_id=case.id, **values))
+def show_case(case: BusinessCase, *, _anchor: str | None = None) -> WerkzeugResponse:
+    return redirect(url_for("business_cases.show", case_id=case.id, _anchor=_anchor))

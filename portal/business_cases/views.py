@@ -8,15 +8,15 @@ letters) in review_views.py; importing them here adds their routes to it.
 from __future__ import annotations
 
 from flask import flash, render_template, request
-from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms.fields.choices import SelectChoice
 
-from portal.access import can, requires
+from portal.access import can, requires, signed_in_as
 from portal.audit.cache import VersionedCache, rendered_once
 from portal.db import get_session
 from portal.forms import refusal_flashed, refusal_shown_on
+from portal.people.models import Person
 
 from . import review_views, risk_views, service  # noqa: F401 (their routes join the blueprint)
 from .checks import gap_groups, gaps_in
@@ -45,10 +45,10 @@ _LISTS: VersionedCache[Markup] = VersionedCache(size=256)
 @blueprint.get("")
 @requires("write_business_case")
 def index() -> str:
-    db = get_session()
-    reviewer = can(current_user, "review_business_case")
+    db, person = get_session(), signed_in_as(Person)
+    reviewer = can(person, "review_business_case")
     filters = {"q": request.args.get("q", "")[:100], "status": request.args.get("status", "")}
-    page, person = request.args.get("page", 1, type=int) or 1, current_user._get_current_object()
+    page = request.args.get("page", 1, type=int) or 1
     # Every case, person and review behind the lists is most of the page's work: rendered
     # once per viewer's scope (a reviewer sees every case), search, page and change.
     html = rendered_once(
@@ -74,11 +74,10 @@ def index() -> str:
 @blueprint.route("/new", methods=["GET", "POST"])
 @requires("write_business_case")
 def new() -> str | WerkzeugResponse:
+    me = signed_in_as(Person)
     db = get_session()
     form = StartForm()
-    form.department.choices = [
-        SelectChoice(str(d.id), d.name) for d in service.departments_for(db, current_user)
-    ]
+    form.department.choices = [SelectChoice(str(d.id), d.name) for d in service.departments_for(db, me)]
     refuse_unoffered(form.department)
     if not form.department.choices:
         form.form_errors.append("You are not in a department, so you cannot start a case. Ask the Clerk.")
@@ -86,7 +85,7 @@ def new() -> str | WerkzeugResponse:
         with refusal_shown_on(form) as done:
             case = service.start_case(
                 db,
-                current_user,
+                me,
                 department_id=int(form.department.data),
                 platform=form.platform.data,
                 account_name=form.account_name.data or "",
@@ -100,10 +99,11 @@ def new() -> str | WerkzeugResponse:
 @blueprint.get("/<int:case_id>")
 @requires("write_business_case")
 def show(case_id: int) -> str:
+    me = signed_in_as(Person)
     case = visible_case(case_id)
     matrix = current_matrix()
-    editable = service.may_edit(current_user, case)
-    reviewer = can(current_user, "review_business_case")
+    editable = service.may_edit(me, case)
+    reviewer = can(me, "review_business_case")
     election = service.election_during_review(get_session()) if reviewer else None
     return render_template(
         "business_cases/show.html",
@@ -115,7 +115,7 @@ def show(case_id: int) -> str:
         draft=freeze(case, matrix),
         heat=heat_map(freeze(case, matrix), matrix),
         matrix=matrix,
-        may_review=can(current_user, "review_business_case") and service.may_review(current_user, case),
+        may_review=can(me, "review_business_case") and service.may_review(me, case),
         reason_form=ReasonForm(),
         weekdays=WEEKDAYS,
         text_sections=TEXT_SECTIONS,
@@ -136,7 +136,7 @@ def details(case_id: int) -> str | WerkzeugResponse:
         values = {name: (form[name].data or "") for name in ("platform", "account_name", "web_address")}
         values |= {s.key: form[s.key].data or "" for s in TEXT_SECTIONS}
         with refusal_shown_on(form) as done:
-            service.save_details(get_session(), current_user, case, values)
+            service.save_details(get_session(), signed_in_as(Person), case, values)
         if done:
             flash("The case has been saved.", "success")
             return show_case(case)
@@ -176,7 +176,7 @@ def moderation(case_id: int) -> str | WerkzeugResponse:
             requests_logger_id=int(form.requests_logger.data or 0) or None,
         )
         with refusal_shown_on(form) as done:
-            service.save_moderation(db, current_user, case, plan)
+            service.save_moderation(db, signed_in_as(Person), case, plan)
         refuse_tampered(done)
         if done:
             flash("The moderation plan has been saved.", "success")
@@ -199,7 +199,7 @@ def moderation(case_id: int) -> str | WerkzeugResponse:
 def submit(case_id: int) -> WerkzeugResponse:
     case = visible_case(case_id)
     with refusal_flashed("error") as done:
-        submission = service.submit(get_session(), current_user, case, current_matrix())
+        submission = service.submit(get_session(), signed_in_as(Person), case, current_matrix())
     if done:
         flash(
             f"Submission {submission.number} of {case.reference} has gone to the Clerk and the Deputy Clerk.",
@@ -216,7 +216,7 @@ def withdraw(case_id: int) -> WerkzeugResponse:
     form = ReasonForm()
     if form.validate_on_submit():
         with refusal_flashed("error") as done:
-            service.withdraw(get_session(), current_user, case, form.reason.data or "")
+            service.withdraw(get_session(), signed_in_as(Person), case, form.reason.data or "")
         if done:
             flash(f"{case.reference} has been withdrawn.", "success")
     else:

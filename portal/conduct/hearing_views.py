@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 
 from flask import Response, abort, flash, g, redirect, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from portal.access import signed_in
+from portal.access import signed_in, signed_in_as
 from portal.db import get_session
 from portal.downloads import pdf_download
 from portal.forms import refusal_shown_on
+from portal.people.models import Person
 from portal.people.service import person_named_in_form
 
 from . import service
@@ -45,7 +45,7 @@ def arrange_hearing(case_id: int) -> str | WerkzeugResponse:
         with refusal_shown_on(form) as done:
             service.arrange_hearing(
                 get_session(),
-                current_user,
+                signed_in_as(Person),
                 case,
                 service.Hearing(
                     on=form.hearing_on.data,
@@ -76,7 +76,7 @@ def appeal_hearing(case_id: int) -> str | WerkzeugResponse:
         with refusal_shown_on(form) as done:
             service.record_appeal_hearing(
                 get_session(),
-                current_user,
+                signed_in_as(Person),
                 case,
                 service.AppealHearing(
                     heard_on=form.heard_on.data,
@@ -98,9 +98,10 @@ def appeal_hearing(case_id: int) -> str | WerkzeugResponse:
 def letter_pdf(case_id: int, letter_id: int) -> Response:
     """A letter as issued: for those who handle the case, and for the employee it was
     sent to. Anyone else gets 404, as for the case itself."""
+    me = signed_in_as(Person)
     g.personal_data = True
     case = service.get_case(get_session(), case_id)
-    if case.subject_id != current_user.id and not service.may_handle(current_user, case):
+    if case.subject_id != me.id and not service.may_handle(me, case):
         abort(404)
     found = next((letter for letter in case.letters if letter.id == letter_id), None)
     if found is None:

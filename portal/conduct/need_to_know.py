@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.audit.need_to_know import NeedToKnow, Sensitive, register, sees_in_full
-from portal.people.models import Person
+from portal.identity import Actor
 from portal.people.service import deciding_roles
 
 from .models import DisciplinaryCase
@@ -15,7 +15,7 @@ from .models import DisciplinaryCase
 OBJECT_TYPE = "disciplinary_case"
 
 
-def case_records(session: Session, viewer: Person) -> dict[str, Sensitive]:
+def case_records(session: Session, viewer: Actor) -> dict[str, Sensitive]:
     """Every case, keyed by what its events store: the audit reference, and (for events
     written before revision 0011) the database id. Two queries, however many cases."""
     roles = deciding_roles(session)

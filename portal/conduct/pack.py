@@ -30,12 +30,13 @@ class TimelineEntry:
 
 
 def timeline(case: DisciplinaryCase) -> list[TimelineEntry]:
+    assert case.evidence is not None  # frozen when the case was opened
     entries = [
         TimelineEntry(case.incident_date, "Incident"),
         TimelineEntry(
             case.opened_at.date(),
             f"Case opened; evidence frozen (SHA-256 {case.evidence.content_sha256[:12]}…)",
-        ),  # type: ignore[union-attr]
+        ),
     ]
     for meeting in case.meetings:
         entries.append(TimelineEntry(meeting.held_on, f"Meeting: {meeting.title}"))

@@ -61,7 +61,8 @@ def parse_retention(setting: str) -> dict[str, int]:
 
 
 def configured_months() -> dict[str, int]:
-    return current_app.extensions["retention_months"]
+    months: dict[str, int] = current_app.extensions["retention_months"]  # extensions hold Any
+    return months
 
 
 def record_type(case: DisciplinaryCase) -> str | None:

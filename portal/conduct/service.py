@@ -15,6 +15,7 @@ from datetime import date
 
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from portal.access import can
 from portal.audit.service import record
@@ -63,7 +64,7 @@ __all__ = [
 ]
 
 
-def _with_everything() -> list:  # type: ignore[type-arg]
+def _with_everything() -> list[LoaderOption]:
     return [
         selectinload(DisciplinaryCase.subject).selectinload(Person.role_grants),
         selectinload(DisciplinaryCase.investigating_officer),

@@ -7,11 +7,12 @@ import json
 from typing import Any
 
 from flask import Blueprint, abort, g, render_template
-from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from portal.access import signed_in_as
 from portal.clock import today
 from portal.db import get_session
+from portal.people.models import Person
 
 from . import retention, service
 from .forms import (
@@ -48,7 +49,7 @@ def handled_case(case_id: int) -> DisciplinaryCase:
     404 for every id, so a guessed id reveals nothing."""
     g.personal_data = True
     found = service.get_case(get_session(), case_id)
-    if not service.may_handle(current_user, found):
+    if not service.may_handle(signed_in_as(Person), found):
         abort(404)
     return found
 

@@ -3,21 +3,24 @@ done on it. The hearing, its letters and the appeal hearing are in hearing_views
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
-from flask_login import current_user
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from portal.access import requires, signed_in
+from portal.access import requires, signed_in, signed_in_as
 from portal.clock import today
 from portal.db import get_session, writes_on_get
 from portal.downloads import pdf_download
 from portal.forms import offer_policies, refusal_shown_on, sections_typed
+from portal.people.models import Person
 from portal.people.service import person_named_in_form
 from portal.policies.service import get_policy, list_policies
 
 from . import hearing_views, retention, service  # noqa: F401 (hearing_views' routes join the blueprint)
 from .forms import AppealForm, HoldForm, LinkReceiptForm, MeetingForm, OpenCaseForm, OutcomeForm
-from .models import STAGE_LABELS
+from .models import STAGE_LABELS, DisciplinaryCase
 from .pack import build_pack, check_copy
 from .shared_views import blueprint, case_words, handled_case, show_case
 
@@ -25,12 +28,13 @@ from .shared_views import blueprint, case_words, handled_case, show_case
 @blueprint.get("")
 @signed_in
 def index() -> str:
+    me = signed_in_as(Person)
     g.personal_data = True
     db = get_session()
     return render_template(
         "conduct/index.html",
-        handled=service.cases_handled_by(db, current_user),
-        mine=service.cases_about(db, current_user),
+        handled=service.cases_handled_by(db, me),
+        mine=service.cases_about(db, me),
         stage_labels=STAGE_LABELS,
     )
 
@@ -51,7 +55,7 @@ def new() -> str | WerkzeugResponse:
             )
             case = service.open_case(
                 db,
-                current_user,
+                signed_in_as(Person),
                 service.Allegation(
                     subject=subject,
                     allegation=form.allegation.data or "",
@@ -71,15 +75,16 @@ def new() -> str | WerkzeugResponse:
 @writes_on_get  # records who looked (an audit event)
 @signed_in
 def show(case_id: int) -> str:
+    me = signed_in_as(Person)
     db = get_session()
     g.personal_data = True
     found = service.get_case(db, case_id)
-    if found.subject_id == current_user.id:
-        service.record_view(db, current_user, found, as_subject=True)
+    if found.subject_id == me.id:
+        service.record_view(db, me, found, as_subject=True)
         return render_template("conduct/mine.html", **case_words(found))
-    if not service.may_handle(current_user, found):
+    if not service.may_handle(me, found):
         abort(404)
-    service.record_view(db, current_user, found, as_subject=False)
+    service.record_view(db, me, found, as_subject=False)
     return show_case(found)
 
 
@@ -93,7 +98,7 @@ def add_meeting(case_id: int) -> str | WerkzeugResponse:
         with refusal_shown_on(form) as done:
             service.add_meeting(
                 get_session(),
-                current_user,
+                signed_in_as(Person),
                 case,
                 held_on=form.held_on.data,
                 title=form.title.data or "",
@@ -109,7 +114,7 @@ def add_meeting(case_id: int) -> str | WerkzeugResponse:
 @signed_in
 def share_notes(case_id: int, meeting_id: int) -> WerkzeugResponse:
     case = handled_case(case_id)
-    service.share_notes(get_session(), current_user, case, meeting_id, today())
+    service.share_notes(get_session(), signed_in_as(Person), case, meeting_id, today())
     flash("The notes are now shared with the employee.", "success")
     return redirect(url_for("conduct.show", case_id=case.id))
 
@@ -124,7 +129,7 @@ def outcome(case_id: int) -> str | WerkzeugResponse:
         with refusal_shown_on(form) as done:
             service.record_outcome(
                 get_session(),
-                current_user,
+                signed_in_as(Person),
                 case,
                 service.Outcome(
                     stage=form.stage.data,
@@ -157,7 +162,7 @@ def appeal(case_id: int) -> str | WerkzeugResponse:
         with refusal_shown_on(form) as done:
             service.record_appeal(
                 get_session(),
-                current_user,
+                signed_in_as(Person),
                 case,
                 service.Appeal(lodged_on=form.lodged_on.data, late_reason=form.late_reason.data or ""),
             )
@@ -171,7 +176,7 @@ def appeal(case_id: int) -> str | WerkzeugResponse:
 @signed_in
 def make_pack(case_id: int) -> WerkzeugResponse:
     case = handled_case(case_id)
-    pack = build_pack(get_session(), current_user, case)
+    pack = build_pack(get_session(), signed_in_as(Person), case)
     flash(f"An evidence pack has been made. Its SHA-256 is {pack.sha256}.", "success")
     return redirect(url_for("conduct.show", case_id=case.id))
 
@@ -216,19 +221,23 @@ def link_receipt(case_id: int) -> str | WerkzeugResponse:
     form = LinkReceiptForm(prefix="link")
     if form.validate_on_submit():
         with refusal_shown_on(form) as done:
-            link = service.link_receipt(get_session(), current_user, case, form.code.data or "")
+            link = service.link_receipt(get_session(), signed_in_as(Person), case, form.code.data or "")
         if done:
             flash(f"Receipt {link.receipt.code} has been linked to the case.", "success")
             return redirect(url_for("conduct.show", case_id=case.id))
     return show_case(case, link_form=form)
 
 
-def _hold(case_id: int, action, done: str) -> str | WerkzeugResponse:  # type: ignore[no-untyped-def]
+# Placing or lifting a legal hold: what `_hold` runs.
+HoldChange = Callable[[Session, Person, DisciplinaryCase, str], None]
+
+
+def _hold(case_id: int, action: HoldChange, done: str) -> str | WerkzeugResponse:
     case = handled_case(case_id)
     form = HoldForm(prefix="hold")
     if form.validate_on_submit():
         with refusal_shown_on(form) as held:
-            action(get_session(), current_user, case, form.reason.data or "")
+            action(get_session(), signed_in_as(Person), case, form.reason.data or "")
         if held:
             flash(done, "success")
             return redirect(url_for("conduct.show", case_id=case.id))

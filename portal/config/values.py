@@ -13,6 +13,15 @@ from pathlib import Path
 
 # The checkout (or the folder the package is installed in): portal/config/ is two below it.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+# The package itself: everything it needs to run (templates, migrations, the quiz bank,
+# the built assets) lives inside it, so that an installed wheel has it all.
+PACKAGE_ROOT = PROJECT_ROOT / "portal"
+# Where the embedded SQLite database and other local files go: the checkout's instance/
+# folder, or, for an installed package (whose parent folder is site-packages), an
+# instance/ folder where it is run from.
+INSTANCE_FOLDER = (
+    PROJECT_ROOT / "instance" if (PROJECT_ROOT / "pyproject.toml").exists() else Path.cwd() / "instance"
+)
 DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105
 # The evidence key seals audit events and evidence records (portal/audit/seal.py). It is
 # public here on purpose: development and tests need one, production refuses it.
@@ -63,7 +72,7 @@ def flag(name: str, default: bool) -> bool:
 
 
 def default_database_url() -> str:
-    return f"sqlite:///{PROJECT_ROOT / 'instance' / 'portal.sqlite3'}"
+    return f"sqlite:///{INSTANCE_FOLDER / 'portal.sqlite3'}"
 
 
 class BadMonthsSetting(ValueError):

@@ -175,8 +175,8 @@ def correct_election(session: Session, actor: Person, election: Election, detail
     changed = {key: {"from": before[key], "to": after[key]} for key in after if before[key] != after[key]}
     if not changed:
         raise DomainError("Nothing has changed")
-    election.kind, election.title, election.poll_on = after["kind"], after["title"], details.poll_on
-    election.period_starts_on, election.start_given = starts, after["start_given"]
+    election.kind, election.title, election.poll_on = details.kind, details.title.strip(), details.poll_on
+    election.period_starts_on, election.start_given = starts, details.period_starts_on is not None
     session.flush()
     _audit(session, actor, election, "corrected", changed)
     if election.in_period(today()):

@@ -7,13 +7,13 @@ show the banner of a period that is on (service.period_on)."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from portal.access import requires
+from portal.access import requires, signed_in_as
 from portal.clock import today
 from portal.db import get_session
 from portal.forms import refusal_shown_on
+from portal.people.models import Person
 
 from . import service
 from .forms import CancelForm, ElectionForm
@@ -29,7 +29,8 @@ def pre_election_restraint() -> service.Restraint | None:
     if "pre_election_restraint" not in g:
         election = service.period_on(get_session())
         g.pre_election_restraint = service.restraint(election) if election else None
-    return g.pre_election_restraint  # type: ignore[no-any-return]
+    restraint: service.Restraint | None = g.pre_election_restraint
+    return restraint
 
 
 def _details(form: ElectionForm) -> service.ElectionDetails:
@@ -55,7 +56,7 @@ def new() -> str | WerkzeugResponse:
     form = ElectionForm()
     if form.validate_on_submit():
         with refusal_shown_on(form) as done:
-            election = service.record_election(get_session(), current_user, _details(form))
+            election = service.record_election(get_session(), signed_in_as(Person), _details(form))
         if done:
             flash(
                 f"{election.title} has been recorded. Its pre-election period starts on "
@@ -99,7 +100,7 @@ def correct(election_id: int) -> str | WerkzeugResponse:
     form = ElectionForm(prefix="correct")
     if form.validate_on_submit():
         with refusal_shown_on(form) as done:
-            service.correct_election(get_session(), current_user, election, _details(form))
+            service.correct_election(get_session(), signed_in_as(Person), election, _details(form))
         if done:
             flash("The election has been corrected.", "success")
             return redirect(url_for("elections.show", election_id=election.id))
@@ -113,7 +114,7 @@ def cancel(election_id: int) -> str | WerkzeugResponse:
     form = CancelForm(prefix="cancel")
     if form.validate_on_submit():
         with refusal_shown_on(form) as done:
-            service.cancel_election(get_session(), current_user, election, form.reason.data or "")
+            service.cancel_election(get_session(), signed_in_as(Person), election, form.reason.data or "")
         if done:
             flash("The election has been cancelled. Its pre-election period no longer applies.", "success")
             return redirect(url_for("elections.show", election_id=election.id))

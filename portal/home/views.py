@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 from flask.blueprints import BlueprintSetupState
-from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from portal.access import public, signed_in
+from portal.access import public, signed_in, signed_in_as
 from portal.audit.cache import VersionedCache
 from portal.db import get_session
+from portal.people.models import Person
 from portal.tasks import Banner, Task, banners_for, tasks_for
 
 from .statement import load_statement_facts
@@ -33,7 +33,7 @@ _HOME: VersionedCache[tuple[list[Task], list[Banner]]] = VersionedCache(size=500
 @signed_in
 def index() -> str:
     db = get_session()
-    person = current_user._get_current_object()
+    person = signed_in_as(Person)
     tasks, banners = _HOME.get(db, (person.id,), lambda: (tasks_for(db, person), banners_for(db, person)))
     return render_template("home/index.html", tasks=tasks, banners=banners)
 

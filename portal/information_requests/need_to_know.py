@@ -7,14 +7,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.audit.need_to_know import NeedToKnow, Sensitive, register
-from portal.people.models import Person, Role
+from portal.identity import Actor, Role
 
 from .models import InformationRequest
 
 OBJECT_TYPE = "information_request"
 
 
-def request_records(session: Session, viewer: Person) -> dict[str, Sensitive]:
+def request_records(session: Session, viewer: Actor) -> dict[str, Sensitive]:
     """Every request by its audit reference, in one query however many there are."""
     rows = session.execute(
         select(

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from portal.audit.sealed_text import load_keys
 from portal.audit.service import record
@@ -38,7 +39,7 @@ from .need_to_know import OBJECT_TYPE
 ROLE_NAMES = {"town_clerk": "the Town Clerk", "hr": "HR"}
 
 
-def _with_everything() -> list:  # type: ignore[type-arg]
+def _with_everything() -> list[LoaderOption]:
     return [
         selectinload(InformationRequest.channel),
         selectinload(InformationRequest.about).selectinload(Person.role_grants),

@@ -8,16 +8,16 @@ from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms.fields.choices import SelectChoice
 
-from portal.access import signed_in
+from portal.access import signed_in, signed_in_as
 from portal.authorisations.service import active_channels
 from portal.clock import LONDON, today
 from portal.db import get_session, writes_on_get
 from portal.forms import posted_id, refusal_shown_on
+from portal.people.models import Person
 from portal.people.service import person_named_in_form
 
 from . import service
@@ -35,20 +35,21 @@ def _handles_any(person: Any) -> bool:
 @blueprint.get("")
 @signed_in
 def index() -> str:
+    me = signed_in_as(Person)
     g.personal_data = True
     db = get_session()
     status = request.args.get("status", "open")
     page = None
-    if _handles_any(current_user):
+    if _handles_any(me):
         page = service.requests_handled_by(
-            db, current_user, status=status, page=request.args.get("page", 1, type=int) or 1
+            db, me, status=status, page=request.args.get("page", 1, type=int) or 1
         )
     return render_template(
         "information_requests/index.html",
         page=page,
         status=status,
         clocks={r.id: clock_of(r) for r in page.items} if page else {},
-        mine=service.logged_by(db, current_user),
+        mine=service.logged_by(db, me),
         role_names=service.ROLE_NAMES,
         on=today(),
     )
@@ -76,7 +77,7 @@ def new() -> str | WerkzeugResponse:
             about_email = (form.about_email.data or "").strip()
             found = service.log_request(
                 db,
-                current_user,
+                signed_in_as(Person),
                 service.Arrival(
                     kind=form.kind.data or "",
                     channel_id=posted_id(form.channel.data) if form.channel.data != OTHER else None,
@@ -103,7 +104,7 @@ def handled_request(request_id: int) -> InformationRequest:
     """The request, for someone who may handle it; anyone else gets 404 for every id."""
     g.personal_data = True
     found = service.get_request(get_session(), request_id)
-    if not service.may_handle(current_user, found):
+    if not service.may_handle(signed_in_as(Person), found):
         abort(404)
     return found
 
@@ -184,7 +185,7 @@ def show_request(found: InformationRequest, refused: tuple[str, FlaskForm] | Non
 @signed_in
 def show(request_id: int) -> str:
     found = handled_request(request_id)
-    service.record_view(get_session(), current_user, found)
+    service.record_view(get_session(), signed_in_as(Person), found)
     return show_request(found)
 
 
@@ -197,7 +198,7 @@ def act(request_id: int, step: str) -> str | WerkzeugResponse:
     form = _form(step, found, posted=True)
     if form.validate_on_submit():
         with refusal_shown_on(form) as done:
-            STEPS[step][1](get_session(), current_user, found, form)
+            STEPS[step][1](get_session(), signed_in_as(Person), found, form)
         if done:
             flash(STEPS[step][2], "success")
             return redirect(url_for("information_requests.show", request_id=found.id))

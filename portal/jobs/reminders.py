@@ -155,7 +155,7 @@ def _clerks_digest(
                 + ("; and more." if len(overdue_sorted) > 20 else ".")
             ),
             f"Posting authorisations ending within {EXPIRY_NOTICE_DAYS} days: {len(expiring)}."
-            + "".join(f" {r.person.name} ({r.issue.reference}), {day_text(r.ends_on)}." for r in expiring),
+            + "".join(f" {r.person.name} ({r.issued_reference}), {day_text(r.ends_on)}." for r in expiring),
             f"Business cases awaiting review: {len(waiting)}. Reviews due: {len(due_reviews)}.",
         ]
         if calendar is not None:
@@ -255,6 +255,15 @@ def _notices(session: Session, today: date) -> Counter[str]:
     for source in NOTICE_SOURCES:
         counts.update(source(session, today))
     return counts
+
+
+def deadlines_for(
+    session: Session, people: list[Person], clerks: list[Person], settings: Settings, today: date
+) -> Counter[str]:
+    """The day's reminders, overdue notices and escalations for these people only, as the
+    daily run sends them: for someone added part-way through a day (the demo council's
+    overdue people) without announcing everyone else's tasks again."""
+    return _deadlines(session, _deadlines_of(session, people, today), clerks, today, settings)
 
 
 def run(session: Session, settings: Settings, today: date) -> Counter[str]:

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from portal.access import requires, signed_in
+from portal.access import requires, signed_in, signed_in_as
 from portal.db import get_session
+from portal.people.models import Person
 
 from . import service
 from .forms import PreferencesForm
@@ -22,7 +22,7 @@ def outbox() -> str:
         abort(404)
     search = request.args.get("q", "")
     found = service.outbox_page(
-        get_session(), current_user, status, search=search, page=request.args.get("page", 1, type=int)
+        get_session(), signed_in_as(Person), status, search=search, page=request.args.get("page", 1, type=int)
     )
     return render_template(
         "notifications/outbox.html",
@@ -37,7 +37,7 @@ def outbox() -> str:
 @blueprint.post("/outbox/<int:message_id>/retry")
 @requires("view_outbox")
 def retry(message_id: int) -> WerkzeugResponse:
-    row = service.retry(get_session(), current_user, message_id)
+    row = service.retry(get_session(), signed_in_as(Person), message_id)
     if row is not None:
         to = f"to {row.to_address}" if not row.hidden else f"#{row.id}"
         flash(f"The message {to} will be sent again on the next run.", "success")
@@ -47,14 +47,15 @@ def retry(message_id: int) -> WerkzeugResponse:
 @blueprint.route("/account/notifications", methods=["GET", "POST"])
 @signed_in
 def preferences() -> str | WerkzeugResponse:
+    me = signed_in_as(Person)
     db = get_session()
-    form = PreferencesForm(data={"digest_frequency": service.digest_frequency(db, current_user)})
-    gets_digest = service.gets_digest(current_user)
+    form = PreferencesForm(data={"digest_frequency": service.digest_frequency(db, me)})
+    gets_digest = service.gets_digest(me)
     if gets_digest and form.validate_on_submit():
         frequency = request.form.get("digest_frequency", "")
         if frequency not in DIGEST_FREQUENCIES:
             abort(400)
-        service.save_digest_frequency(db, current_user, frequency)
+        service.save_digest_frequency(db, me, frequency)
         flash(f"The digest will come {frequency}.", "success")
         return redirect(url_for("notifications.preferences"))
     return render_template("notifications/preferences.html", form=form, gets_digest=gets_digest)

@@ -15,6 +15,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from portal.clock import add_months
+from portal.db import rows_affected
 from portal.tasks import RetentionKind, add_retention_kind, kept_months
 
 from .models import OutboxMessage
@@ -41,7 +42,7 @@ def blank_old_messages(session: Session, on: date) -> int:
             last_error=BLANKED,
         )
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]  # DML results carry a rowcount
+    return rows_affected(result)
 
 
 add_retention_kind(

@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from portal.db import utcnow
+from portal.db import rows_affected, utcnow
 from portal.identity import Recipient
 
 from .models import OutboxMessage
@@ -62,7 +62,8 @@ def day_text(value: date) -> str:
 def absolute(path: str) -> str:
     if path.startswith(("https://", "http://")):
         return path
-    return current_app.config["PORTAL_SETTINGS"].base_url + path
+    base_url: str = current_app.config["PORTAL_SETTINGS"].base_url  # config holds Any
+    return base_url + path
 
 
 def message_with_link(message: Message, url: str) -> Message:
@@ -176,4 +177,4 @@ def forget_messages(session: Session, dedupe_prefix: str) -> int:
     result = session.execute(
         delete(OutboxMessage).where(OutboxMessage.dedupe_key.like(escaped + "%", escape="\\"))
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]  # DML results carry a rowcount
+    return rows_affected(result)

@@ -50,7 +50,8 @@ def parse_address_retention(setting: str) -> dict[str, int]:
 
 
 def configured_months() -> dict[str, int]:
-    return current_app.extensions["address_retention_months"]
+    months: dict[str, int] = current_app.extensions["address_retention_months"]  # extensions hold Any
+    return months
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import enum
 import secrets
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -121,7 +122,10 @@ class Person(Base):
     def is_authenticated(self) -> bool:
         return True
 
-    # Set when a session starts or is loaded; not stored in the database.
+    # Set when a session starts or is loaded; not stored in the database. Declared for
+    # the type checker only: the ORM refuses a plain annotation on a mapped class.
+    if TYPE_CHECKING:
+        signed_in_epoch: int | None
     signed_in_epoch = None
 
     def get_id(self) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.audit.service import record
@@ -348,7 +348,7 @@ def run_due(session: Session, *, on: date | None = None) -> DueRun:
     return DueRun(lapsed, applied)
 
 
-def _changes(session: Session, *conditions: object) -> list[RoleChange]:
+def _changes(session: Session, *conditions: ColumnElement[bool]) -> list[RoleChange]:
     return list(
         session.scalars(
             select(RoleChange)
@@ -356,7 +356,7 @@ def _changes(session: Session, *conditions: object) -> list[RoleChange]:
                 selectinload(RoleChange.person).selectinload(Person.role_grants),
                 selectinload(RoleChange.proposed_by),
             )
-            .where(*conditions)  # type: ignore[arg-type]
+            .where(*conditions)
             .order_by(RoleChange.id)
         )
     )

@@ -196,7 +196,7 @@ def _snapshot(person: Person, roles: set[Role]) -> dict[str, object]:
 class EditOutcome:
     """What an administrator's edit did: the changes made, and a new address still waiting."""
 
-    changes: dict[str, object]
+    changes: dict[str, dict[str, object]]  # field -> {"from": ..., "to": ...}
     email_waiting: str | None = None
     email_needs_approval: bool = False
 

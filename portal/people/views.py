@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from portal.access import public, requires
+from portal.access import public, requires, signed_in_as
 from portal.clock import today
 from portal.db import get_session
 from portal.forms import ActionForm, posted_id, refusal_flashed, refusal_shown_on
@@ -76,7 +75,7 @@ def new() -> str | Response:
     form = _person_form()
     if form.validate_on_submit():
         with refusal_shown_on(form) as done:
-            person = service.create_person(get_session(), current_user, _details(form))
+            person = service.create_person(get_session(), signed_in_as(Person), _details(form))
         if done:
             flash(f"{person.name} has been added. Send them an invitation so they can sign in.", "success")
             return redirect(url_for("people.show", person_id=person.id))
@@ -104,7 +103,7 @@ def edit(person_id: int) -> str | Response:
     form = _person_form(person)
     if form.validate_on_submit():
         with refusal_shown_on(form) as done:
-            outcome = service.update_person(get_session(), current_user, person, _details(form))
+            outcome = service.update_person(get_session(), signed_in_as(Person), person, _details(form))
         if done:
             flash(_edit_message(person, outcome), "success")
             return redirect(url_for("people.show", person_id=person.id))
@@ -136,7 +135,7 @@ def leave(person_id: int) -> str | Response:
     if form.validate_on_submit():
         assert form.leaving_date.data is not None
         with refusal_shown_on(form) as done:
-            service.mark_leaver(get_session(), current_user, person, form.leaving_date.data)
+            service.mark_leaver(get_session(), signed_in_as(Person), person, form.leaving_date.data)
         if done:
             flash(
                 f"{person.name} is recorded as having left. They have been signed out everywhere.", "success"
@@ -153,7 +152,7 @@ def send_link(person_id: int) -> str | Response:
     if not form.validate_on_submit():
         return redirect(url_for("people.show", person_id=person.id))
     with refusal_flashed() as done:
-        link = service.send_sign_in_link(get_session(), current_user, person)
+        link = service.send_sign_in_link(get_session(), signed_in_as(Person), person)
     if not done:
         return redirect(url_for("people.show", person_id=person.id))
     return render_template("people/link.html", person=person, purpose=link.purpose)
@@ -166,7 +165,7 @@ def import_csv() -> str | Response:
     problems = []
     if form.validate_on_submit():
         try:
-            result = import_people(get_session(), current_user, form.file.data.read())
+            result = import_people(get_session(), signed_in_as(Person), form.file.data.read())
         except ImportRejected as rejected:
             problems = rejected.problems
             plural = "s" if len(problems) != 1 else ""
@@ -186,7 +185,7 @@ def departments() -> str | Response:
     form = DepartmentForm()
     if form.validate_on_submit():
         with refusal_shown_on(form) as done:
-            department = service.add_department(get_session(), current_user, form.name.data or "")
+            department = service.add_department(get_session(), signed_in_as(Person), form.name.data or "")
         if done:
             flash(f"{department.name} has been added.", "success")
             return redirect(url_for("people.departments"))
@@ -210,7 +209,7 @@ def roles() -> str | Response:
             person = service.person_named_in_form(session, form.person_email.data or "")
             change = role_changes.propose_role_change(
                 session,
-                current_user,
+                signed_in_as(Person),
                 person,
                 Role(form.role.data),
                 grant=form.change.data == "grant",
@@ -247,18 +246,19 @@ def _proposed_message(change: role_changes.RoleChange) -> str:
 @blueprint.post("/roles/<int:change_id>/<any(approve, refuse):decision>")
 @requires("manage_privileged_roles")
 def decide_role_change(change_id: int, decision: str) -> Response:
+    me = signed_in_as(Person)
     session = get_session()
     change = role_changes.get_change(session, change_id)
     if not ActionForm().validate_on_submit():
         return redirect(url_for("people.roles"))
     with refusal_flashed() as done:
         if decision == "approve":
-            role_changes.approve(session, current_user, change)
+            role_changes.approve(session, me, change)
         else:
-            role_changes.refuse(session, current_user, change)
+            role_changes.refuse(session, me, change)
     if done:
-        done = "approved" if decision == "approve" else "refused"
-        flash(f"{role_changes.describe(change)}: {done}.", "success")
+        decided = "approved" if decision == "approve" else "refused"
+        flash(f"{role_changes.describe(change)}: {decided}.", "success")
     return redirect(url_for("people.roles"))
 
 

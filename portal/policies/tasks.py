@@ -37,7 +37,7 @@ def signing_tasks(session: Session, person: Person) -> list[Task]:
     return tasks
 
 
-def _open_declines_query() -> Select[tuple[int]]:
+def _open_declines_query() -> Select[int]:
     """How many people have a decline not followed by a later record on the same policy."""
     later, later_version, declined_version = (
         aliased(Acknowledgement),

@@ -8,17 +8,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
-from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from portal.access import can, public, requires, signed_in
+from portal.access import can, public, requires, signed_in, signed_in_as
 from portal.audit.cache import VersionedCache, rendered_once
 from portal.db import get_session, utcnow
 from portal.downloads import pdf_download
 from portal.forms import posted_id, refusal_shown_on
+from portal.people.models import Person
 from portal.people.service import find_by_email
 from portal.policies import receipts, records, service, signing
 from portal.policies.forms import AsAtForm, DeclineForm, SignForm, VerifyForm
@@ -62,7 +62,7 @@ def _first_view(version_id: int) -> datetime | None:
 @blueprint.get("")
 @signed_in
 def index() -> str:
-    db, person = get_session(), current_user._get_current_object()
+    db, person = get_session(), signed_in_as(Person)
     html = rendered_once(
         _MINE,
         db,
@@ -70,20 +70,21 @@ def index() -> str:
         "policies/_mine.html",
         lambda: {"mine": statuses_for_people(db, [person])[person.id]},
     )
-    policies = service.list_policies(db) if can(current_user, "manage_policies") else []
+    policies = service.list_policies(db) if can(person, "manage_policies") else []
     return render_template("policies/index.html", mine_html=html, policies=policies)
 
 
 @blueprint.get("/<slug>")
 @signed_in
 def show(slug: str) -> str:
+    me = signed_in_as(Person)
     db = get_session()
     policy = service.get_policy(db, slug)
     version = service.current_version(policy)
     if version is None:
         abort(404)
     version = service.get_version(db, policy, version.id)
-    mine = {s.policy.id: s for s in statuses_for_people(db, [current_user])[current_user.id]}.get(policy.id)
+    mine = {s.policy.id: s for s in statuses_for_people(db, [me])[me.id]}.get(policy.id)
     if mine is not None and mine.status.needs_action:
         _note_first_view(version)
     receipt = None
@@ -98,23 +99,24 @@ def show(slug: str) -> str:
         status=mine,
         receipt=receipt,
         form=sign_form,
-        statement=signing.statement_for(db, current_user, policy, version),
+        statement=signing.statement_for(db, me, policy, version),
     )
 
 
 @blueprint.post("/<slug>/sign")
 @signed_in
 def sign(slug: str) -> str | Response:
+    me = signed_in_as(Person)
     db = get_session()
     policy = service.get_policy(db, slug)
-    form = SignForm(signer=current_user)
+    form = SignForm(signer=me)
     if form.validate_on_submit():
         version_id = posted_id(form.version_id.data) or 0
         with refusal_shown_on(form) as done:
             try:
                 ack = signing.sign(
                     db,
-                    current_user,
+                    me,
                     policy,
                     version_id=version_id,
                     password=form.password.data or "",
@@ -134,7 +136,7 @@ def sign(slug: str) -> str | Response:
     if version is None:
         abort(404)
     version = service.get_version(db, policy, version.id)
-    mine = {s.policy.id: s for s in statuses_for_people(db, [current_user])[current_user.id]}.get(policy.id)
+    mine = {s.policy.id: s for s in statuses_for_people(db, [me])[me.id]}.get(policy.id)
     return render_template(
         "policies/show.html",
         policy=policy,
@@ -143,7 +145,7 @@ def sign(slug: str) -> str | Response:
         receipt=None,
         form=form,
         sections=[(s, render_markdown(s.body_markdown)) for s in version.sections],
-        statement=signing.statement_for(db, current_user, policy, version),
+        statement=signing.statement_for(db, me, policy, version),
     )
 
 
@@ -153,7 +155,7 @@ def signed(slug: str, ack_id: int) -> str:
     db = get_session()
     policy = service.get_policy(db, slug)
     ack = records.get_acknowledgement(db, ack_id)
-    if ack is None or ack.person_id != current_user.id:
+    if ack is None or ack.person_id != signed_in_as(Person).id:
         abort(404)
     return render_template(
         "policies/signed.html", policy=policy, ack=ack, receipt=receipts.receipt_for(db, ack.id)
@@ -173,7 +175,7 @@ def decline(slug: str) -> str | Response:
         with refusal_shown_on(form) as done:
             signing.decline(
                 db,
-                current_user,
+                signed_in_as(Person),
                 policy,
                 version_id=posted_id(form.version_id.data) or 0,
                 reason=form.reason.data or "",
@@ -188,7 +190,8 @@ def decline(slug: str) -> str | Response:
 
 
 def _can_see_receipt_of(ack: Acknowledgement) -> bool:
-    return ack.person_id == current_user.id or can(current_user, "look_up_evidence")
+    me = signed_in_as(Person)
+    return ack.person_id == me.id or can(me, "look_up_evidence")
 
 
 @blueprint.get("/receipts/<int:ack_id>.pdf")
@@ -211,22 +214,23 @@ _STATUS_TABLES: VersionedCache[Markup] = VersionedCache(size=256)
 @blueprint.get("/status")
 @requires("view_policy_status")
 def status() -> str:
+    me = signed_in_as(Person)
     db = get_session()
-    everyone = can(current_user, "view_everyones_policy_status")
+    everyone = can(me, "view_everyones_policy_status")
     filters = {key: request.args.get(key, "") for key in ("department", "status", "q")}
     page = request.args.get("page", 1, type=int)
     table = status_rows(
         db,
-        manager=None if everyone else current_user,
+        manager=None if everyone else me,
         department_id=request.args.get("department", type=int),
         only=filters["status"],
         search=filters["q"],
         page=page,
     )
-    may_withdraw = can(current_user, "record_acknowledgement")
+    may_withdraw = can(me, "record_acknowledgement")
     # 50 rows × every policy is most of the page's work: rendered once per scope, filter
     # and change in the portal, as the table itself is worked out (portal.audit.cache).
-    scope = None if everyone else current_user.id
+    scope = None if everyone else me.id
     html = rendered_once(
         _STATUS_TABLES,
         db,

@@ -21,7 +21,16 @@ from dataclasses import dataclass, field
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # A basedOn or numStyleLink chain longer than this is a loop in a damaged file.
 MAX_CHAIN = 20
-ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"))
+ROMAN: tuple[tuple[int, str], ...] = (
+    (1000, "m"),
+    (900, "cm"),
+    (500, "d"),
+    (400, "cd"),
+    (100, "c"),
+    (90, "xc"),
+    (50, "l"),
+    (40, "xl"),
+)
 ROMAN += ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
 
 
@@ -122,9 +131,9 @@ def _read_definitions(styles_root: ET.Element | None, numbering_root: ET.Element
             found.style_links[abstract_id] = link
     for num in numbering_root.iter(W + "num"):
         num_id = num.get(W + "numId") or ""
-        abstract_id = _val(num.find(W + "abstractNumId"))
-        if abstract_id is not None:
-            found.nums[num_id] = abstract_id
+        used = _val(num.find(W + "abstractNumId"))
+        if used is not None:
+            found.nums[num_id] = used
         for override in num.findall(W + "lvlOverride"):
             start = _val(override.find(W + "startOverride"))
             if start is not None:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from portal.audit.need_to_know import NeedToKnow, Sensitive, register, sees_in_full
 from portal.db import utcnow
+from portal.identity import Actor
 from portal.people.models import Person
 from portal.people.service import deciding_roles
 
@@ -35,7 +36,7 @@ def reference_for(session: Session, person: Person) -> str:
     return made.audit_reference
 
 
-def export_records(session: Session, viewer: Person) -> dict[str, Sensitive]:
+def export_records(session: Session, viewer: Actor) -> dict[str, Sensitive]:
     """Keyed by the audit reference and, for events written before revision 0011 (which
     stored the person's id), by the person's id."""
     roles = deciding_roles(session)

@@ -3,10 +3,9 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from portal.access import requires
+from portal.access import requires, signed_in_as
 from portal.db import get_session, writes_on_get
 from portal.downloads import attachment, pdf_download
 from portal.people.models import Person
@@ -43,7 +42,7 @@ def find() -> str | WerkzeugResponse:
 @requires("export_subject_access")
 def subject_access(person_id: int) -> str:
     person = _person(person_id)
-    content = service.exported(get_session(), current_user, person, "page")
+    content = service.exported(get_session(), signed_in_as(Person), person, "page")
     return render_template("privacy/subject_access.html", person=person, content=content)
 
 
@@ -52,7 +51,7 @@ def subject_access(person_id: int) -> str:
 @requires("export_subject_access")
 def subject_access_json(person_id: int) -> Response:
     person = _person(person_id)
-    content = service.exported(get_session(), current_user, person, "json")
+    content = service.exported(get_session(), signed_in_as(Person), person, "json")
     text = json.dumps(content, indent=2, ensure_ascii=False)
     return attachment(text, f"subject-access-{person.id}.json", "application/json; charset=utf-8")
 
@@ -62,5 +61,5 @@ def subject_access_json(person_id: int) -> Response:
 @requires("export_subject_access")
 def subject_access_pdf(person_id: int) -> Response:
     person = _person(person_id)
-    pdf = service.export_pdf(get_session(), current_user, person)
+    pdf = service.export_pdf(get_session(), signed_in_as(Person), person)
     return pdf_download(pdf, f"subject-access-{person.id}.pdf")

@@ -20,8 +20,8 @@ from portal.clock import today
 from portal.outbox.service import day_text
 from portal.people.models import Department, EngagementType, Person
 from portal.policies.models import Policy
-from portal.policies.service import Status
-from portal.training.service import TrainingStatus
+from portal.policies.service import PolicyStatus, Status
+from portal.training.service import QuizStatus, TrainingStatus
 
 DONE, DUE, OVERDUE, DECLINED = "done", "due", "overdue", "declined"
 CELL_LABELS = {DONE: "Done", DUE: "To do", OVERDUE: "Overdue", DECLINED: "Declined"}
@@ -198,7 +198,7 @@ def percent_by_department(rows: list[Row]) -> list[tuple[str, int, int]]:
 # Building ------------------------------------------------------------------------
 
 
-def _policy_cell(found, on: date) -> Cell:  # type: ignore[no-untyped-def]
+def _policy_cell(found: PolicyStatus, on: date) -> Cell:
     if found.status == Status.CURRENT:
         return Cell(DONE, found.due)
     if found.status == Status.DECLINED:
@@ -208,7 +208,7 @@ def _policy_cell(found, on: date) -> Cell:  # type: ignore[no-untyped-def]
     return Cell(DUE, found.due)
 
 
-def _quiz_cell(found, on: date) -> Cell:  # type: ignore[no-untyped-def]
+def _quiz_cell(found: QuizStatus, on: date) -> Cell:
     if found.status == TrainingStatus.PASSED:
         return Cell(DONE, found.due)
     if found.status == TrainingStatus.OVERDUE or (found.status == TrainingStatus.LOCKED and on > found.due):
@@ -266,7 +266,7 @@ def build(session: Session, *, manager_id: int | None, on: date) -> Overview:
     requirements += [Requirement(f"quiz:{key}", title) for key, title in sorted(quiz_titles.items())]
     in_scope = {p.id for p in people}
     departments = sorted(
-        {(p.department_id, p.department.name) for p in people if p.department}, key=lambda d: d[1]
+        {(p.department.id, p.department.name) for p in people if p.department}, key=lambda d: d[1]
     )
     expiring = [
         (e.person_name, e.reference, e.ends_on)
@@ -277,8 +277,10 @@ def build(session: Session, *, manager_id: int | None, on: date) -> Overview:
     if manager_id is None:  # business cases are the reviewers' business, not a team view's
         overview.cases_awaiting = [(c.id, c.reference, c.account_name) for c in awaiting_review(session)]
         overview.reviews_due = [
-            (c.id, c.reference, c.account_name, c.next_review_on) for c in reviews_due(session, on)
-        ]  # type: ignore[misc]
+            (c.id, c.reference, c.account_name, c.next_review_on)
+            for c in reviews_due(session, on)
+            if c.next_review_on is not None  # always: reviews_due compares it with the date
+        ]
         overview.policy_reviews = policy_reviews(session, policies, on)
     return overview
 
@@ -298,11 +300,11 @@ def policy_reviews(session: Session, policies: list[Policy], on: date) -> list[P
     changed = channels_review(session)
     if changed is not None:
         target = changed.target
-        slug = target.policy.slug if target.policy else None
+        target_slug = target.policy.slug if target.policy else None
         title = target.policy.title if target.policy else "The policy that lists the council's channels"
-        earlier = found.get(slug)
+        earlier = found.get(target_slug)
         reasons = (*(earlier.reasons if earlier else ()), changed.what_changed)
-        found[slug] = PolicyReview(slug, title, target.version.label, reasons)
+        found[target_slug] = PolicyReview(target_slug, title, target.version.label, reasons)
     return list(found.values())
 
 

@@ -65,7 +65,7 @@ def export_rows(overview: Overview, rows: list[Row]) -> tuple[list[str], list[li
     """The overview as a table: a header and one line per person."""
     header = ["Name", "Department", "How they work", *(r.label for r in overview.requirements)]
     header += ["Posting authorisation", "Everything done"]
-    lines = []
+    lines: list[list[object]] = []
     for row in rows:
         cells = []
         for requirement in overview.requirements:

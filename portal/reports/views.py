@@ -3,15 +3,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, g, render_template, request
-from flask_login import current_user
 from markupsafe import Markup
 
-from portal.access import requires
+from portal.access import requires, signed_in_as
 from portal.audit.cache import VersionedCache, rendered_once
 from portal.clock import today
 from portal.db import get_session, page_of
 from portal.downloads import csv_download, csv_text, pdf_download
 from portal.information_requests.service import due_for
+from portal.people.models import Person
 
 from . import service
 from .service import Overview, View
@@ -46,67 +46,56 @@ class Filters:
 def _scoped() -> tuple[Overview, View, Filters, bool]:
     """The overview for whoever asks: everyone for the Clerk, Deputy and HR; a manager's
     own team otherwise. Filters apply to the matrix, the counts and the exports alike."""
+    me = signed_in_as(Person)
     g.personal_data = True
-    overview = service.overview_for_viewer(get_session(), current_user)
+    overview = service.overview_for_viewer(get_session(), me)
     filters = Filters.from_request()
     shown = overview.view(
         department_id=filters.department_id, engagement=filters.engagement, status=filters.status
     )
-    return overview, shown, filters, service.sees_everyone(current_user)
+    return overview, shown, filters, service.sees_everyone(me)
 
 
-# The overdue list and 50 rows × every requirement are most of the page's work: rendered
-# once per viewer's scope, filter, page and change in the portal, as the overview itself
-# is worked out (portal.audit.cache).
-_TABLES: VersionedCache[Markup] = VersionedCache(size=256)
+# Everything on the page but its layout depends only on who is looking (their scope and
+# the information requests they handle), the filters, the page and the data: rendered
+# once for each viewer, filter and page per change in the portal (portal.audit.cache),
+# as the overview itself is worked out. A whole council's overdue list and 50 rows ×
+# every requirement are most of that work.
+_PAGES: VersionedCache[Markup] = VersionedCache(size=256)
 
 
-def _tables(overview: Overview, shown: View, filters: Filters, everyone: bool) -> dict[str, Markup]:
-    pager = page_of(shown.rows, request.args.get("page", 1, type=int))
-    scope = None if everyone else current_user.id
-    context = {
+def _overview_context() -> dict[str, object]:
+    me = signed_in_as(Person)
+    overview, shown, filters, everyone = _scoped()
+    on = today()
+    summary = shown.summary
+    return {
         "overview": overview,
+        "pager": (pager := page_of(shown.rows, request.args.get("page", 1, type=int))),
         "rows": pager.items,
-        "pager": pager,
         "overdue": shown.overdue[:50],
         "overdue_total": len(shown.overdue),
+        "summary": summary,
+        "by_department": shown.by_department,
+        "history": service.history_for(get_session(), me, on, filters.department_id),
+        "today_point": (on, summary.complete, summary.people),
         "filters": filters,
-    }
-    return {
-        part: rendered_once(
-            _TABLES,
-            get_session(),
-            (part, scope, filters, pager.page),
-            "reports/_tables.html",
-            lambda part=part: {**context, "part": part},
-        )
-        for part in ("overdue", "matrix")
+        "everyone": everyone,
+        "engagements": service.engagement_choices(),
+        "statuses": service.PERSON_STATUSES,
+        "requests_due": due_for(get_session(), me),
+        "handles_requests": bool({r.value for r in me.roles} & {"town_clerk", "hr"}),
+        "on": on,
     }
 
 
 @blueprint.get("")
 @requires("view_compliance")
 def index() -> str:
-    overview, shown, filters, everyone = _scoped()
-    on = today()
-    history = service.history_for(get_session(), current_user, on, filters.department_id)
-    summary = shown.summary
-    return render_template(
-        "reports/index.html",
-        overview=overview,
-        tables=_tables(overview, shown, filters, everyone),
-        summary=summary,
-        by_department=shown.by_department,
-        history=history,
-        today_point=(on, summary.complete, summary.people),
-        filters=filters,
-        everyone=everyone,
-        engagements=service.engagement_choices(),
-        statuses=service.PERSON_STATUSES,
-        requests_due=due_for(get_session(), current_user),
-        handles_requests=bool({r.value for r in current_user.roles} & {"town_clerk", "hr"}),
-        on=on,
-    )
+    g.personal_data = True
+    key = (signed_in_as(Person).id, Filters.from_request(), request.args.get("page", 1, type=int))
+    html = rendered_once(_PAGES, get_session(), key, "reports/_overview.html", _overview_context)
+    return render_template("reports/index.html", overview_html=html)
 
 
 @blueprint.get("/overview.csv")

@@ -147,8 +147,8 @@ def check_question(file: str, item: LineDict, problems: list[Problem]) -> None:
     answer can be traced back to the policy text (the council's own rule for its bank)."""
     for key in sorted(set(item) - QUESTION_FIELDS):
         problems.append(Problem(file, _line(item, key), f"unknown field '{key}'"))
-    key = item.get("id")
-    if not isinstance(key, str) or not key.strip():
+    question_id = item.get("id")
+    if not isinstance(question_id, str) or not question_id.strip():
         problems.append(Problem(file, _line(item), "every question needs an id"))
     if (
         not isinstance(item.get("version"), int)
@@ -227,7 +227,8 @@ def check_quiz(file: str, quiz: LineDict, questions: list[LineDict], problems: l
             Problem(file, _line(quiz, "draw"), "draw must list topics and how many questions from each")
         )
         return
-    audience = quiz.get("audience") if isinstance(quiz.get("audience"), dict) else {}
+    given = quiz.get("audience")
+    audience: dict[str, Any] = given if isinstance(given, dict) else {}
     for rule in draw:
         if (
             not isinstance(rule, dict)

@@ -16,7 +16,9 @@ from typing import Any
 import yaml
 
 
-class LineDict(dict[str, Any]):
+# A YAML key can be any scalar (`1:` is an int), so the keys are Any: the checks compare
+# them with the field names they expect and report the rest as unknown.
+class LineDict(dict[Any, Any]):
     line: int = 0
     key_lines: dict[str, int]
 
@@ -28,13 +30,13 @@ class LineList(list[Any]):
 class _LineLoader(yaml.SafeLoader):
     """YAML that remembers the line of every mapping, list and key (1-based)."""
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
         mapping = LineDict(super().construct_mapping(node, deep=True))
         mapping.line = node.start_mark.line + 1
         mapping.key_lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
         return mapping
 
-    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:  # type: ignore[override]
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:
         items = LineList(super().construct_sequence(node, deep=True))
         items.line = node.start_mark.line + 1
         return items

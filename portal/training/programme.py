@@ -13,9 +13,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVarTuple
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Result, Select, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from portal.access import can
 from portal.audit.service import record
@@ -25,10 +26,13 @@ from portal.db import utcnow
 from portal.errors import DomainError
 from portal.people.models import Person
 from portal.people.service import active_people
-from portal.training.deadlines import policy_deadlines
+from portal.training.deadlines import PolicyDeadlines, policy_deadlines
 from portal.training.messages import quiz_to_take
 from portal.training.models import Attempt, AttemptOverride, Completion, Quiz, QuizAssignment
 from portal.training.standing import REFRESHER_WINDOW_DAYS, get_quiz, suits
+
+# Whatever columns a query selects, `rows` keeps them.
+Ts = TypeVarTuple("Ts")
 
 
 class TrainingStatus(enum.StrEnum):
@@ -75,25 +79,28 @@ def statuses_for(
     ids = [p.id for p in people]
     limited = len(ids) < 500  # a long IN (...) list costs more than reading everything
 
-    def rows(model, *columns):  # type: ignore[no-untyped-def]
-        query = select(*columns)
-        return session.execute(query.where(model.person_id.in_(ids)) if limited else query)
+    def rows(query: Select[*Ts], person_id: InstrumentedAttribute[int]) -> Result[*Ts]:
+        return session.execute(query.where(person_id.in_(ids)) if limited else query)
 
     assignments = {
         (r.person_id, r.quiz_id): r.due_on
-        for r in rows(QuizAssignment, QuizAssignment.person_id, QuizAssignment.quiz_id, QuizAssignment.due_on)
+        for r in rows(
+            select(QuizAssignment.person_id, QuizAssignment.quiz_id, QuizAssignment.due_on),
+            QuizAssignment.person_id,
+        )
     }
     completions: dict[tuple[int, int], tuple[date, date]] = {}
     for r in rows(
-        Completion, Completion.person_id, Completion.quiz_id, Completion.completed_at, Completion.expires_on
+        select(Completion.person_id, Completion.quiz_id, Completion.completed_at, Completion.expires_on),
+        Completion.person_id,
     ):
         key = (r.person_id, r.quiz_id)
         if key not in completions or r.expires_on > completions[key][1]:
             completions[key] = (r.completed_at.astimezone(LONDON).date(), r.expires_on)
     # Counted in the database: a large council has hundreds of thousands of attempts.
     attempts: dict[tuple[int, int], list[str]] = {}
-    for r in _attempt_counts(session, ids if limited else None):
-        attempts.setdefault((r.person_id, r.quiz_id), []).extend([r.status] * r.count)
+    for person_id, quiz_id, attempt_status, count in _attempt_counts(session, ids if limited else None):
+        attempts.setdefault((person_id, quiz_id), []).extend([attempt_status] * count)
     overrides = _override_counts(session)
     deadlines = policy_deadlines(session, quizzes)
     result: dict[int, list[QuizStatus]] = {}
@@ -107,7 +114,7 @@ def statuses_for(
     return result
 
 
-def _attempt_counts(session: Session, ids: list[int] | None):  # type: ignore[no-untyped-def]
+def _attempt_counts(session: Session, ids: list[int] | None) -> Result[int, int, str, int]:
     query = select(Attempt.person_id, Attempt.quiz_id, Attempt.status, func.count().label("count")).group_by(
         Attempt.person_id, Attempt.quiz_id, Attempt.status
     )
@@ -126,8 +133,15 @@ def _override_counts(session: Session) -> dict[tuple[int, int], int]:
 
 
 def _status(
-    person, quiz, today, assignments, completions, attempts, overrides, deadlines
-) -> QuizStatus | None:  # type: ignore[no-untyped-def]
+    person: Person,
+    quiz: Quiz,
+    today: date,
+    assignments: dict[tuple[int, int], date],
+    completions: dict[tuple[int, int], tuple[date, date]],
+    attempts: dict[tuple[int, int], list[str]],
+    overrides: dict[tuple[int, int], int],
+    deadlines: PolicyDeadlines,
+) -> QuizStatus | None:
     """One person's standing on one quiz, by the rules in this module's docstring (the
     council's own deadlines); None when the quiz is not for them (Networking Policy, Scope)."""
     definition = quiz.definition

@@ -10,7 +10,15 @@ and never those.
 from __future__ import annotations
 
 from .messages import quiz_to_take
-from .programme import TrainingStatus, assign, statuses_for
+from .programme import QuizStatus, TrainingStatus, assign, statuses_for
 from .standing import get_quiz, valid_completion
 
-__all__ = ["TrainingStatus", "assign", "get_quiz", "quiz_to_take", "statuses_for", "valid_completion"]
+__all__ = [
+    "QuizStatus",
+    "TrainingStatus",
+    "assign",
+    "get_quiz",
+    "quiz_to_take",
+    "statuses_for",
+    "valid_completion",
+]

@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from portal.audit.service import record
-from portal.config import PROJECT_ROOT
+from portal.config import PACKAGE_ROOT
 from portal.db import utcnow
 from portal.policies.models import PolicySection
 from portal.policies.service import current_version, load_policies
@@ -18,7 +18,7 @@ from portal.training.bank import Bank, Problem, check_bank, content_hash, plain,
 from portal.training.models import QuestionVersion, Quiz
 from portal.training.scope import check_scope, policy_scopes
 
-QUIZ_FOLDER = PROJECT_ROOT / "quizzes"
+QUIZ_FOLDER = PACKAGE_ROOT / "quizzes"
 
 
 class BankProblems(Exception):

@@ -1,21 +1,24 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms.fields.choices import SelectChoice
 
-from portal.access import can, requires, signed_in
+from portal.access import can, requires, signed_in, signed_in_as
 from portal.audit.cache import VersionedCache, rendered_once
 from portal.db import get_session
 from portal.downloads import csv_download
 from portal.forms import ActionForm, refusal_flashed, refusal_shown_on
+from portal.people.models import Person
 from portal.people.service import person_named_in_form
 from portal.training import analysis, attempts, programme
 from portal.training.clauses import cited_clauses
 from portal.training.feedback import feedback_for, question_parts, topic_name
 from portal.training.forms import AssignForm, OverrideForm
+from portal.training.models import Attempt, AttemptQuestion
 from portal.training.progress import progress_table
 
 blueprint = Blueprint("training", __name__, url_prefix="/training")
@@ -26,7 +29,7 @@ _MINE: VersionedCache[Markup] = VersionedCache(size=5000)
 @blueprint.get("")
 @signed_in
 def index() -> str:
-    db, person = get_session(), current_user._get_current_object()
+    db, person = get_session(), signed_in_as(Person)
     html = rendered_once(
         _MINE,
         db,
@@ -40,11 +43,12 @@ def index() -> str:
 @blueprint.get("/quizzes/<key>")
 @signed_in
 def quiz(key: str) -> str:
+    me = signed_in_as(Person)
     db = get_session()
     found = attempts.get_quiz(db, key)
-    if not attempts.is_open_to(db, found, current_user):
+    if not attempts.is_open_to(db, found, me):
         abort(403)
-    state = attempts.standing(db, current_user, found)
+    state = attempts.standing(db, me, found)
     return render_template(
         "training/quiz.html",
         quiz=found,
@@ -63,7 +67,7 @@ def start(key: str) -> WerkzeugResponse:
         abort(400)
     with refusal_flashed() as done:
         try:
-            attempt = attempts.start_attempt(db, current_user, found)
+            attempt = attempts.start_attempt(db, signed_in_as(Person), found)
         except attempts.NotOpen:
             abort(403)
     if not done:
@@ -71,7 +75,7 @@ def start(key: str) -> WerkzeugResponse:
     return redirect(url_for("training.question", attempt_id=attempt.id, position=_next_position(attempt)))
 
 
-def _next_position(attempt) -> int:  # type: ignore[no-untyped-def]
+def _next_position(attempt: Attempt) -> int:
     unanswered = [q.position for q in attempt.questions if not attempts.is_answered(q)]
     return unanswered[0] if unanswered else 0
 
@@ -79,13 +83,14 @@ def _next_position(attempt) -> int:  # type: ignore[no-untyped-def]
 @blueprint.route("/attempts/<int:attempt_id>/questions/<int:position>", methods=["GET", "POST"])
 @signed_in
 def question(attempt_id: int, position: int) -> str | WerkzeugResponse:
+    me = signed_in_as(Person)
     db = get_session()
     if request.method == "POST":  # answering needs the whole attempt, to go on to the next
-        attempt = attempts.get_attempt(db, attempt_id, current_user)
+        attempt = attempts.get_attempt(db, attempt_id, me)
         item = next((q for q in attempt.questions if q.position == position), None)
         total = len(attempt.questions)
     else:
-        shown = attempts.one_question(db, attempt_id, current_user, position)
+        shown = attempts.one_question(db, attempt_id, me, position)
         attempt, item, total = shown.attempt, shown.item, shown.total
     if attempt.status == "submitted":
         flash("This attempt has been submitted. Here is your result.", "info")
@@ -98,7 +103,7 @@ def question(attempt_id: int, position: int) -> str | WerkzeugResponse:
             abort(400)
         with refusal_shown_on(form) as done:
             try:
-                attempts.save_answer(db, current_user, attempt, position, request.form.getlist("answer"))
+                attempts.save_answer(db, me, attempt, position, request.form.getlist("answer"))
             except attempts.InvalidAnswer:
                 abort(400)
         if done:
@@ -126,7 +131,7 @@ def question(attempt_id: int, position: int) -> str | WerkzeugResponse:
     )
 
 
-def _options_in_order(item) -> list[dict]:  # type: ignore[no-untyped-def]
+def _options_in_order(item: AttemptQuestion) -> list[dict[str, Any]]:
     if item.question.kind == "scenario":
         return []
     by_key = {str(o["key"]): o for o in item.question.content["options"]}
@@ -136,7 +141,7 @@ def _options_in_order(item) -> list[dict]:  # type: ignore[no-untyped-def]
 @blueprint.get("/attempts/<int:attempt_id>/review")
 @signed_in
 def review(attempt_id: int) -> str | WerkzeugResponse:
-    attempt = attempts.get_attempt(get_session(), attempt_id, current_user)
+    attempt = attempts.get_attempt(get_session(), attempt_id, signed_in_as(Person))
     if attempt.status == "submitted":
         return redirect(url_for("training.result", attempt_id=attempt.id))
     return render_template(
@@ -147,12 +152,13 @@ def review(attempt_id: int) -> str | WerkzeugResponse:
 @blueprint.post("/attempts/<int:attempt_id>/submit")
 @signed_in
 def submit(attempt_id: int) -> WerkzeugResponse:
+    me = signed_in_as(Person)
     db = get_session()
-    attempt = attempts.get_attempt(db, attempt_id, current_user)
+    attempt = attempts.get_attempt(db, attempt_id, me)
     if not ActionForm().validate_on_submit():
         abort(400)
     with refusal_flashed() as done:
-        attempts.submit(db, current_user, attempt)
+        attempts.submit(db, me, attempt)
     if not done:
         return redirect(url_for("training.review", attempt_id=attempt.id))
     return redirect(url_for("training.result", attempt_id=attempt.id))
@@ -161,11 +167,12 @@ def submit(attempt_id: int) -> WerkzeugResponse:
 @blueprint.get("/attempts/<int:attempt_id>/result")
 @signed_in
 def result(attempt_id: int) -> str | WerkzeugResponse:
+    me = signed_in_as(Person)
     db = get_session()
-    attempt = attempts.get_attempt(db, attempt_id, current_user)
+    attempt = attempts.get_attempt(db, attempt_id, me)
     if attempt.status != "submitted":
         return redirect(url_for("training.review", attempt_id=attempt.id))
-    state = attempts.standing(db, current_user, attempt.quiz)
+    state = attempts.standing(db, me, attempt.quiz)
     return render_template(
         "training/result.html",
         attempt=attempt,
@@ -180,11 +187,12 @@ def result(attempt_id: int) -> str | WerkzeugResponse:
 @blueprint.get("/progress")
 @requires("view_training_progress")
 def progress() -> str:
-    everyone = can(current_user, "view_everyones_training")
+    me = signed_in_as(Person)
+    everyone = can(me, "view_everyones_training")
     filters = {key: request.args.get(key, "") for key in ("department", "status", "q")}
     table = progress_table(
         get_session(),
-        manager=None if everyone else current_user,
+        manager=None if everyone else me,
         department_id=request.args.get("department", type=int),
         only=filters["status"],
         search=filters["q"],
@@ -207,7 +215,11 @@ def override() -> str | WerkzeugResponse:
             db = get_session()
             person = person_named_in_form(db, form.person_email.data or "")
             attempts.grant_extra_attempt(
-                db, current_user, person, attempts.get_quiz(db, form.quiz.data), form.reason.data or ""
+                db,
+                signed_in_as(Person),
+                person,
+                attempts.get_quiz(db, form.quiz.data),
+                form.reason.data or "",
             )
         if done:
             flash(f"{person.name} can now make one more attempt.", "success")
@@ -224,7 +236,9 @@ def assign() -> str | WerkzeugResponse:
     if form.validate_on_submit():
         with refusal_shown_on(form) as done:
             person = person_named_in_form(db, form.person_email.data or "")
-            programme.assign_on_request(db, current_user, person, form.quiz.data, form.reason.data or "")
+            programme.assign_on_request(
+                db, signed_in_as(Person), person, form.quiz.data, form.reason.data or ""
+            )
         if done:
             flash(f"{person.name} has been asked to take it.", "success")
             return redirect(url_for("training.progress"))

@@ -6,13 +6,13 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from portal.config import PROJECT_ROOT
+from portal.config import PACKAGE_ROOT, PROJECT_ROOT
 from portal.training.bank import check_bank, read_bank
 from portal.training.models import QuestionVersion
 from portal.training.rules import check_rules, coverage
 from portal.training.sync import BankProblems, check, sync
 
-SHIPPED = PROJECT_ROOT / "quizzes"
+SHIPPED = PACKAGE_ROOT / "quizzes"
 
 
 def _problems(folder: Path, session=None) -> list[str]:

@@ -93,7 +93,7 @@ def upgrade() -> None:
         [
             {
                 "division": division,
-                "covers_until": _covers_until(events[-1]["day"]),  # type: ignore[arg-type]
+                "covers_until": _covers_until(events[-1]["day"]),  # type: ignore[arg-type]  # "day" is a date, in a dict of mixed values
                 "source": source,
                 "loaded_at": loaded_at,
                 "version": 1,
