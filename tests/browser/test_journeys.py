@@ -82,8 +82,8 @@ def test_a_new_starter_signs_both_policies_and_verifies_a_receipt(page, demo_cou
     sign_in(page, demo_email("nina.foster"), DEMO_PASSWORD)
     signing_tasks = page.locator(".govuk-task-list__link", has_text="Read and sign")
     assert signing_tasks.count() == 2
-    # She started on 16 November, before the policies and the quiz reached the portal: the
-    # quiz that tests the policies falls due with them, never before.
+    # The quiz that tests the policies falls due with them, never before (whether she
+    # started before or after they reached the portal: training/deadlines.py).
     due = [
         page.locator(".govuk-task-list__item").filter(has_text=task).nth(n).locator(".govuk-task-list__hint")
         for task, n in (("Read and sign", 0), ("Read and sign", 1), ("Take the quiz", 0))
