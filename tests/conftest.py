@@ -32,7 +32,7 @@ from portal.db import Database, database
 from portal.models import metadata
 from portal.people.breach_routes import DEFAULT_ROUTES, BreachRoute
 from tests.bank_holidays.seed import CALENDAR_TABLES, restore_shipped_calendar
-from tests.helpers import Client, QueryCounter, migrate
+from tests.helpers import PUBLIC, Client, QueryCounter, council_seal_file, migrate
 
 REQUIRE_POSTGRES = os.environ.get("PORTAL_REQUIRE_POSTGRES") == "1"
 
@@ -250,3 +250,24 @@ def queries(db: Database) -> Iterator[QueryCounter]:
     event.listen(db.engine, "before_cursor_execute", counter)
     yield counter
     event.remove(db.engine, "before_cursor_execute", counter)
+
+
+@pytest.fixture
+def production(app: Flask, database_url: str) -> Iterator[Flask]:
+    """A second app on the same (migrated, demo-free) database, with production settings
+    (served at PUBLIC); building it also switches the log to JSON lines."""
+    live = create_app(
+        settings_for(
+            database_url,
+            environment="production",
+            secret_key="p" * 40,
+            base_url=PUBLIC,
+            evidence_key="k" * 40,
+            evidence_key_id="1",
+            seal_p12=council_seal_file(),
+            accessibility_email="access@example-tc.gov.uk",
+            testing=False,
+        )
+    )
+    yield live
+    database(live).engine.dispose()

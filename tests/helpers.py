@@ -29,6 +29,10 @@ def migrate(url: str, revision: str = "head") -> None:
     command.upgrade(config, revision)
 
 
+# The address a production app in the tests is served at (the `production` fixture).
+PUBLIC = "https://portal.example-tc.gov.uk"
+
+
 @functools.cache
 def council_seal_file() -> str:
     """A PKCS#12 council certificate readable only by its owner, as production wants

@@ -7,7 +7,6 @@ import json
 import logging
 import re
 import time
-from collections.abc import Iterator
 
 import pytest
 from flask import Flask
@@ -21,9 +20,8 @@ from portal.people.models import Role
 from portal.training import programme
 from tests.conftest import settings_for
 from tests.factories import make_person
-from tests.helpers import council_seal_file, text_of
+from tests.helpers import PUBLIC, text_of
 
-PUBLIC = "https://portal.example-tc.gov.uk"
 GENERATED_ID = re.compile(r"[0-9a-f]{4}(-[0-9a-f]{4}){3}")
 
 
@@ -37,26 +35,6 @@ def _sign_in(app: Flask, person_id: int, token: str) -> FlaskClient:
         cookie["_user_id"] = f"{person_id}.{token}.{int(time.time())}"
         cookie["_fresh"] = True
     return browser
-
-
-@pytest.fixture
-def production(app: Flask, database_url: str) -> Iterator[Flask]:
-    """A production app on the same database; building it switches the log to JSON."""
-    live = create_app(
-        settings_for(
-            database_url,
-            environment="production",
-            secret_key="p" * 40,
-            base_url=PUBLIC,
-            evidence_key="k" * 40,
-            evidence_key_id="1",
-            seal_p12=council_seal_file(),
-            accessibility_email="access@example-tc.gov.uk",
-            testing=False,
-        )
-    )
-    yield live
-    database(live).engine.dispose()
 
 
 def test_one_line_per_request_with_the_route_and_the_person_by_id_only(client, session, caplog):

@@ -5,44 +5,17 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from flask import Flask
 from sqlalchemy import select
 
-from portal import create_app
-from portal.db import database
 from portal.outbox.models import OutboxMessage
 from portal.people.models import Role
-from tests.conftest import settings_for
 from tests.factories import make_person
-from tests.helpers import council_seal_file, csrf_token_in
+from tests.helpers import PUBLIC, csrf_token_in
 
-PUBLIC = "https://portal.example-tc.gov.uk"
 FORGED = "http://evil.example"
 PORTAL = Path(__file__).resolve().parent.parent / "portal"
-
-
-@pytest.fixture
-def production(app: Flask, database_url: str) -> Iterator[Flask]:
-    """A second app on the same (migrated, demo-free) database, with production settings."""
-    live = create_app(
-        settings_for(
-            database_url,
-            environment="production",
-            secret_key="p" * 40,
-            base_url=PUBLIC,
-            evidence_key="k" * 40,
-            evidence_key_id="1",
-            seal_p12=council_seal_file(),
-            accessibility_email="access@example-tc.gov.uk",
-            testing=False,
-        )
-    )
-    yield live
-    database(live).engine.dispose()
 
 
 def test_production_refuses_a_foreign_host(production):
