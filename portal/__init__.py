@@ -93,6 +93,7 @@ def _configure(app: Flask, settings: Settings) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.audit.views import blueprint as audit_blueprint
+    from portal.auth import council_account_views  # noqa: F401 (its routes register themselves)
     from portal.auth.views import blueprint as auth_blueprint
     from portal.authorisations import tasks as authorisation_tasks  # noqa: F401 (its notices register)
     from portal.authorisations.views import blueprint as authorisations_blueprint

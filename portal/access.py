@@ -69,6 +69,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Elections and their pre-election periods (LGA 1986 s2; the 2011 Publicity Code):
     # the Town Clerk, who advises the council on the restraint a period asks.
     "record_elections": frozenset({R.TOWN_CLERK}),
+    # Whether council addresses must sign in with the council account: the Town Clerk,
+    # who answers for who can get in, not the administrator who keeps the accounts.
+    "manage_sign_in": frozenset({R.TOWN_CLERK}),
 }
 
 PUBLIC = "public"

@@ -47,6 +47,7 @@ NAVIGATION: list[NavigationItem] = [
     NavigationItem("Privileged roles", "people.roles", "manage_privileged_roles"),
     NavigationItem("Outbox", "notifications.outbox", "view_outbox"),
     NavigationItem("Audit trail", "audit.index", "view_audit_trail"),
+    NavigationItem("Signing in", "auth.sign_in_settings", "manage_sign_in"),
     NavigationItem("Your account", "auth.account"),
 ]
 

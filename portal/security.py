@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, g, render_template, request
 from flask_login import current_user
@@ -50,12 +51,23 @@ def csp_nonce() -> str:
     return nonce
 
 
+def _form_targets() -> str:
+    """Forms post only here, except that the single sign-on buttons post to the portal,
+    which redirects to the identity provider: browsers apply form-action to that redirect."""
+    issuer = current_app.config["PORTAL_SETTINGS"].oidc_issuer
+    if not issuer:
+        return "'self'"
+    parts = urlsplit(issuer)
+    return f"'self' {parts.scheme}://{parts.netloc}"
+
+
 def add_security_headers(response: Response) -> Response:
     nonce = g.get("csp_nonce")
     script_src = "'self'" + (f" 'nonce-{nonce}'" if nonce else "")
     response.headers["Content-Security-Policy"] = (
         f"default-src 'self'; script-src {script_src}; style-src 'self'; img-src 'self' data:; "
-        "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        f"font-src 'self'; object-src 'none'; base-uri 'none'; form-action {_form_targets()}; "
+        "frame-ancestors 'none'"
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"

@@ -20,6 +20,8 @@ from tests.factories import make_person
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
 OWN_RECORD = "own_record"
+SSO_PUBLIC = "public once single sign-on is set up"
+SSO_SIGNED_IN = "signed in, once single sign-on is set up"
 R = Role
 
 WRITERS = frozenset({R.MANAGER, R.TOWN_CLERK, R.DEPUTY_CLERK})
@@ -42,6 +44,12 @@ EXPECTED: dict[str, tuple[str, str, str | frozenset[Role]]] = {
     "auth.sign_out": ("POST", "/sign-out", SIGNED_IN),
     "auth.set_password": ("GET", "/set-password/{token}", PUBLIC),
     "auth.account": ("GET", "/account", SIGNED_IN),
+    # Not there until single sign-on is set up (tests/sso has them with a real provider).
+    "auth.council_account_sign_in": ("POST", "/sign-in/council", SSO_PUBLIC),
+    "auth.council_account_callback": ("GET", "/sign-in/council/callback", SSO_PUBLIC),
+    "auth.council_account_finish": ("POST", "/sign-in/council/callback", SSO_PUBLIC),
+    "auth.confirm_it_is_you": ("POST", "/confirm-it-is-you", SSO_SIGNED_IN),
+    "auth.sign_in_settings": ("GET", "/sign-in/settings", frozenset({R.TOWN_CLERK})),
     "people.index": ("GET", "/people", frozenset({R.ADMINISTRATOR})),
     "people.new": ("GET", "/people/new", frozenset({R.ADMINISTRATOR})),
     "people.show": ("GET", "/people/{person}", frozenset({R.ADMINISTRATOR})),
@@ -286,6 +294,7 @@ EXPECTED_PERMISSIONS = {
     "request_posting_authorisation": {R.MANAGER, R.TOWN_CLERK},
     "manage_channels": {R.TOWN_CLERK},
     "record_elections": {R.TOWN_CLERK},
+    "manage_sign_in": {R.TOWN_CLERK},
 }
 
 
@@ -323,6 +332,8 @@ def _expected_status(method: str, who, visitor: Visitor, endpoint: str) -> set[i
         if visitor.roles is None:
             return {302}
         return {200} if visitor.roles & who[1] else {404}
+    if who in (SSO_PUBLIC, SSO_SIGNED_IN):
+        return {302} if visitor.roles is None and who == SSO_SIGNED_IN else {404}
     if who == OWN_RECORD:
         return {302} if visitor.roles is None else {404}  # the visitor is never the record's subject
     if who == PUBLIC:

@@ -206,3 +206,47 @@ def test_the_config_package_still_offers_its_names_in_one_place():
     for name in ("Settings", "normalise_database_url", "check_production", "parse_months", "PROJECT_ROOT"):
         assert hasattr(portal.config, name), name
     assert (portal.config.PROJECT_ROOT / "portal" / "__init__.py").is_file()
+
+
+SSO = {
+    "oidc_issuer": "https://login.microsoftonline.com/6f1c0b5e-3a52-4c1d-9f0e-2b7d5a1c9e44/v2.0",
+    "oidc_client_id": "0b8f7f0e-6c1d-4a3b-8e2f-5d9c1a7b3e60",
+    "oidc_email_domains": "example-tc.gov.uk",
+}
+
+
+def test_production_with_single_sign_on_needs_https_and_a_client_secret():
+    check_production(_production(**SSO, oidc_client_secret="a secret"), demo_accounts_present=False)
+    with pytest.raises(UnsafeConfiguration, match="PORTAL_OIDC_CLIENT_SECRET"):
+        check_production(_production(**SSO), demo_accounts_present=False)
+    plain = {**SSO, "oidc_issuer": "http://login.example/tenant/v2.0", "oidc_client_secret": "a secret"}
+    with pytest.raises(UnsafeConfiguration, match="https://"):
+        check_production(_production(**plain), demo_accounts_present=False)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "complaint"),
+    [
+        ({"oidc_client_id": ""}, "PORTAL_OIDC_CLIENT_ID"),
+        ({"oidc_email_domains": " , "}, "PORTAL_OIDC_EMAIL_DOMAINS"),
+        # Entra ID's shared endpoints would let in accounts from any organisation.
+        ({"oidc_issuer": "https://login.microsoftonline.com/common/v2.0"}, "own tenant"),
+        ({"oidc_issuer": "https://login.microsoftonline.com/organizations/v2.0"}, "own tenant"),
+        ({"oidc_clock_skew_seconds": -1}, "PORTAL_OIDC_CLOCK_SKEW_SECONDS"),
+    ],
+)
+def test_single_sign_on_settings_are_checked_at_start_up(overrides, complaint):
+    with pytest.raises(UnsafeConfiguration, match=complaint):
+        Settings(**{**SSO, **overrides})
+
+
+def test_single_sign_on_settings_are_read_from_the_environment(monkeypatch):
+    monkeypatch.setenv("PORTAL_OIDC_ISSUER", SSO["oidc_issuer"] + "/")
+    monkeypatch.setenv("PORTAL_OIDC_CLIENT_ID", SSO["oidc_client_id"])
+    monkeypatch.setenv("PORTAL_OIDC_CLIENT_SECRET", "a secret")
+    monkeypatch.setenv("PORTAL_OIDC_EMAIL_DOMAINS", "@Example-TC.gov.uk, example.gov.uk")
+    monkeypatch.setenv("PORTAL_OIDC_CLOCK_SKEW_SECONDS", "30")
+    settings = Settings.from_environment()
+    assert settings.single_sign_on and settings.oidc_issuer == SSO["oidc_issuer"]
+    assert settings.oidc_domains() == {"example-tc.gov.uk", "example.gov.uk"}
+    assert settings.oidc_clock_skew_seconds == 30 and "a secret" not in repr(settings)

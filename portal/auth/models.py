@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, UTCDateTime, widened
@@ -40,3 +40,35 @@ class SignInFailure(Base):
     account: Mapped[str] = mapped_column(String(320), index=True)
     failed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ip_address: Mapped[str | None] = mapped_column(widened(String(200), String(45)))  # sealed: audit.personal
+
+
+class CouncilAccount(Base):
+    """The council account a person signs in with: an OpenID Connect issuer and subject.
+
+    Bound once, by email, the first time the person signs in with it; from then on the
+    pair alone says who it is. Microsoft documents that the email claim can change and
+    must not be used to authorise, so it is never looked at again for a bound account.
+    One account per person per issuer, and one person per account.
+    """
+
+    __tablename__ = "council_accounts"
+    __table_args__ = (UniqueConstraint("issuer", "subject"), UniqueConstraint("person_id", "issuer"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    issuer: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(255))
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SignInRule(Base):
+    """The council's choice about passwords, one row: whether people whose address is in
+    the council's own email domains must sign in with their council account."""
+
+    __tablename__ = "sign_in_rules"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_account_required: Mapped[bool] = mapped_column(Boolean)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)

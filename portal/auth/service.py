@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from portal.audit import personal
 from portal.audit.service import client_address, record
-from portal.auth.models import PasswordToken, SignInFailure
+from portal.auth.models import CouncilAccount, PasswordToken, SignInFailure
 from portal.auth.passwords import hash_password, needs_rehash, password_matches, password_problem
 from portal.db import utcnow
 from portal.errors import DomainError
@@ -22,6 +22,35 @@ from portal.people.models import Person, end_all_sessions, normalise_email
 from portal.people.service import LEAVER_HOOKS, SIGN_IN_LINKS, SignInLink
 
 from . import messages
+from .confirmation import (
+    COUNCIL_ACCOUNT,
+    PASSWORD,
+    PURPOSES,
+    CouncilAccountProof,
+    IdentityConfirmed,
+    OnPage,
+    discard_proof,
+    on_page,
+    proof_for,
+    signed_in_with,
+)
+from .single_sign_on import must_use_council_account
+
+# Other features confirm who is at the keyboard through these (auth.confirmation).
+__all__ = [
+    "COUNCIL_ACCOUNT",
+    "PASSWORD",
+    "PURPOSES",
+    "CouncilAccountProof",
+    "IdentityConfirmed",
+    "check_password_again",
+    "confirm_identity",
+    "OnPage",
+    "discard_proof",
+    "on_page",
+    "proof_for",
+    "signed_in_with",
+]
 
 # Rules, not settings: the emails, the pages and the README state these numbers ("works
 # once, for 72 hours"), so a council changing them would make the portal contradict itself.
@@ -115,6 +144,12 @@ def authenticate(session: Session, email: str, password: str, *, ip_address: str
     council out); the same message for an unknown email and a wrong password, so the
     page does not tell who has an account. Leavers cannot sign in."""
     account = normalise_email(email)
+    if must_use_council_account(session, account):
+        raise SignInRefused(
+            "The council has asked everyone with a council email address to sign in with their "
+            "council account. Select ‘Sign in with your council account’",
+            field="email",
+        )
     _lock_account(session, account)
     now = utcnow()
     wait = throttle_wait(session, account, now)
@@ -188,6 +223,32 @@ def check_password_again(
     # As at sign-in: the right password clears the count, so earlier typos do not
     # leave the person one slip away from waiting.
     session.execute(delete(SignInFailure).where(SignInFailure.account == account))
+
+
+def confirm_identity(
+    session: Session,
+    person: Person,
+    *,
+    purpose: str,
+    password: str = "",
+    proof: CouncilAccountProof | None = None,
+    field: str = "password",
+) -> IdentityConfirmed:
+    """A signed-in person proves again who they are before a serious act
+    (auth.confirmation): with a fresh login at the council's identity provider when they
+    signed in with their council account, otherwise by re-entering their password
+    (check_password_again). Someone the council requires to use their council account
+    cannot fall back on a password."""
+    if proof is not None:
+        if not proof.still_good_for(person.id, purpose, proof.path):
+            raise DomainError("Confirm it is you with your council account again", field=field)
+        return proof.confirmed()
+    if must_use_council_account(session, person.email) or not password:
+        # An empty password is never an attempt: a council-account page has no password
+        # box, and a send without the confirmation must not count against the throttle.
+        raise DomainError("Confirm it is you first", field=field)
+    check_password_again(session, person, password, purpose=purpose, field=field)
+    return IdentityConfirmed(PASSWORD)
 
 
 # Passwords ------------------------------------------------------------------------
@@ -316,12 +377,15 @@ def send_sign_in_link(session: Session, actor: Person | None, person: Person) ->
 
 
 def cancel_links_of_leaver(session: Session, _actor: Person, person: Person) -> None:
-    """Links already sent must not let a leaver back in."""
+    """Links already sent must not let a leaver back in, and their council account is
+    unlinked (storage limitation: nothing needs it once they have gone). Someone who
+    returns is matched afresh by email; until then the email finds a leaver, refused."""
     session.execute(
         update(PasswordToken)
         .where(PasswordToken.person_id == person.id, PasswordToken.used_at.is_(None))
         .values(used_at=utcnow())
     )
+    session.execute(delete(CouncilAccount).where(CouncilAccount.person_id == person.id))
 
 
 # People asks sign-in to do these, through its hooks: auth depends on people, never the reverse.

@@ -1,17 +1,17 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal.access import public, signed_in, signed_in_as
-from portal.auth import service
+from portal.auth import oidc, service
 from portal.auth.forms import ChangePasswordForm, SetPasswordForm, SignInForm
 from portal.auth.sessions import finish_session, start_session
 from portal.db import get_session
-from portal.forms import refusal_shown_on
+from portal.forms import ActionForm, refusal_shown_on
 from portal.people.models import Person
 
 blueprint = Blueprint("auth", __name__)
@@ -42,15 +42,42 @@ def sign_in() -> str | Response:
         if done:
             start_session(person, remember=bool(form.remember.data))
             return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
-    return render_template("auth/sign_in.html", form=form)
+    return render_template(
+        "auth/sign_in.html",
+        form=form,
+        council_account=ActionForm(),
+        single_sign_on=current_app.config["PORTAL_SETTINGS"].single_sign_on,
+        end_session=_end_session(),
+    )
+
+
+def _end_session() -> str | None:
+    """After a council-account session: the provider's own sign-out, where it publishes one
+    (OpenID Connect RP-Initiated Logout 1.0), so a shared computer is not left signed in."""
+    settings = current_app.config["PORTAL_SETTINGS"]
+    if request.args.get("signed_out") != "council" or not settings.single_sign_on:
+        return None
+    try:
+        endpoint = oidc.provider(settings).end_session_endpoint
+    except oidc.SignInNotCompleted:
+        return None
+    if not endpoint:
+        return None
+    back = settings.base_url + url_for("auth.sign_in")
+    query = urlencode({"client_id": settings.oidc_client_id, "post_logout_redirect_uri": back})
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
 
 
 @blueprint.post("/sign-out")
 @signed_in
 def sign_out() -> Response:
     service.record_sign_out(get_session(), signed_in_as(Person))
+    council_account = service.signed_in_with(session) == service.COUNCIL_ACCOUNT
     finish_session()
     flash("You have signed out.", "success")
+    # The provider may still remember the person: the sign-in page offers its sign-out.
+    if council_account:
+        return redirect(url_for("auth.sign_in", signed_out="council"))
     return redirect(url_for("auth.sign_in"))
 
 

@@ -38,6 +38,10 @@ class ReasonForm(FlaskForm):
     reason = TextAreaField("Reason", validators=[DataRequired("Give the reason"), Length(max=2000)])
 
 
+class RevokeForm(ReasonForm):
+    password = PasswordField("Your password", validators=[DataRequired("Enter your password")])
+
+
 def _basis_field() -> StringField:
     # Only presence here: the service checks the rest (one line, a number, the length),
     # with messages that say what to give.

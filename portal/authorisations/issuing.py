@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from portal.audit import personal
 from portal.audit.service import record
-from portal.auth.service import check_password_again
+from portal.auth.service import CouncilAccountProof, confirm_identity
 from portal.clock import today
 from portal.db import utcnow
 from portal.errors import DomainError, NotFound
@@ -79,12 +79,14 @@ def issue(
     signer: Person,
     request: AuthorisationRequest,
     *,
-    password: str,
+    password: str = "",
+    proof: CouncilAccountProof | None = None,
     typed_name: str,
     ip_address: str | None,
 ) -> AuthorisationIssue:
     """The Mayor or the Town Clerk authorises the person in writing (Networking Policy
-    3.2): they re-enter their password and type their name, and the portal signs the
+    3.2): they confirm who they are again (their password, or a fresh login to their
+    council account: auth.confirmation) and type their name, and the portal signs the
     letter, records it in the register and emails it to the person and to whoever asked.
 
     The signer's role is checked here as well as by the view's access rule, so that no
@@ -98,7 +100,9 @@ def issue(
         raise DomainError(f"This request has been {status_of(request)}, so it cannot be issued")
     if request.person_id == signer.id:
         raise DomainError("Nobody can authorise themselves. Ask the other signatory")
-    check_password_again(session, signer, password, purpose="issue_authorisation")
+    confirmed = confirm_identity(
+        session, signer, purpose="issue_authorisation", password=password, proof=proof
+    )
     if " ".join(typed_name.split()).casefold() != " ".join(signer.name.split()).casefold():
         raise DomainError(
             f"Type your full name exactly as the council has it: {signer.name}", field="typed_name"
@@ -162,6 +166,8 @@ def issue(
             "reference": reference,
             "person_id": request.person_id,
             "letter_sha256": issued.letter_sha256,
+            # How the signer proved who they were (auth.confirmation): the issue row is sealed.
+            **confirmed.details(),
         },
     )
     # The letter is the authorisation, so the person and whoever asked get it with the notice.

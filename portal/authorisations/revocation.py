@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.audit.service import record
+from portal.auth.service import CouncilAccountProof, IdentityConfirmed, confirm_identity
 from portal.db import utcnow
 from portal.errors import DomainError
 from portal.people.models import Person
@@ -16,15 +17,27 @@ from .records import get_request, status_of, with_everything
 
 
 def revoke(
-    session: Session, actor: Person | None, request: AuthorisationRequest, reason: str
+    session: Session,
+    actor: Person,
+    request: AuthorisationRequest,
+    reason: str,
+    *,
+    password: str = "",
+    proof: CouncilAccountProof | None = None,
 ) -> AuthorisationRevocation:
     """Withdraw an issued authorisation at once, with the reason on record, and tell the
     person and whoever asked for it. What the Mayor or the Town Clerk authorise in
     writing they can withdraw (Networking Policy 3.2); the access table lets only they
-    revoke. Revoking twice gives one result."""
+    revoke, and they confirm who they are again first, as they did to issue it
+    (auth.confirmation). Revoking twice gives one result."""
     if request.revocation is not None:
         return request.revocation
-    revocation = _withdraw(session, actor, request, reason)
+    if not reason.strip():
+        raise DomainError("Give the reason for revoking it", field="reason")
+    confirmed = confirm_identity(
+        session, actor, purpose="revoke_authorisation", password=password, proof=proof
+    )
+    revocation = _withdraw(session, actor, request, reason, confirmed)
     # Reloaded with everything the notice names: the caller's copy may lack the people.
     messages.authorisation_revoked(session, get_request(session, request.id), reason)
     return revocation
@@ -45,7 +58,11 @@ def revoke_for_leaver(session: Session, actor: Person, person: Person) -> None:
 
 
 def _withdraw(
-    session: Session, actor: Person | None, request: AuthorisationRequest, reason: str
+    session: Session,
+    actor: Person | None,
+    request: AuthorisationRequest,
+    reason: str,
+    confirmed: IdentityConfirmed | None = None,
 ) -> AuthorisationRevocation:
     if request.revocation is not None:
         return request.revocation
@@ -68,7 +85,7 @@ def _withdraw(
         action="authorisations.revoked",
         object_type="authorisation",
         object_id=request.id,
-        details={"reference": request.issue.reference},
+        details={"reference": request.issue.reference, **(confirmed.details() if confirmed else {})},
         personal_details={"reason": revocation.reason},
         personal_of=request.person_id,
     )

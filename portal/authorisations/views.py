@@ -1,18 +1,17 @@
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, session, url_for
 from markupsafe import Markup
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms.fields.choices import SelectChoice
 
 from portal.access import can, public, requires, signed_in, signed_in_as
 from portal.audit.cache import VersionedCache, rendered_once
+from portal.auth import service as sign_in
 from portal.authorisations import service
-from portal.authorisations.forms import BasisForm, ChannelForm, IssueForm, ReasonForm, RequestForm
+from portal.authorisations.forms import BasisForm, ChannelForm, IssueForm, ReasonForm, RequestForm, RevokeForm
 from portal.authorisations.models import AuthorisationRequest
 from portal.clock import today
 from portal.db import get_session
@@ -188,24 +187,47 @@ def _visible(request_id: int) -> AuthorisationRequest:
     return found
 
 
-@blueprint.get("/<int:request_id>")
-@signed_in
-def show(request_id: int) -> str:
-    found = _visible(request_id)
-    missing = (
-        service.missing_preconditions(get_session(), found.person)
-        if service.status_of(found) == "requested"
-        and can(signed_in_as(Person), "issue_posting_authorisation")
-        else []
-    )
+def _confirming(found: AuthorisationRequest, purpose: str, form: IssueForm | RevokeForm) -> sign_in.OnPage:
+    """The signatory confirms who they are on the request's own page (auth.confirmation)."""
+    page = url_for("authorisations.show", request_id=found.id)
+    return sign_in.on_page(session, signed_in_as(Person).id, purpose, page, form)
+
+
+def _show(
+    found: AuthorisationRequest,
+    *,
+    issue_form: IssueForm | None = None,
+    reason_form: ReasonForm | None = None,
+    missing: list[str] | None = None,
+    unmet: bool = False,
+) -> str:
+    status = service.status_of(found)
+    issue_form = issue_form or IssueForm()
+    reason_form = reason_form or (RevokeForm() if status == "issued" else ReasonForm())
+    may_issue = status == "requested" and can(signed_in_as(Person), "issue_posting_authorisation")
+    if missing is None:
+        missing = service.missing_preconditions(get_session(), found.person) if may_issue else []
+    confirming = None
+    if may_issue:
+        confirming = _confirming(found, "issue_authorisation", issue_form)
+    elif isinstance(reason_form, RevokeForm):
+        confirming = _confirming(found, "revoke_authorisation", reason_form)
     return render_template(
         "authorisations/show.html",
         item=found,
-        status=service.status_of(found),
+        status=status,
         missing=missing,
-        issue_form=IssueForm(),
-        reason_form=ReasonForm(),
+        issue_form=issue_form,
+        reason_form=reason_form,
+        confirming=confirming,
+        unmet=unmet,
     )
+
+
+@blueprint.get("/<int:request_id>")
+@signed_in
+def show(request_id: int) -> str:
+    return _show(_visible(request_id))
 
 
 @blueprint.post("/<int:request_id>/issue")
@@ -214,6 +236,7 @@ def issue(request_id: int) -> str | WerkzeugResponse:
     db = get_session()
     found = service.get_request(db, request_id)
     form = IssueForm()
+    confirming = _confirming(found, "issue_authorisation", form)
     if form.validate_on_submit():
         with refusal_shown_on(form) as done:
             try:
@@ -221,68 +244,58 @@ def issue(request_id: int) -> str | WerkzeugResponse:
                     db,
                     signed_in_as(Person),
                     found,
-                    password=form.password.data or "",
+                    password=confirming.password_from(form),
+                    proof=confirming.proof,
                     typed_name=form.typed_name.data or "",
                     ip_address=request.remote_addr,
                 )
             except service.PreconditionsUnmet as unmet:
                 # Not one message for the form but a list of what is missing, on the page.
-                return render_template(
-                    "authorisations/show.html",
-                    item=found,
-                    status="requested",
-                    missing=unmet.missing,
-                    issue_form=form,
-                    reason_form=ReasonForm(),
-                    unmet=True,
-                )
+                return _show(found, issue_form=form, missing=unmet.missing, unmet=True)
         if done:
+            sign_in.discard_proof(session)
             flash(f"Authorisation {issued.reference} has been issued and emailed.", "success")
             return redirect(url_for("authorisations.show", request_id=found.id))
-    return render_template(
-        "authorisations/show.html",
-        item=found,
-        status=service.status_of(found),
-        missing=service.missing_preconditions(db, found.person),
-        issue_form=form,
-        reason_form=ReasonForm(),
-    )
-
-
-# A signatory's decision with a reason: `decline` or `revoke`.
-ReasonedAction = Callable[[Session, Person, AuthorisationRequest, str], object]
-
-
-def _with_reason(request_id: int, action: ReasonedAction, done_message: str) -> str | WerkzeugResponse:
-    db = get_session()
-    found = service.get_request(db, request_id)
-    form = ReasonForm()
-    if form.validate_on_submit():
-        with refusal_shown_on(form) as done:
-            action(db, signed_in_as(Person), found, form.reason.data or "")
-        if done:
-            flash(done_message, "success")
-            return redirect(url_for("authorisations.show", request_id=found.id))
-    return render_template(
-        "authorisations/show.html",
-        item=found,
-        status=service.status_of(found),
-        missing=[],
-        issue_form=IssueForm(),
-        reason_form=form,
-    )
+    return _show(found, issue_form=form)
 
 
 @blueprint.post("/<int:request_id>/decline")
 @requires("issue_posting_authorisation")
 def decline(request_id: int) -> str | WerkzeugResponse:
-    return _with_reason(request_id, service.decline, "The request has been declined.")
+    db = get_session()
+    found = service.get_request(db, request_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        with refusal_shown_on(form) as done:
+            service.decline(db, signed_in_as(Person), found, form.reason.data or "")
+        if done:
+            flash("The request has been declined.", "success")
+            return redirect(url_for("authorisations.show", request_id=found.id))
+    return _show(found, reason_form=form, missing=[])
 
 
 @blueprint.post("/<int:request_id>/revoke")
 @requires("revoke_posting_authorisation")
 def revoke(request_id: int) -> str | WerkzeugResponse:
-    return _with_reason(request_id, service.revoke, "The authorisation has been revoked. It ended at once.")
+    db = get_session()
+    found = service.get_request(db, request_id)
+    form = RevokeForm()
+    confirming = _confirming(found, "revoke_authorisation", form)
+    if form.validate_on_submit():
+        with refusal_shown_on(form) as done:
+            service.revoke(
+                db,
+                signed_in_as(Person),
+                found,
+                form.reason.data or "",
+                password=confirming.password_from(form),
+                proof=confirming.proof,
+            )
+        if done:
+            sign_in.discard_proof(session)
+            flash("The authorisation has been revoked. It ended at once.", "success")
+            return redirect(url_for("authorisations.show", request_id=found.id))
+    return _show(found, reason_form=form, missing=[])
 
 
 @blueprint.get("/<int:request_id>/letter.pdf")

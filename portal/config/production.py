@@ -84,6 +84,11 @@ def check_production(settings: Settings, demo_accounts_present: bool) -> None:
     problems.extend(evidence_key_problems(settings))
     problems.extend(seal_problems(settings))
     problems.extend(accessibility_contact_problems(settings))
+    if settings.oidc_issuer and not settings.oidc_issuer.startswith("https://"):
+        # Discovery and the keys that check every ID token come from the issuer.
+        problems.append("PORTAL_OIDC_ISSUER must be an https:// address")
+    if settings.oidc_issuer and not settings.oidc_client_secret:
+        problems.append("PORTAL_OIDC_CLIENT_SECRET must be set when PORTAL_OIDC_ISSUER is")
     if demo_accounts_present:
         problems.append(
             "the database holds demo accounts; production needs a database without the demo council"

@@ -102,12 +102,24 @@ class Settings:
     # Communication Policy's introduction), by its short name: the Town Clerk is asked to
     # review it when a channel joins or leaves the register (portal/authorisations/channels_policy.py).
     channels_policy: str = "social-media-electronic-communication"
+    # Single sign-on with the council's Microsoft 365 account (OpenID Connect; README,
+    # "Signing in with the council's Microsoft 365 account"). No issuer: passwords only.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = field(default="", repr=False)
+    # Only addresses in these domains are matched to a person the first time (the council's
+    # own tenant can hold guests from anywhere): "ashcombe-tc.gov.uk,ashcombe.gov.uk".
+    oidc_email_domains: str = ""
+    # How far the identity provider's clock may be behind ours when a re-authentication's
+    # auth_time is compared with the moment the button was pressed.
+    oidc_clock_skew_seconds: int = 60
 
     def __post_init__(self) -> None:
         check_environment(self.environment)
         self.warning_live_periods()  # unreadable periods stop start-up, not a hearing's outcome
         self.breach_retention()
         self.personal_retention()
+        self.check_single_sign_on()
 
     def warning_live_periods(self) -> dict[str, int]:
         """PORTAL_WARNING_LIVE_MONTHS as {stage: months}: how long each kind of written
@@ -155,6 +167,35 @@ class Settings:
                 "the current one; a new key needs a new PORTAL_EVIDENCE_KEY_ID"
             )
         return keys
+
+    @property
+    def single_sign_on(self) -> bool:
+        """Whether the sign-in page offers the council account."""
+        return bool(self.oidc_issuer and self.oidc_client_id)
+
+    def oidc_domains(self) -> frozenset[str]:
+        """PORTAL_OIDC_EMAIL_DOMAINS as lower-case domains, without a leading "@"."""
+        parts = (part.strip().lstrip("@").lower() for part in self.oidc_email_domains.split(","))
+        return frozenset(part for part in parts if part)
+
+    def check_single_sign_on(self) -> None:
+        """An issuer needs its client and its domains, and a tenant of its own: Entra ID's
+        shared "common", "organizations" and "consumers" endpoints would accept accounts
+        from any organisation (README, "Signing in with the council's Microsoft 365 account")."""
+        if not self.oidc_issuer:
+            return
+        problems = []
+        if not self.oidc_client_id:
+            problems.append("PORTAL_OIDC_CLIENT_ID is not set")
+        if not self.oidc_domains():
+            problems.append("PORTAL_OIDC_EMAIL_DOMAINS names no domain")
+        shared = ("common", "organizations", "consumers")
+        if any(f"/{name}/" in f"{self.oidc_issuer}/" for name in shared):
+            problems.append("PORTAL_OIDC_ISSUER must name the council's own tenant (its ID)")
+        if self.oidc_clock_skew_seconds < 0 or self.oidc_clock_skew_seconds > 300:
+            problems.append("PORTAL_OIDC_CLOCK_SKEW_SECONDS must be between 0 and 300")
+        if problems:
+            raise UnsafeConfiguration("Single sign-on: " + "; ".join(problems))
 
     @property
     def is_production(self) -> bool:
@@ -217,6 +258,13 @@ class Settings:
             accessibility_email=env.get("PORTAL_ACCESSIBILITY_EMAIL", cls.accessibility_email).strip(),
             accessibility_phone=env.get("PORTAL_ACCESSIBILITY_PHONE", "").strip(),
             channels_policy=env.get("PORTAL_CHANNELS_POLICY", cls.channels_policy).strip(),
+            oidc_issuer=env.get("PORTAL_OIDC_ISSUER", "").strip().rstrip("/"),
+            oidc_client_id=env.get("PORTAL_OIDC_CLIENT_ID", "").strip(),
+            oidc_client_secret=env.get("PORTAL_OIDC_CLIENT_SECRET", ""),
+            oidc_email_domains=env.get("PORTAL_OIDC_EMAIL_DOMAINS", ""),
+            oidc_clock_skew_seconds=int(
+                env.get("PORTAL_OIDC_CLOCK_SKEW_SECONDS", cls.oidc_clock_skew_seconds)
+            ),
         )
         key = env.get("PORTAL_EVIDENCE_KEY", "")
         if settings.evidence_key_file:
@@ -232,6 +280,7 @@ class Settings:
             setattr(settings, key, value)
         check_environment(settings.environment)
         settings.warning_live_periods()
+        settings.check_single_sign_on()
         settings.database_url = normalise_database_url(settings.database_url)
         if settings.migration_database_url:
             settings.migration_database_url = normalise_database_url(settings.migration_database_url)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.auth.service import check_password_again
+from portal.auth.service import CouncilAccountProof, IdentityConfirmed, confirm_identity
 from portal.errors import DomainError, NotFound
 from portal.people.models import Person
 from portal.policies.library import get_policy
@@ -42,15 +42,17 @@ def _check_third_party(
     clerk_password: str,
     *,
     purpose: str = "sign_on_behalf",
-) -> None:
+    proof: CouncilAccountProof | None = None,
+) -> IdentityConfirmed:
     """The Clerk records only for someone else whom the version binds (its Scope, as data
-    on the version: Networking Policy, Scope), after re-entering their own password (the
-    council's own safeguard)."""
+    on the version: Networking Policy, Scope), after confirming who they are again: their
+    own password, or a fresh login to their council account (the council's own safeguard;
+    auth.confirmation)."""
     if clerk.id == person.id:
         raise DomainError("Sign your own acknowledgement from the policy's page")
     if not applies_to(version, person):
         raise DomainError(f"The {policy.title} does not apply to {person.name}")
-    check_password_again(session, clerk, clerk_password, purpose=purpose)
+    return confirm_identity(session, clerk, purpose=purpose, password=clerk_password, proof=proof)
 
 
 def sign_on_behalf(
@@ -59,14 +61,15 @@ def sign_on_behalf(
     person: Person,
     policy: Policy,
     *,
-    clerk_password: str,
+    clerk_password: str = "",
+    proof: CouncilAccountProof | None = None,
     reason: str,
     request: RequestDetails,
 ) -> Acknowledgement:
     """The Clerk records a signature for someone else, with a written reason on record.
     The council's own procedure, for people who cannot sign online themselves."""
     version = current_or_refuse(policy)
-    _check_third_party(session, clerk, person, policy, version, clerk_password)
+    confirmed = _check_third_party(session, clerk, person, policy, version, clerk_password, proof=proof)
     if not reason.strip():
         raise DomainError("Write the reason for signing on their behalf", field="reason")
     return record_signature(
@@ -77,6 +80,7 @@ def sign_on_behalf(
         method=SigningMethod.ON_BEHALF,
         actor=clerk,
         request=request,
+        confirmed=confirmed,
         reason=reason.strip(),
     )
 
@@ -87,7 +91,8 @@ def record_paper(
     person: Person,
     policy: Policy,
     *,
-    clerk_password: str,
+    clerk_password: str = "",
+    proof: CouncilAccountProof | None = None,
     witness_name: str,
     signed_on: str,
     scan_name: str,
@@ -99,7 +104,9 @@ def record_paper(
 
     The scan is accepted by what its content is (see scans.py), whatever it was called."""
     version = current_or_refuse(policy)
-    _check_third_party(session, clerk, person, policy, version, clerk_password, purpose="record_paper")
+    confirmed = _check_third_party(
+        session, clerk, person, policy, version, clerk_password, purpose="record_paper", proof=proof
+    )
     if not witness_name.strip():
         raise DomainError("Enter the name of the witness", field="witness_name")
     checked = check_scan(scan_name, scan)
@@ -111,6 +118,7 @@ def record_paper(
         method=SigningMethod.WITNESSED_PAPER,
         actor=clerk,
         request=request,
+        confirmed=confirmed,
         reason=f"Paper form signed on {signed_on}",
         witness_name=witness_name.strip(),
     )

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from portal.access import requires, signed_in_as
+from portal.auth import service as sign_in
 from portal.clock import today
 from portal.db import get_session
 from portal.errors import DomainError
@@ -249,6 +250,7 @@ def on_behalf(slug: str) -> str | Response:
     db = get_session()
     policy = service.get_policy(db, slug)
     form = OnBehalfForm()
+    confirming = sign_in.on_page(session, signed_in_as(Person).id, "sign_on_behalf", request.path, form)
     if form.validate_on_submit():
         with refusal_shown_on(form) as done:
             ack = clerk_records.sign_on_behalf(
@@ -256,14 +258,16 @@ def on_behalf(slug: str) -> str | Response:
                 signed_in_as(Person),
                 person_named_in_form(db, form.person_email.data or ""),
                 policy,
-                clerk_password=form.password.data or "",
+                clerk_password=confirming.password_from(form),
+                proof=confirming.proof,
                 reason=form.reason.data or "",
                 request=request_details(),
             )
         if done:
+            sign_in.discard_proof(session)
             flash(f"The signature of {ack.person_name} has been recorded.", "success")
             return redirect(url_for("policies.status"))
-    return render_template("policies/on_behalf.html", policy=policy, form=form)
+    return render_template("policies/on_behalf.html", policy=policy, form=form, confirming=confirming)
 
 
 @blueprint.route("/<slug>/paper", methods=["GET", "POST"])
@@ -272,6 +276,7 @@ def paper(slug: str) -> str | Response:
     db = get_session()
     policy = service.get_policy(db, slug)
     form = PaperForm()
+    confirming = sign_in.on_page(session, signed_in_as(Person).id, "record_paper", request.path, form)
     if form.validate_on_submit():
         upload = form.scan.data
         with refusal_shown_on(form) as done:
@@ -282,7 +287,8 @@ def paper(slug: str) -> str | Response:
                 signed_in_as(Person),
                 person_named_in_form(db, form.person_email.data or ""),
                 policy,
-                clerk_password=form.password.data or "",
+                clerk_password=confirming.password_from(form),
+                proof=confirming.proof,
                 witness_name=form.witness_name.data or "",
                 signed_on=str(form.signed_on.data),
                 scan_name=upload.filename or "scan",  # a label only: scans.py makes it safe
@@ -290,9 +296,10 @@ def paper(slug: str) -> str | Response:
                 request=request_details(),
             )
         if done:
+            sign_in.discard_proof(session)
             flash(f"The paper acknowledgement of {ack.person_name} has been recorded.", "success")
             return redirect(url_for("policies.status"))
-    return render_template("policies/paper.html", policy=policy, form=form)
+    return render_template("policies/paper.html", policy=policy, form=form, confirming=confirming)
 
 
 @blueprint.route("/acknowledgements/<int:ack_id>/withdraw", methods=["GET", "POST"])

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from portal.audit.models import AuditEvent
 from portal.audit.service import canonical_json
+from portal.auth.service import COUNCIL_ACCOUNT, IdentityConfirmed
 from portal.documents.render import qr_code_data_uri, render_pdf
 from portal.documents.seals import council_seal
 from portal.documents.signing import SignatureCheck
@@ -69,12 +70,14 @@ def render_receipt(
     code: str,
     actor_name: str,
     adopted_minute: str,
+    confirmed: IdentityConfirmed | None = None,
     sealed: bool = True,
 ) -> bytes:
     """The receipt names the council minute that adopted the signed version (required at
     publication, library.publish_version), so the evidence shows the wording was the
-    council's. `sealed=False` only for `make bench`, to measure the rendering and the
-    signature apart."""
+    council's, and how the signer proved who they were (a password, or a fresh login to
+    their council account with its time: auth.confirmation). `sealed=False` only for
+    `make bench`, to measure the rendering and the signature apart."""
     return render_pdf(
         "documents/receipt.html",
         sealed=sealed,
@@ -85,6 +88,7 @@ def render_receipt(
         actor_name=actor_name,
         adopted_minute=adopted_minute,
         method_label=METHOD_LABELS[ack.method],
+        confirmed_how=confirmed.describe() if confirmed and confirmed.method == COUNCIL_ACCOUNT else None,
         verify_page=verification_page(),
         qr=qr_code_data_uri(verification_url(code)),
     )

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from portal.audit import personal
 from portal.audit.service import record
+from portal.auth.service import IdentityConfirmed
 from portal.db import utcnow
 from portal.errors import DomainError
 from portal.people.models import Person
@@ -108,6 +109,7 @@ def append_record(
     typed_name: str | None = None,
     reason: str | None = None,
     witness_name: str | None = None,
+    confirmed: IdentityConfirmed | None = None,
 ) -> Acknowledgement:
     """Append one record, with its evidence hash and an audit event. Records are never
     edited: a change is a new record (the council's own rule, DESIGN.md "Records are
@@ -166,6 +168,9 @@ def append_record(
             "method": method.value,
             "evidence_sha256": ack.evidence_sha256,
             "reason": reason,
+            # How the signer proved who they were: the acknowledgements table is sealed,
+            # so this lives in the event (and on the receipt), not in a new column.
+            **(confirmed.details() if confirmed else {}),
         },
     )
     return ack
@@ -180,6 +185,7 @@ def record_signature(
     method: SigningMethod,
     actor: Person,
     request: RequestDetails,
+    confirmed: IdentityConfirmed | None = None,
     **evidence: str | None,
 ) -> Acknowledgement:
     """Append a signature, once: refused if one already stands, and always with a receipt.
@@ -196,9 +202,10 @@ def record_signature(
         actor=actor,
         reauthenticated=True,
         request=request,
+        confirmed=confirmed,
         **evidence,
     )
-    issue_receipt(session, ack, policy, version)
+    issue_receipt(session, ack, policy, version, confirmed)
     return ack
 
 
@@ -211,7 +218,13 @@ def new_receipt_code() -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
-def issue_receipt(session: Session, ack: Acknowledgement, policy: Policy, version: PolicyVersion) -> Receipt:
+def issue_receipt(
+    session: Session,
+    ack: Acknowledgement,
+    policy: Policy,
+    version: PolicyVersion,
+    confirmed: IdentityConfirmed | None = None,
+) -> Receipt:
     """Render the PDF/A receipt once and keep its bytes, so any copy can be checked by hash.
     Receipts issued earlier keep the bytes they were issued with, whatever the template
     says now: a change to it reaches new receipts only."""
@@ -223,6 +236,7 @@ def issue_receipt(session: Session, ack: Acknowledgement, policy: Policy, versio
         code=code,
         actor_name=actor.name if actor else "",
         adopted_minute=version.adopted_minute,
+        confirmed=confirmed,
     )
     receipt = Receipt(
         acknowledgement_id=ack.id, code=code, pdf=pdf, pdf_sha256=sha256(pdf), created_at=utcnow()

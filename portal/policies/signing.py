@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from portal.auth.service import check_password_again
+from portal.auth.service import CouncilAccountProof, confirm_identity
 from portal.errors import DomainError
 from portal.people.models import Person
 from portal.policies.models import Acknowledgement, Policy, PolicyVersion, RecordKind, SigningMethod
@@ -66,24 +66,27 @@ def sign(
     policy: Policy,
     *,
     version_id: int,
-    password: str,
+    password: str = "",
+    proof: CouncilAccountProof | None = None,
     typed_name: str,
     confirmed: bool,
     request: RequestDetails,
 ) -> Acknowledgement:
-    """A person signs the current version of a policy that binds them, re-entering their
-    password, typing their name and confirming the statement. Who a policy binds is its
+    """A person signs the current version of a policy that binds them, confirming who they
+    are again (their password, or a fresh login to their council account:
+    auth.confirmation), typing their name and confirming the statement. Who a policy binds is its
     Scope (Networking Policy, Scope; the Communication Policy for councillors); the signed
     statement names the route a breach takes for them and is what it is measured against.
     Scope is the version's: a councillor is never asked to sign a wording that excludes them."""
     version = _check_current(policy, version_id)
     if not applies_to(version, person):
         raise DomainError("This policy does not apply to you")
-    check_password_again(session, person, password, purpose="sign_policy")
     if not names_match(typed_name, person.name):
         raise DomainError(wrong_name(person), field="typed_name")
     if not confirmed:
         raise DomainError("Tick the box to confirm the statement", field="confirm")
+    # Last, once the rest is in order: a wrong password counts against the throttle.
+    identity = confirm_identity(session, person, purpose="sign_policy", password=password, proof=proof)
     return record_signature(
         session,
         person=person,
@@ -92,6 +95,7 @@ def sign(
         method=SigningMethod.SELF,
         actor=person,
         request=request,
+        confirmed=identity,
         typed_name=" ".join(typed_name.split()),
     )
 

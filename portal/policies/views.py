@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.access import can, public, requires, signed_in, signed_in_as
 from portal.audit.cache import VersionedCache, rendered_once
+from portal.auth import service as sign_in
 from portal.db import get_session, utcnow
 from portal.downloads import pdf_download
 from portal.forms import posted_id, refusal_shown_on
@@ -91,6 +92,7 @@ def show(slug: str) -> str:
     if mine is not None and mine.last_record is not None and mine.status == "current":
         receipt = receipts.receipt_for(db, mine.last_record.id)
     sign_form = SignForm(version_id=version.id)
+    confirming = sign_in.on_page(session, me.id, "sign_policy", request.path, sign_form)
     return render_template(
         "policies/show.html",
         policy=policy,
@@ -99,6 +101,7 @@ def show(slug: str) -> str:
         status=mine,
         receipt=receipt,
         form=sign_form,
+        confirming=confirming,
         statement=signing.statement_for(db, me, policy, version),
     )
 
@@ -110,6 +113,7 @@ def sign(slug: str) -> str | Response:
     db = get_session()
     policy = service.get_policy(db, slug)
     form = SignForm(signer=me)
+    confirming = sign_in.on_page(session, me.id, "sign_policy", url_for("policies.show", slug=slug), form)
     if form.validate_on_submit():
         version_id = posted_id(form.version_id.data) or 0
         with refusal_shown_on(form) as done:
@@ -119,7 +123,8 @@ def sign(slug: str) -> str | Response:
                     me,
                     policy,
                     version_id=version_id,
-                    password=form.password.data or "",
+                    password=confirming.password_from(form),
+                    proof=confirming.proof,
                     typed_name=form.typed_name.data or "",
                     confirmed=bool(form.confirm.data),
                     request=request_details(version_id),
@@ -130,6 +135,7 @@ def sign(slug: str) -> str | Response:
                 flash(f"You have signed the {policy.title}.", "success")
                 return redirect(url_for("policies.show", slug=slug))
         if done:
+            sign_in.discard_proof(session)
             flash(f"You have signed the {policy.title}. Your receipt is ready to download.", "success")
             return redirect(url_for("policies.signed", slug=slug, ack_id=ack.id))
     version = service.current_version(policy)
@@ -144,6 +150,7 @@ def sign(slug: str) -> str | Response:
         status=mine,
         receipt=None,
         form=form,
+        confirming=confirming,
         sections=[(s, render_markdown(s.body_markdown)) for s in version.sections],
         statement=signing.statement_for(db, me, policy, version),
     )

@@ -9,7 +9,7 @@ from sqlalchemy import create_engine
 
 from portal.audit.seal import verify_records
 from tests.everything import business_cases, disciplinary_case
-from tests.factories import make_clerk, make_person, make_policy
+from tests.factories import PASSWORD, make_clerk, make_person, make_policy
 from tests.helpers import as_superuser
 
 
@@ -75,7 +75,7 @@ def authorisation(app, session):
     everything = one_of_everything(app, session)
     with app.app_context():
         issued = get_request(session, everything.ids["issued"])
-        revoke(session, everything.clerk, issued, "Left the events team")
+        revoke(session, everything.clerk, issued, "Left the events team", password=PASSWORD)
     session.commit()
     assert verify_records(session, keys_came_later=False).problems == []
     session.commit()

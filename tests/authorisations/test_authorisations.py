@@ -271,16 +271,17 @@ def test_revoke_verify_and_expiry(app, client, session, council, sign_as):
         assert "Expired" in client.get(f"/verify/{code}").get_data(as_text=True)
     browser = client.another_browser()
     browser.sign_in_as(mayor)
-    assert "Give the reason" in browser.post(f"/authorisations/{request.id}/revoke", {"reason": ""}).get_data(
-        as_text=True
-    )
-    assert (
-        browser.post(
-            f"/authorisations/{request.id}/revoke", {"reason": "Posted a political message"}
-        ).status_code
-        == 302
-    )
-    assert browser.post(f"/authorisations/{request.id}/revoke", {"reason": "Twice"}).status_code == 302
+    revoke = f"/authorisations/{request.id}/revoke"
+    no_reason = browser.post(revoke, {"reason": "", "password": PASSWORD})
+    assert "Give the reason" in no_reason.get_data(as_text=True)
+    # Revoking asks for the password again, as issuing does (auth.confirmation).
+    assert "Enter your password" in browser.post(revoke, {"reason": "Posted"}).get_data(as_text=True)
+    wrong = browser.post(revoke, {"reason": "Posted", "password": "not it"}).get_data(as_text=True)
+    assert "Your password is not correct" in wrong
+    assert session.scalar(select(func.count()).select_from(AuthorisationRevocation)) == 0
+    done = browser.post(revoke, {"reason": "Posted a political message", "password": PASSWORD})
+    assert done.status_code == 302
+    assert browser.post(revoke, {"reason": "Twice", "password": PASSWORD}).status_code == 302
     assert session.scalar(select(func.count()).select_from(AuthorisationRevocation)) == 1
     assert "Revoked" in client.get(f"/verify/{code}").get_data(as_text=True)
     assert session.scalar(select(func.count()).where(AuditEvent.action == "authorisations.revoked")) == 1
