@@ -40,6 +40,7 @@ PROOF_LIFETIME = timedelta(minutes=5)
 _SIGNED_IN_WITH = "signed_in_with"
 _PROOF = "identity_confirmed"
 _TYPED = "typed_before_confirming"
+TYPED_BUDGET = 1500
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,14 @@ def on_page(store: MutableMapping[str, Any], person_id: int, purpose: str, path:
 
 
 def keep_typed(store: MutableMapping[str, Any], path: str, fields: dict[str, str]) -> None:
-    """What the person had typed on the act's page, while they confirm who they are."""
+    """What the person had typed on the act's page, while they confirm who they are.
+
+    The session is a cookie, which browsers drop beyond about 4 KB (and the person's
+    session with it): past TYPED_BUDGET characters nothing is kept, and they type it again.
+    """
     secret = {"csrf_token", "password", "purpose", "next"}
-    store[_TYPED] = {"path": path, "fields": {k: v[:2000] for k, v in fields.items() if k not in secret}}
+    kept = {k: v for k, v in fields.items() if k not in secret}
+    if sum(len(k) + len(v) for k, v in kept.items()) > TYPED_BUDGET:
+        store.pop(_TYPED, None)
+        return
+    store[_TYPED] = {"path": path, "fields": kept}

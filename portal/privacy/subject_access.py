@@ -19,6 +19,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.audit import personal
+from portal.auth.models import CouncilAccount
 from portal.authorisations.models import AuthorisationRequest
 from portal.authorisations.service import status_of
 from portal.business_cases.models import (
@@ -36,6 +37,12 @@ from .redaction import mark_names, third_party_mentions
 from .values import ADDRESS_WITHHELD, iso
 
 __all__ = ["export", "mark_names", "third_party_mentions"]
+
+
+def _council_accounts(session: Session, person: Person) -> list[dict[str, Any]]:
+    """The Microsoft 365 account the portal knows them by (auth.single_sign_on)."""
+    accounts = session.scalars(select(CouncilAccount).where(CouncilAccount.person_id == person.id))
+    return [{"issuer": a.issuer, "subject": a.subject, "linked": iso(a.linked_at)} for a in accounts]
 
 
 def _profile(person: Person) -> dict[str, Any]:
@@ -164,6 +171,7 @@ def export(session: Session, person: Person) -> dict[str, Any]:
     gives them (UK GDPR Art. 15(1) and (3)), with the third parties it names."""
     content: dict[str, Any] = {
         "profile": _profile(person),
+        "council_accounts": _council_accounts(session, person),
         "acknowledgements": _acknowledgements(session, person),
         "quiz_attempts": quiz_attempts(session, person),
         "posting_authorisations": _authorisations(session, person),

@@ -164,3 +164,34 @@ def test_revoking_an_authorisation_with_the_council_account(app, client, session
     assert session.scalar(select(func.count()).select_from(AuthorisationRevocation)) == 1
     [event] = _details(session, "authorisations.revoked")
     assert (event["confirmed_with"], event["issuer"]) == ("council_account", sso.issuer)
+
+
+def test_the_clerk_signs_on_behalf_after_confirming_with_the_council_account(client, session, sso):
+    clerk = make_clerk(session)
+    person = make_person(session, email="away@council.example")
+    policy, _ = make_policy(session, clerk=clerk)
+    session.commit()
+    sub = _signed_in(client, sso, clerk)
+    page = f"/policies/{policy.slug}/on-behalf"
+    form = {"person_email": person.email, "reason": "Signed the printed copy while on sick leave"}
+    assert "Confirm it is you to sign on their behalf" in client.get(page).get_data(as_text=True)
+
+    confirm_it_is_you(client, sso, sub, purpose="sign_on_behalf", page=page, typed=form)
+    assert f'value="{person.email}"' in client.get(page).get_data(as_text=True)
+    done = client.post(page, form)
+
+    assert done.status_code == 302
+    [event] = _details(session, "policies.signed")
+    assert (event["method"], event["confirmed_with"]) == ("on_behalf", "council_account")
+    # Used up: the next act on the page asks again.
+    assert "Confirm it is you to sign on their behalf" in client.get(page).get_data(as_text=True)
+
+
+def test_a_long_text_typed_before_confirming_is_not_kept_in_the_cookie():
+    from portal.auth.confirmation import TYPED_BUDGET, keep_typed
+
+    store: dict[str, object] = {}
+    keep_typed(store, "/p", {"reason": "x" * (TYPED_BUDGET + 1), "csrf_token": "t"})
+    assert store == {}
+    keep_typed(store, "/p", {"reason": "short", "password": "never kept", "csrf_token": "t"})
+    assert store["typed_before_confirming"] == {"path": "/p", "fields": {"reason": "short"}}

@@ -334,3 +334,34 @@ def test_a_discovery_document_naming_another_host_is_not_trusted(app, sso: TestP
     with pytest.raises(oidc.SignInNotCompleted) as other_issuer:
         oidc.provider(settings)
     assert other_issuer.value.reason == "discovery_issuer"
+
+
+def test_someone_without_a_password_is_not_offered_a_change_of_it(client, session, sso: TestProvider):
+    person = make_person(session, email="no.password@council.example", with_password=False)
+    session.commit()
+    sub = new_sub()
+    sso.set_account(sub, email=person.email, name=person.name)
+    sign_in_with_council_account(client, sso, sub)
+
+    page = client.get("/account").get_data(as_text=True)
+
+    assert "You have no portal password" in page and "Change password</button>" not in page
+
+
+def test_the_subject_access_copy_names_the_linked_council_account(app, client, session, sso: TestProvider):
+    from portal.privacy.service import person_to_export
+    from portal.privacy.subject_access import export
+
+    person = make_person(session, email="asks@council.example")
+    session.commit()
+    sub = new_sub()
+    sso.set_account(sub, email=person.email, name=person.name)
+    sign_in_with_council_account(client, sso, sub)
+    session.expire_all()
+
+    with app.test_request_context():
+        loaded = person_to_export(session, person.id)
+        assert loaded is not None
+        [account] = export(session, loaded)["council_accounts"]
+
+    assert (account["issuer"], account["subject"]) == (sso.issuer, sub)
