@@ -16,7 +16,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import requests
@@ -26,7 +26,7 @@ from authlib.integrations.requests_client import OAuth2Session
 from authlib.oauth2.rfc6749.errors import OAuth2Error
 from joserfc import jwt
 from joserfc.errors import ExpiredTokenError, InvalidClaimError, JoseError, MissingClaimError
-from joserfc.jwk import KeySet
+from joserfc.jwk import KeySet, KeySetSerialization
 
 from portal.config import Settings
 from portal.errors import DomainError
@@ -222,10 +222,13 @@ def finish(settings: Settings, redirect_uri: str, pending: Pending, answer: Mapp
 
 def _decode(info: ProviderInfo, id_token: str) -> jwt.Token:
     for refresh in (False, True):
-        keys = KeySet.import_key_set(_cached(info.jwks_uri, refresh=refresh))  # type: ignore[arg-type]
+        published = _cached(info.jwks_uri, refresh=refresh)
         try:
+            # Whatever the issuer sent: a document of the wrong shape is refused here too.
+            keys = KeySet.import_key_set(cast(KeySetSerialization, published))
             return jwt.decode(id_token, keys, algorithms=list(ALGORITHMS))
-        except JoseError:
+        except (JoseError, KeyError, TypeError, ValueError):
+            # Keys may have been rotated since they were cached: fetch them once more.
             if refresh:
                 raise SignInNotCompleted("signature") from None
     raise AssertionError("unreachable")

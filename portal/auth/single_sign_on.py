@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.audit.service import record
@@ -89,7 +89,7 @@ def set_council_account_required(session: Session, clerk: Person, required: bool
 
 
 def linked_people(session: Session) -> int:
-    return len(session.scalars(select(CouncilAccount.id)).all())
+    return session.scalar(select(func.count()).select_from(CouncilAccount)) or 0
 
 
 def not_completed(session: Session, person: Person | None, purpose: str, reason: str) -> None:
@@ -118,8 +118,8 @@ def _refuse(
     return CouncilAccountRefused(reason, message)
 
 
-def _person(session: Session, *conditions: object) -> Person | None:
-    return session.scalar(select(Person).options(selectinload(Person.role_grants)).where(*conditions))  # type: ignore[arg-type]
+def _person(session: Session, condition: ColumnElement[bool]) -> Person | None:
+    return session.scalar(select(Person).options(selectinload(Person.role_grants)).where(condition))
 
 
 def account_of(session: Session, identity: Identity) -> CouncilAccount | None:

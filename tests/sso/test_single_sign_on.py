@@ -365,3 +365,19 @@ def test_the_subject_access_copy_names_the_linked_council_account(app, client, s
         [account] = export(session, loaded)["council_accounts"]
 
     assert (account["issuer"], account["subject"]) == (sso.issuer, sub)
+
+
+def test_a_key_set_of_the_wrong_shape_refuses_the_token_without_an_error(app, sso: TestProvider, monkeypatch):
+    sub = new_sub()
+    sso.set_account(sub, email="shape@council.example", name="Shape Person")
+    token = _real_id_token(sso, sub, "n")
+    real = oidc._cached
+    jwks_uri = sso.metadata()["jwks_uri"]
+
+    def broken(url: str, refresh: bool = False) -> dict[str, object]:
+        return {"not_keys": [{"kty": "nonsense"}]} if url == jwks_uri else real(url, refresh=refresh)
+
+    monkeypatch.setattr(oidc, "_cached", broken)
+    with pytest.raises(oidc.SignInNotCompleted) as refused:
+        _check(app, token, "n")
+    assert refused.value.reason == "signature"
