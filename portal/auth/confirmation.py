@@ -66,7 +66,7 @@ class IdentityConfirmed:
                 f"signed in again with their council account at {self.issuer}, "
                 f"{self.auth_time.isoformat(timespec='seconds')} UTC"
             )
-        return "password re-entered"
+        return "password re-entered: yes"
 
 
 @dataclass(frozen=True)

@@ -23,24 +23,17 @@ from portal.people.service import LEAVER_HOOKS, SIGN_IN_LINKS, SignInLink
 
 from . import messages
 from .confirmation import (
-    COUNCIL_ACCOUNT,
     PASSWORD,
-    PURPOSES,
     CouncilAccountProof,
     IdentityConfirmed,
     OnPage,
     discard_proof,
     on_page,
-    proof_for,
-    signed_in_with,
 )
 from .single_sign_on import must_use_council_account
 
 # Other features confirm who is at the keyboard through these (auth.confirmation).
 __all__ = [
-    "COUNCIL_ACCOUNT",
-    "PASSWORD",
-    "PURPOSES",
     "CouncilAccountProof",
     "IdentityConfirmed",
     "check_password_again",
@@ -48,8 +41,6 @@ __all__ = [
     "OnPage",
     "discard_proof",
     "on_page",
-    "proof_for",
-    "signed_in_with",
 ]
 
 # Rules, not settings: the emails, the pages and the README state these numbers ("works
@@ -232,7 +223,6 @@ def confirm_identity(
     purpose: str,
     password: str = "",
     proof: CouncilAccountProof | None = None,
-    field: str = "password",
 ) -> IdentityConfirmed:
     """A signed-in person proves again who they are before a serious act
     (auth.confirmation): with a fresh login at the council's identity provider when they
@@ -241,13 +231,13 @@ def confirm_identity(
     cannot fall back on a password."""
     if proof is not None:
         if not proof.still_good_for(person.id, purpose, proof.path):
-            raise DomainError("Confirm it is you with your council account again", field=field)
+            raise DomainError("Confirm it is you with your council account again", field="password")
         return proof.confirmed()
     if must_use_council_account(session, person.email) or not password:
         # An empty password is never an attempt: a council-account page has no password
         # box, and a send without the confirmation must not count against the throttle.
-        raise DomainError("Confirm it is you first", field=field)
-    check_password_again(session, person, password, purpose=purpose, field=field)
+        raise DomainError("Confirm it is you first", field="password")
+    check_password_again(session, person, password, purpose=purpose)
     return IdentityConfirmed(PASSWORD)
 
 

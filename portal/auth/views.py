@@ -7,7 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal.access import public, signed_in, signed_in_as
-from portal.auth import oidc, service
+from portal.auth import confirmation, oidc, service
 from portal.auth.forms import ChangePasswordForm, SetPasswordForm, SignInForm
 from portal.auth.sessions import finish_session, start_session
 from portal.db import get_session
@@ -72,7 +72,7 @@ def _end_session() -> str | None:
 @signed_in
 def sign_out() -> Response:
     service.record_sign_out(get_session(), signed_in_as(Person))
-    council_account = service.signed_in_with(session) == service.COUNCIL_ACCOUNT
+    council_account = confirmation.signed_in_with(session) == confirmation.COUNCIL_ACCOUNT
     finish_session()
     flash("You have signed out.", "success")
     # The provider may still remember the person: the sign-in page offers its sign-out.

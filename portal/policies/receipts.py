@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from portal.audit.models import AuditEvent
 from portal.audit.service import canonical_json
-from portal.auth.service import COUNCIL_ACCOUNT, IdentityConfirmed
+from portal.auth.service import IdentityConfirmed
 from portal.documents.render import qr_code_data_uri, render_pdf
 from portal.documents.seals import council_seal
 from portal.documents.signing import SignatureCheck
@@ -88,7 +88,7 @@ def render_receipt(
         actor_name=actor_name,
         adopted_minute=adopted_minute,
         method_label=METHOD_LABELS[ack.method],
-        confirmed_how=confirmed.describe() if confirmed and confirmed.method == COUNCIL_ACCOUNT else None,
+        confirmed_how=confirmed.describe() if confirmed else None,
         verify_page=verification_page(),
         qr=qr_code_data_uri(verification_url(code)),
     )

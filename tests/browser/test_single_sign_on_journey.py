@@ -191,3 +191,23 @@ def test_the_finishing_signing_in_page_passes_axe_as_a_browser_without_javascrip
     expect(page.get_by_role("heading", name="Finishing signing in")).to_be_visible()
     expect(page.get_by_role("button", name="Continue")).to_be_visible()
     assert run_axe(page) == []
+
+
+def test_someone_the_portal_does_not_know_is_told_so_and_not_signed_in(
+    page, live_server, demo_council, identity_provider
+):
+    provider = identity_provider
+    sub = new_sub()
+    provider.set_account(sub, email=f"not.here@{DEMO_DOMAIN}", name="Not Here")
+    errors = _portal_errors(page, provider)
+
+    page.goto("/sign-in")
+    page.get_by_role("button", name="Sign in with your council account").click()
+    _log_in_at_provider(page, provider, sub, errors)
+
+    expect(page.get_by_role("heading", name="You could not be signed in")).to_be_visible()
+    expect(page.get_by_text("There is no one in the portal with this email address")).to_be_visible()
+    assert run_axe(page) == []
+    assert errors == []
+    page.goto("/")
+    assert urlsplit(page.url).path == "/sign-in"
